@@ -1,0 +1,47 @@
+# VRU Governance — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO := docs/demo-records.json
+
+export DJANGO_SETTINGS_MODULE := vru_governance.settings
+
+.PHONY: install run demo test test-sqlite test-postgres lint migrations-check ci clean
+
+# The virtual environment is rebuilt when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load the demo records, create the demo accounts (printed), start the server.
+run: install
+	mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_demo $(DEMO)
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: install
+	mkdir -p var
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py load_demo $(DEMO)
+
+# The whole test suite, on SQLite unless DATABASE_URL says otherwise.
+# pytest exits 5 when it collected no test; make fails on it like on any failure.
+test: install migrations-check
+	$(PY) -m pytest -q
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var

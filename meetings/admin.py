@@ -1,0 +1,60 @@
+"""Admin for meetings, their items, attendance, minutes, declarations and dissent."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting, MinuteParagraph
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "number", "title", "kind", "presenter", "outcome"]
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person", "on_behalf_of"]
+    fields = ["person", "capacity", "on_behalf_of", "remote", "from_item", "to_item"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "date", "status"]
+    list_filter = ["body", "status"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline, AttendanceInline]
+
+
+class MinuteParagraphInline(admin.TabularInline):
+    model = MinuteParagraph
+    extra = 0
+
+
+class DeclarationInline(admin.TabularInline):
+    model = Declaration
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class DissentInline(admin.TabularInline):
+    model = Dissent
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "meeting", "kind", "outcome"]
+    list_filter = ["meeting__body", "kind"]
+    list_select_related = ["meeting__body"]
+    inlines = [MinuteParagraphInline, DeclarationInline, DissentInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "meeting", "capacity", "on_behalf_of", "remote"]
+    list_filter = ["capacity", "meeting__body"]
+    list_select_related = ["person", "meeting__body", "on_behalf_of"]
+    autocomplete_fields = ["person", "on_behalf_of"]

@@ -1,0 +1,414 @@
+"""Meetings and their lifecycle, agenda items, attendance, minutes and declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from meetings import quorum as q
+from members.models import Body, Person, TermsOfReference
+
+
+class Meeting(models.Model):
+    """A meeting of a body, moving from draft agenda to published minutes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        AGENDA_PUBLISHED = "agenda_published", "Agenda published"
+        HELD = "held", "Held"
+        MINUTES_DRAFT = "minutes_draft", "Minutes in draft"
+        MINUTES_CIRCULATED = "minutes_circulated", "Minutes circulated to partners"
+        MINUTES_APPROVED = "minutes_approved", "Minutes approved"
+        MINUTES_PUBLISHED = "minutes_published", "Minutes published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    key = models.SlugField(max_length=50, help_text="Usually the date, e.g. 2019-03-06.")
+    date = models.DateField()
+    start_time = models.TimeField()
+    end_time = models.TimeField(null=True, blank=True, help_text="The closing time.")
+    place = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    agenda_published_at = models.DateTimeField(null=True, blank=True)
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body", "date", "start_time"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "key"], name="unique_meeting_key_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.name}, {self.date:%-d %B %Y}"
+
+    # Lifecycle -------------------------------------------------------------------------
+
+    ORDER = [
+        Status.DRAFT,
+        Status.AGENDA_PUBLISHED,
+        Status.HELD,
+        Status.MINUTES_DRAFT,
+        Status.MINUTES_CIRCULATED,
+        Status.MINUTES_APPROVED,
+        Status.MINUTES_PUBLISHED,
+    ]
+
+    def stage(self) -> int:
+        """Position in the lifecycle; cancelled meetings sit outside it (-1)."""
+        return self.ORDER.index(self.status) if self.status in self.ORDER else -1
+
+    @property
+    def agenda_is_public(self) -> bool:
+        return self.stage() >= self.ORDER.index(self.Status.AGENDA_PUBLISHED)
+
+    @property
+    def minutes_are_public(self) -> bool:
+        return self.status == self.Status.MINUTES_PUBLISHED
+
+    @property
+    def minutes_locked(self) -> bool:
+        return self.stage() >= self.ORDER.index(self.Status.MINUTES_APPROVED)
+
+    # Rules -----------------------------------------------------------------------------
+
+    def terms(self) -> TermsOfReference | None:
+        if not hasattr(self, "_terms_cache"):
+            self._terms_cache = self.body.terms_in_force(self.date)
+        return self._terms_cache
+
+    def previous(self) -> Meeting | None:
+        return (
+            Meeting.objects.filter(body_id=self.body_id, date__lt=self.date)
+            .exclude(status=self.Status.CANCELLED)
+            .exclude(pk=self.pk)
+            .order_by("-date")
+            .first()
+        )
+
+    def interval_flag(self) -> str | None:
+        """A message when the gap since the previous meeting is outside the ToR's interval."""
+        terms = self.terms()
+        previous = self.previous()
+        if terms is None or previous is None:
+            return None
+        gap = (self.date - previous.date).days
+        lo, hi = terms.meeting_interval_min_days, terms.meeting_interval_max_days
+        if lo is not None and gap < lo:
+            return (
+                f"{gap} days after the previous meeting ({previous.date}); the terms of "
+                f"reference set {lo} to {hi} days."
+            )
+        if hi is not None and gap > hi:
+            return (
+                f"{gap} days after the previous meeting ({previous.date}); the terms of "
+                f"reference set {lo} to {hi} days."
+            )
+        return None
+
+    def clean(self) -> None:
+        if self.end_time and self.start_time and self.end_time < self.start_time:
+            raise ValidationError(
+                {"end_time": f"The meeting closes ({self.end_time:%H:%M}) before it starts "
+                 f"({self.start_time:%H:%M})."}
+            )
+        if self.body_id and self.date and self.terms() is None:
+            raise ValidationError(
+                {"date": f"No terms of reference of {self.body} are in force on {self.date}."}
+            )
+
+    def quorum(self) -> q.MeetingQuorum:
+        """Quorum per agenda item, from the records (a handful of queries, whatever the size)."""
+        return compute_quorum(self)
+
+
+def item_sort_key(number: str) -> tuple[int, str]:
+    match = re.fullmatch(r"(\d+)([a-z]*)", number)
+    if not match:
+        return (10**6, number)
+    return (int(match.group(1)), match.group(2))
+
+
+class AgendaItem(models.Model):
+    """A numbered item on a meeting's agenda (1, 2, … with sub-items 8a, 8b)."""
+
+    class Kind(models.TextChoices):
+        APOLOGIES = "apologies", "Apologies for absence and Chair's announcements"
+        DECLARATIONS = "declarations", "Declarations of interest"
+        MINUTES_OF_LAST_MEETING = "minutes_of_last_meeting", "Minutes of last meeting"
+        ACTIONS_ARISING = "actions_arising", "Actions arising"
+        BUSINESS = "business", "Business"
+        AOB = "aob", "Any other business"
+        DATE_OF_NEXT_MEETING = "date_of_next_meeting", "Date of next meeting"
+        CLOSE = "close", "Close"
+
+    class Outcome(models.TextChoices):
+        NOTED = "noted", "Noted"
+        AGREED = "agreed", "Agreed"
+        ENDORSED = "endorsed", "Endorsed"
+        DEFERRED = "deferred", "Deferred"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    NEEDS_QUORUM = {Outcome.AGREED, Outcome.ENDORSED}
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    number = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=400, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="unique_item_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def main_number(self) -> int:
+        return item_sort_key(self.number)[0]
+
+    def clean(self) -> None:
+        if self.number and not re.fullmatch(r"\d+[a-z]?", self.number):
+            raise ValidationError(
+                {"number": f"'{self.number}' is not an item number such as 8 or 8a."}
+            )
+        if self.outcome in self.NEEDS_QUORUM and self.meeting_id and self.pk:
+            result = self.meeting.quorum()
+            for item in result.items:
+                if item.number == self.number and not item.quorate:
+                    missing = f"; missing: {', '.join(item.missing)}" if item.missing else ""
+                    raise ValidationError(
+                        {
+                            "outcome": f"The meeting was not quorate for item {self.number} "
+                            f"({item.present} of {item.needed} needed present{missing}), so it "
+                            f"cannot record '{self.get_outcome_display()}'."
+                        }
+                    )
+
+
+class Attendance(models.Model):
+    """Who came to a meeting, in what capacity, how, and for which items."""
+
+    class Capacity(models.TextChoices):
+        MEMBER = "member", "Member"
+        SUBSTITUTE = "substitute", "Substitute"
+        IN_ATTENDANCE = "in_attendance", "In attendance"
+        APOLOGIES = "apologies", "Apologies"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="attendance")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    capacity = models.CharField(max_length=20, choices=Capacity.choices)
+    on_behalf_of = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substituted_by",
+        help_text="The member a substitute stands for.",
+    )
+    remote = models.BooleanField(default=False)
+    from_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_item = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person"),
+            models.CheckConstraint(
+                condition=Q(capacity="substitute", on_behalf_of__isnull=False)
+                | (~Q(capacity="substitute") & Q(on_behalf_of__isnull=True)),
+                name="substitute_has_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_capacity_display()})"
+
+    def clean(self) -> None:
+        if not self.meeting_id or not self.person_id or not self.capacity:
+            return
+        meeting = self.meeting
+        if self.capacity == self.Capacity.SUBSTITUTE:
+            if not self.on_behalf_of_id:
+                raise ValidationError(
+                    {"on_behalf_of": "Name the member this substitute attends on behalf of."}
+                )
+            if self.on_behalf_of_id == self.person_id:
+                raise ValidationError({"on_behalf_of": "A person cannot substitute for themself."})
+            if not meeting.body.appointments_on(meeting.date).filter(
+                person_id=self.on_behalf_of_id
+            ).exists():
+                raise ValidationError(
+                    {
+                        "on_behalf_of": f"{self.on_behalf_of} is not a member of {meeting.body} "
+                        f"on {meeting.date}, so nobody can substitute for them."
+                    }
+                )
+        elif self.on_behalf_of_id:
+            raise ValidationError(
+                {"on_behalf_of": "Only a substitute attends on behalf of a member."}
+            )
+        if self.capacity == self.Capacity.MEMBER and not meeting.body.appointments_on(
+            meeting.date
+        ).filter(person_id=self.person_id).exists():
+            raise ValidationError(
+                {
+                    "capacity": f"{self.person} has no active appointment to {meeting.body} on "
+                    f"{meeting.date}; record them as in attendance or as a substitute."
+                }
+            )
+        for field in ("from_item", "to_item"):
+            item = getattr(self, field)
+            if item is not None and item.meeting_id != self.meeting_id:
+                raise ValidationError({field: "The item belongs to another meeting."})
+        if self.from_item and self.to_item and self.from_item.position > self.to_item.position:
+            raise ValidationError(
+                {
+                    "to_item": f"Left at item {self.to_item.number}, before arriving at item "
+                    f"{self.from_item.number}."
+                }
+            )
+        if self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE):
+            try:
+                self._check_no_double_count()
+            except q.QuorumError as exc:
+                raise ValidationError(str(exc)) from exc
+
+    def _check_no_double_count(self) -> None:
+        """A member and their substitute never both count for the same item."""
+        others = list(
+            Attendance.objects.filter(meeting_id=self.meeting_id)
+            .exclude(pk=self.pk)
+            .filter(capacity__in=[self.Capacity.MEMBER, self.Capacity.SUBSTITUTE])
+        )
+        attendees = [a.as_attendee() for a in others] + [self.as_attendee()]
+        items = list(self.meeting.items.all())
+        q.check_no_double_count(attendees, [q.Item(number=i.number) for i in items])
+
+    def as_attendee(self) -> q.Attendee:
+        return q.Attendee(
+            person=str(self.person_id),
+            capacity=self.capacity,
+            on_behalf_of=str(self.on_behalf_of_id) if self.on_behalf_of_id else None,
+            remote=self.remote,
+            from_index=self._index_of(self.from_item_id),
+            to_index=self._index_of(self.to_item_id),
+        )
+
+    def _index_of(self, item_id: int | None) -> int | None:
+        if item_id is None:
+            return None
+        ids = getattr(self.meeting, "_item_ids", None)
+        if ids is None:
+            ids = list(self.meeting.items.values_list("pk", flat=True))
+            self.meeting._item_ids = ids
+        return ids.index(item_id) if item_id in ids else None
+
+
+class MinuteParagraph(models.Model):
+    """One numbered paragraph of an item's summary minutes (Markdown)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="paragraphs")
+    position = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Declaration(models.Model):
+    """An interest declared at a meeting for an item, and whether the person withdrew."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="declarations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="declarations")
+    interest = models.TextField()
+    withdrew = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "person"], name="one_declaration_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on item {self.item.number}"
+
+
+class Dissent(models.Model):
+    """A member's dissent or objection, recorded against an item (ToR 3.2)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="dissents")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dissents")
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} on item {self.item.number}"
+
+
+def paragraph_numbers(items: list[AgendaItem], paragraphs: dict[int, list]) -> dict[int, str]:
+    """Number paragraphs per main item number, running through sub-items: 8 → 8.1, 8a → 8.2."""
+    numbers: dict[int, str] = {}
+    counters: dict[int, int] = {}
+    for item in items:
+        main = item.main_number
+        for para in paragraphs.get(item.pk, []):
+            counters[main] = counters.get(main, 0) + 1
+            numbers[para.pk] = f"{main}.{counters[main]}"
+    return numbers
+
+
+def compute_quorum(meeting: Meeting) -> q.MeetingQuorum:
+    """Build the pure quorum inputs from the records and compute quorum per item."""
+    terms = meeting.terms()
+    items = list(meeting.items.all().prefetch_related("declarations"))
+    meeting._item_ids = [i.pk for i in items]
+    appointments = list(meeting.body.appointments_on(meeting.date))
+    rules = (
+        terms.quorum_rules()
+        if terms
+        else q.Rules(fraction=q.parse_fraction("1/2"), substitutes_count=False,
+                     remote_counts=False, groups=())
+    )
+    members = [
+        q.Member(
+            person=str(a.person_id),
+            tags=terms.member_tags(a.seat_key) if terms else frozenset({a.seat_key}),
+        )
+        for a in appointments
+    ]
+    attendees = [a.as_attendee() for a in meeting.attendance.all()]
+    q_items = [
+        q.Item(
+            number=i.number,
+            withdrawn=frozenset(str(d.person_id) for d in i.declarations.all() if d.withdrew),
+        )
+        for i in items
+    ]
+    return q.meeting_quorum(rules, members, attendees, q_items)

@@ -1,0 +1,3 @@
+"""The records format `vru-governance-records/1`: schema check, import and export."""
+
+FORMAT = "vru-governance-records/1"

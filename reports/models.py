@@ -1,0 +1,122 @@
+"""Papers presented to a meeting: authored by section or uploaded as PDF, public or exempt."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from meetings.models import AgendaItem
+
+SECTIONS: list[tuple[str, str]] = [
+    ("executive_summary", "Executive Summary"),
+    ("recommendations", "Recommendations"),
+    ("introduction", "Introduction and Background"),
+    ("issues", "Issues for Consideration"),
+    ("equality_comments", "Equality Comments"),
+    ("financial_comments", "Financial Comments"),
+    ("legal_comments", "Legal Comments"),
+    ("next_steps", "Next Steps"),
+    ("appendices", "Appendices"),
+]
+SECTION_KEYS = [key for key, _ in SECTIONS]
+
+
+def paper_upload_to(instance: Paper, filename: str) -> str:
+    # The name is rebuilt from the paper's own key: nothing of the uploaded name is trusted.
+    return f"papers/{instance.item.meeting.body.slug}/{instance.item.meeting.key}/{instance.key}.pdf"
+
+
+class Paper(models.Model):
+    """A report presented to a meeting under an agenda item."""
+
+    class Classification(models.TextChoices):
+        PUBLIC = "public", "Public"
+        EXEMPT = "exempt", "Exempt from publication"
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="papers")
+    key = models.SlugField(max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=300, blank=True)
+    presented_by = models.CharField(max_length=300, blank=True)
+    cleared_by = models.CharField(max_length=300, blank=True)
+    classification = models.CharField(
+        max_length=10, choices=Classification.choices, default=Classification.PUBLIC
+    )
+    exemption_section = models.CharField(
+        max_length=40, blank=True, help_text="Freedom of Information Act 2000 section, e.g. s.43."
+    )
+    exemption_reason = models.TextField(blank=True, help_text="The public-interest reason.")
+    exemption_review_on = models.DateField(null=True, blank=True)
+    final = models.BooleanField(default=False)
+    supplement = models.BooleanField(
+        default=False, help_text="Added after the agenda was published."
+    )
+    executive_summary = models.TextField(blank=True)
+    recommendations = models.TextField(blank=True)
+    introduction = models.TextField(blank=True)
+    issues = models.TextField(blank=True)
+    equality_comments = models.TextField(blank=True)
+    financial_comments = models.TextField(blank=True)
+    legal_comments = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    appendices = models.TextField(blank=True)
+    file = models.FileField(upload_to=paper_upload_to, blank=True)
+    file_has_equality_comments = models.BooleanField(
+        default=False,
+        help_text="The secretary confirms the uploaded PDF contains its equality comments.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "key"], name="unique_paper_key_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.classification == self.Classification.EXEMPT
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(key, heading, text) for each section that has text, in the seed's order."""
+        return [(k, h, getattr(self, k)) for k, h in SECTIONS if getattr(self, k).strip()]
+
+    def has_authored_content(self) -> bool:
+        return any(getattr(self, k).strip() for k in SECTION_KEYS)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.file and self.has_authored_content():
+            errors["file"] = "A paper is either written by section or an uploaded PDF, not both."
+        if self.final:
+            if self.file:
+                if not self.file_has_equality_comments:
+                    errors["file_has_equality_comments"] = (
+                        "Confirm that the uploaded PDF says how equality issues were considered "
+                        "(ToR 8.1) before marking it final."
+                    )
+            elif not self.equality_comments.strip():
+                errors["equality_comments"] = (
+                    "Every report says how equality issues were considered (ToR 8.1): add the "
+                    "equality comments before marking it final."
+                )
+        if self.is_exempt:
+            if not self.exemption_section.strip():
+                errors["exemption_section"] = (
+                    "An exempt paper names the Freedom of Information Act 2000 exemption."
+                )
+            if not self.exemption_reason.strip():
+                errors["exemption_reason"] = "Give the public-interest reason for the exemption."
+            if self.exemption_review_on is None:
+                errors["exemption_review_on"] = "Set the date on which to review the exemption."
+        elif self.exemption_section or self.exemption_reason or self.exemption_review_on:
+            errors["classification"] = (
+                "A public paper has no exemption; classify it as exempt or clear the exemption."
+            )
+        if errors:
+            raise ValidationError(errors)
