@@ -3,7 +3,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting, MinuteParagraph
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Dissent,
+    ForwardPlanItem,
+    Meeting,
+    MinuteParagraph,
+)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -58,3 +66,9 @@ class AttendanceAdmin(SimpleHistoryAdmin):
     list_filter = ["capacity", "meeting__body"]
     list_select_related = ["person", "meeting__body", "on_behalf_of"]
     autocomplete_fields = ["person", "on_behalf_of"]
+
+
+@admin.register(ForwardPlanItem)
+class ForwardPlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "body", "target_meeting", "target_month", "proposed_by"]
+    list_filter = ["body"]
