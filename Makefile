@@ -8,7 +8,7 @@ DEMO := docs/demo-records.json
 
 export DJANGO_SETTINGS_MODULE := vru_governance.settings
 
-.PHONY: install run demo test test-sqlite test-postgres lint migrations-check ci clean
+.PHONY: install chromium run demo test test-sqlite test-postgres lint migrations-check ci clean
 
 # The virtual environment is rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -33,8 +33,14 @@ demo: install
 
 # The whole test suite, on SQLite unless DATABASE_URL says otherwise.
 # pytest exits 5 when it collected no test; make fails on it like on any failure.
-test: install migrations-check
+test: install chromium migrations-check
 	$(PY) -m pytest -q
+
+# Browser tests drive Debian's Chromium; install it when we may (root), never a downloaded one.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -287,10 +287,7 @@ class Attendance(models.Model):
                 }
             )
         if self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE):
-            try:
-                self._check_no_double_count()
-            except q.QuorumError as exc:
-                raise ValidationError(str(exc)) from exc
+            self._check_no_double_count()
 
     def _check_no_double_count(self) -> None:
         """A member and their substitute never both count for the same item."""
@@ -301,7 +298,17 @@ class Attendance(models.Model):
         )
         attendees = [a.as_attendee() for a in others] + [self.as_attendee()]
         items = list(self.meeting.items.all())
-        q.check_no_double_count(attendees, [q.Item(number=i.number) for i in items])
+        try:
+            q.check_no_double_count(attendees, [q.Item(number=i.number) for i in items])
+        except q.QuorumError as exc:
+            names = dict(Person.objects.filter(pk__in=exc.people).values_list("pk", "name"))
+            member, substitute = (names.get(int(p), p) for p in exc.people)
+            where = f"item {exc.item}" if exc.item else "the meeting"
+            raise ValidationError(
+                f"{member} and their substitute {substitute} are both recorded present for "
+                f"{where}; only one of them counts. Record the member's departure or the "
+                "substitute's arrival by item."
+            ) from exc
 
     def as_attendee(self) -> q.Attendee:
         return q.Attendee(

@@ -276,3 +276,19 @@ def meeting_quorum(
         missing=tuple(label for label in labels if label in missing_any),
         items=tuple(results) if items else (),
     )
+
+
+def check_no_double_count(attendees: Sequence[Attendee], items: Sequence[Item]) -> None:
+    """Raise QuorumError if a member and their substitute are both there for any item."""
+    judged = list(items) or [Item("")]
+    for index, item in enumerate(judged):
+        there = [a for a in attendees if _there(a, item, index)]
+        members_there = {a.person for a in there if a.capacity == MEMBER}
+        for a in there:
+            if a.capacity == SUBSTITUTE and a.on_behalf_of in members_there:
+                raise QuorumError(
+                    f"{a.on_behalf_of} and their substitute {a.person} are both recorded "
+                    f"present for item {item.number}",
+                    people=(a.on_behalf_of, a.person),
+                    item=item.number,
+                )
