@@ -1,0 +1,3 @@
+"""Public site, partners' portal and open-data API routes."""
+
+urlpatterns: list = []

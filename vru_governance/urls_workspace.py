@@ -1,0 +1,3 @@
+"""The secretary's workspace routes, under /manage/."""
+
+urlpatterns: list = []
