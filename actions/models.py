@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, MinuteParagraph
 from members.models import Person
 
 
@@ -38,6 +38,18 @@ class Action(models.Model):
     ongoing = models.BooleanField(default=False, help_text="No fixed deadline.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     status_note = models.TextField(blank=True)
+    paragraph = models.ForeignKey(
+        MinuteParagraph,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The minute paragraph whose 'Action:' line created it.",
+    )
+    confirmed = models.BooleanField(
+        default=True,
+        help_text="False until the secretary confirms an action read from an 'Action:' line.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -36,6 +37,22 @@ class Meeting(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
+    minutes_circulated_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_at_item = models.ForeignKey(
+        "AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The 'minutes of last meeting' item of the meeting that approved them.",
+    )
+    minutes_approved_by_chair = models.BooleanField(
+        default=False, help_text="Approved by the Chair rather than at the next meeting."
+    )
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save from the workspace (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -163,6 +180,9 @@ class AgendaItem(models.Model):
     presenter = models.CharField(max_length=400, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save from the workspace (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +197,11 @@ class AgendaItem(models.Model):
     @property
     def main_number(self) -> int:
         return item_sort_key(self.number)[0]
+
+    @property
+    def is_sub_item(self) -> bool:
+        """8a, 8b: a sub-item of the main item before it."""
+        return bool(item_sort_key(self.number)[1])
 
     def clean(self) -> None:
         if self.number and not re.fullmatch(r"\d+[a-z]?", self.number):
@@ -463,3 +488,48 @@ class ForwardPlanItem(models.Model):
             raise ValidationError({"target_meeting": "That meeting belongs to another body."})
         if self.target_month and self.target_month.day != 1:
             self.target_month = self.target_month.replace(day=1)
+
+
+class ChecklistAcknowledgement(models.Model):
+    """A failed pre-publication check that the secretary acknowledged, with the reason."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    check_key = models.CharField(max_length=30)
+    reason = models.TextField()
+    detail = models.TextField(blank=True, help_text="What the check found when acknowledged.")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "acknowledged_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.check_key}: {self.reason[:60]}"
+
+
+class MinutesCorrection(models.Model):
+    """A change to approved minutes, recorded as a correction with its reason."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="corrections")
+    paragraph = models.ForeignKey(
+        MinuteParagraph, on_delete=models.PROTECT, related_name="corrections"
+    )
+    before = models.TextField()
+    after = models.TextField()
+    reason = models.TextField()
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "made_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.meeting}: {self.reason[:60]}"

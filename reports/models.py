@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -120,3 +121,60 @@ class Paper(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+def stored_document_upload_to(instance: StoredDocument, filename: str) -> str:
+    meeting = instance.meeting
+    return f"documents/{meeting.body.slug}/{meeting.key}/{instance.kind}-v{instance.version}.pdf"
+
+
+class StoredDocument(models.Model):
+    """A rendered document frozen on publication: served as stored, never re-rendered."""
+
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", "Agenda"
+        PACK = "pack", "Agenda pack"
+        PARTNERS_PACK = "partners_pack", "Partners' agenda pack"
+        MINUTES = "minutes", "Summary minutes"
+        ACTIONS_ARISING = "actions_arising", "Actions arising"
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="stored_documents"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    version = models.PositiveIntegerField(default=1)
+    # Private storage (the default storage is never served as a public folder).
+    file = models.FileField(upload_to=stored_document_upload_to, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveIntegerField(default=0)
+    is_correction = models.BooleanField(default=False)
+    correction_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["meeting", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "version"], name="unique_stored_document_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(version__gte=1), name="stored_document_version_from_1"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_correction=False) | ~models.Q(correction_note=""),
+                name="stored_correction_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.get_kind_display()
+        return f"{label} v{self.version} — {self.meeting}"
+
+    @property
+    def filename(self) -> str:
+        meeting = self.meeting
+        return f"{meeting.body.slug}-{meeting.key}-{self.kind.replace('_', '-')}-v{self.version}.pdf"

@@ -1,0 +1,97 @@
+"""User-typed Markdown (minutes, papers, notes) rendered to safe HTML: python-markdown, then nh3."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "span",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
+# The only classes that survive are the ones our own tree processor sets.
+ALLOWED_CLASSES = {"p": {"numbered"}, "span": {"para-number"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# "3.1 Text" — a paragraph that carries its own number, as the seed papers do.
+NUMBERED = re.compile(r"^(\d+(?:\.\d+)+)\s+")
+
+
+class _NumberedParagraphs(Treeprocessor):
+    """Set a paragraph's leading "3.1" apart so print CSS can hang it in the margin."""
+
+    def run(self, root: etree.Element) -> None:
+        for p in root.iter("p"):
+            text = p.text or ""
+            match = NUMBERED.match(text)
+            if not match:
+                continue
+            number = etree.Element("span")
+            number.set("class", "para-number")
+            number.text = match.group(1)
+            number.tail = " " + text[match.end() :]
+            p.text = ""
+            p.insert(0, number)
+            p.set("class", "numbered")
+
+
+class _NumberedParagraphsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
+        md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
+
+
+def _converter() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists", _NumberedParagraphsExtension()],
+        output_format="html",
+    )
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only the allow-listed tags and attributes; links only http, https and mailto."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        url_relative="deny",
+        link_rel="nofollow noopener noreferrer",
+    )
+
+
+def render_markdown(text: str) -> SafeString:
+    """Markdown typed by a user, as sanitised HTML that templates may print unescaped."""
+    if not text or not text.strip():
+        return mark_safe("")
+    html = _converter().convert(text)
+    return mark_safe(sanitise_html(html))  # noqa: S308 — sanitised by nh3 just above
