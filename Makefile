@@ -43,7 +43,7 @@ chromium:
 	  else echo "Chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
 migrations-check: install
-	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 lint: install
 	$(VENV)/bin/ruff check .
