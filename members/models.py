@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from members.composition import Composition, community_seat_count, percent_str
 from meetings.quorum import Group, Rules, parse_fraction
+from members.composition import Composition, community_seat_count, percent_str
 
 
 class Sector(models.TextChoices):
@@ -383,7 +383,10 @@ class Appointment(models.Model):
 
     def _check_one_appointment_per_person(self) -> None:
         clash = (
-            self._others().filter(person_id=self.person_id).overlapping(self.start, self.end).first()
+            self._others()
+            .filter(person_id=self.person_id)
+            .overlapping(self.start, self.end)
+            .first()
         )
         if clash is not None:
             until = f"to {clash.end}" if clash.end else "with no end date"

@@ -26,8 +26,16 @@ from tests.demo import demo_document, load_demo
 
 
 def counts() -> dict[str, int]:
-    models = [Person, Appointment, TermsOfReference, Meeting, Attendance, MinuteParagraph,
-              Action, Paper]
+    models = [
+        Person,
+        Appointment,
+        TermsOfReference,
+        Meeting,
+        Attendance,
+        MinuteParagraph,
+        Action,
+        Paper,
+    ]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -93,8 +101,9 @@ class DemoImportTests(TestCase):
         assert "8.6" in numbers and len(numbers) == len(set(numbers))
 
     def test_march_meeting_is_quorate_and_the_board_below_thirty_percent(self) -> None:
-        march = next(m for m in body_of(export_records("prg"))["meetings"]
-                     if m["key"] == "2019-03-06")
+        march = next(
+            m for m in body_of(export_records("prg"))["meetings"] if m["key"] == "2019-03-06"
+        )
         assert march["quorum"]["quorate"] is True
         assert march["quorum"]["members"] == 23
         assert march["quorum"]["needed"] == 12
@@ -144,9 +153,26 @@ def _delete_everything() -> None:
     from meetings.models import AgendaItem, Declaration, Dissent, ForwardPlanItem
     from members.models import Body, Interest, QuorumGroup, Seat
 
-    for model in [ActionUpdate, ActionOwner, Action, Paper, MinuteParagraph, Declaration,
-                  Dissent, Attendance, ForwardPlanItem, AgendaItem, Meeting, Appointment,
-                  Interest, Seat, QuorumGroup, TermsOfReference, Person, Body]:
+    for model in [
+        ActionUpdate,
+        ActionOwner,
+        Action,
+        Paper,
+        MinuteParagraph,
+        Declaration,
+        Dissent,
+        Attendance,
+        ForwardPlanItem,
+        AgendaItem,
+        Meeting,
+        Appointment,
+        Interest,
+        Seat,
+        QuorumGroup,
+        TermsOfReference,
+        Person,
+        Body,
+    ]:
         model.objects.all().delete()
 
 
@@ -166,8 +192,10 @@ class InvalidFileTests(TestCase):
         doc = demo_document()
         body_of(doc)["meetings"][1]["attendance"][5]["colour"] = "blue"
         errors = self.refused(doc)
-        assert any(path == "bodies[0].meetings[1].attendance[5]" and "colour" in message
-                   for path, message in errors)
+        assert any(
+            path == "bodies[0].meetings[1].attendance[5]" and "colour" in message
+            for path, message in errors
+        )
 
     def test_every_schema_error_is_reported_not_just_the_first(self) -> None:
         doc = demo_document()
@@ -182,20 +210,29 @@ class InvalidFileTests(TestCase):
         body = body_of(doc)
         body["people"].append({"key": "extra-health", "name": "Extra Health"})
         body["memberships"].append(
-            {"person": "extra-health", "seat": "health", "start": "2019-02-01", "end": None,
-             "exception": "test"}
+            {
+                "person": "extra-health",
+                "seat": "health",
+                "start": "2019-02-01",
+                "end": None,
+                "exception": "test",
+            }
         )
         errors = self.refused(doc)
         index = len(body["memberships"]) - 1
-        assert any(path == f"bodies[0].memberships[{index}]" and "appointment 4 of 3" in message
-                   for path, message in errors)
+        assert any(
+            path == f"bodies[0].memberships[{index}]" and "appointment 4 of 3" in message
+            for path, message in errors
+        )
 
     def test_a_dangling_person_reference_names_its_path(self) -> None:
         doc = demo_document()
         body_of(doc)["meetings"][1]["attendance"][0]["person"] = "nobody-at-all"
         errors = self.refused(doc)
-        assert ("bodies[0].meetings[1].attendance[0].person",
-                "No person with key 'nobody-at-all' in the file or the database.") in errors
+        assert (
+            "bodies[0].meetings[1].attendance[0].person",
+            "No person with key 'nobody-at-all' in the file or the database.",
+        ) in errors
 
     def test_an_agreed_outcome_at_an_inquorate_item_is_refused(self) -> None:
         doc = demo_document()
@@ -217,7 +254,8 @@ class InvalidFileTests(TestCase):
     def test_a_final_paper_without_equality_comments_is_refused(self) -> None:
         doc = demo_document()
         may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
-        paper = next(p for i in may["items"] for p in i.get("papers", []) if not p.get("final", True))
+        papers = [p for i in may["items"] for p in i.get("papers", [])]
+        paper = next(p for p in papers if not p.get("final", True))
         paper["final"] = True
         errors = self.refused(doc)
         assert any("equality" in message.lower() for _, message in errors)
@@ -255,12 +293,16 @@ def test_the_command_prints_every_error_and_exits_with_status_1(tmp_path: Path) 
     body_of(doc)["colour"] = "blue"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
-    env = {"DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "PATH": "/usr/bin:/bin",
+    }
     run = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*run, "migrate", "-v0"], env=env, check=True, cwd=ROOT)
-    result = subprocess.run([*run, "import_records", str(bad)], env=env, cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [*run, "import_records", str(bad)], env=env, cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "bodies[0].memberships[0].seat" in result.stderr
     assert "bodies[0]: Additional properties are not allowed ('colour'" in result.stderr
@@ -277,3 +319,61 @@ def test_the_command_refuses_a_file_that_is_not_json(tmp_path: Path, db: None) -
 def test_export_of_an_unknown_body_is_refused(db: None) -> None:
     with pytest.raises(CommandError, match="No body 'nope'"):
         call_command("export_records", "--body", "nope")
+
+
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class UploadedPaperImportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        load_demo()
+
+    def test_a_pdf_beside_the_records_file_is_stored_once_and_exported_back(self) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            base = Path(folder)
+            (base / "papers").mkdir()
+            (base / "papers" / "delivery.pdf").write_bytes(MINIMAL_PDF)
+            doc = demo_document()
+            may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
+            paper = next(
+                p for i in may["items"] for p in i.get("papers", []) if p.get("final", True)
+            )
+            paper.pop("sections")
+            paper["file"] = "papers/delivery.pdf"
+            paper["file_has_equality_comments"] = True
+            summary = import_records(doc, base_dir=base)
+            assert summary.updated == {"papers": 1}
+            stored = Paper.objects.get(key=paper["key"])
+            assert stored.file.read() == MINIMAL_PDF and not stored.has_authored_content()
+            # The same file again changes nothing; the export names the stored file.
+            assert not import_records(doc, base_dir=base).changed
+            exported = next(
+                p
+                for m in body_of(export_records("prg"))["meetings"]
+                for i in m["items"]
+                for p in i.get("papers", [])
+                if p["key"] == paper["key"]
+            )
+            assert exported["file"].endswith(".pdf") and exported["file_has_equality_comments"]
+            stored.file.delete(save=False)
+
+    def test_a_file_that_is_not_really_a_pdf_is_refused(self) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            base = Path(folder)
+            (base / "fake.pdf").write_bytes(b"MZ\x90\x00 not a pdf")
+            doc = demo_document()
+            may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
+            paper = next(p for i in may["items"] for p in i.get("papers", []))
+            paper.pop("sections")
+            paper["file"] = "fake.pdf"
+            with pytest.raises(RecordsError) as exc:
+                import_records(doc, base_dir=base)
+            assert any("'fake.pdf' is not a PDF." == m for _, m in exc.value.errors)

@@ -112,7 +112,8 @@ STORAGES = {
     # that check access, never from a public folder.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "media")},
+        # Tests keep their files apart from a developer's uploads.
+        "OPTIONS": {"location": str(VAR_DIR / ("test-media" if TESTING else "media"))},
     },
     "staticfiles": {
         "BACKEND": (

@@ -594,7 +594,7 @@ def _sha256_of(field_file) -> str:
 
 
 def import_records(data: Any, base_dir: Path | None = None) -> Summary:
-    """Apply a records document in one transaction; raise RecordsError and write nothing on error."""
+    """Apply a document in one transaction; on any error raise RecordsError, writing nothing."""
     if not isinstance(data, dict):
         raise RecordsError([("(document)", "The document must be a JSON object.")])
     errors = schema_errors(data)
