@@ -25,7 +25,8 @@ SECTION_KEYS = [key for key, _ in SECTIONS]
 
 def paper_upload_to(instance: Paper, filename: str) -> str:
     # The name is rebuilt from the paper's own key: nothing of the uploaded name is trusted.
-    return f"papers/{instance.item.meeting.body.slug}/{instance.item.meeting.key}/{instance.key}.pdf"
+    meeting = instance.item.meeting
+    return f"papers/{meeting.body.slug}/{meeting.key}/{instance.key}.pdf"
 
 
 class Paper(models.Model):

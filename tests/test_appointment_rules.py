@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from members.models import Appointment, Seat, TermsOfReference
-from tests.world import D, FULL_ROSTER, add_terms, appoint, full_roster, make_body, person
+from tests.world import FULL_ROSTER, D, add_terms, appoint, full_roster, make_body, person
 
 
 def messages_of(exc: pytest.ExceptionInfo[ValidationError]) -> str:
