@@ -377,3 +377,28 @@ class UploadedPaperImportTests(TestCase):
             with pytest.raises(RecordsError) as exc:
                 import_records(doc, base_dir=base)
             assert any("'fake.pdf' is not a PDF." == m for _, m in exc.value.errors)
+
+    def test_a_refused_import_leaves_no_stored_file_behind(self) -> None:
+        import tempfile
+
+        from django.core.files.storage import default_storage
+
+        with tempfile.TemporaryDirectory() as folder:
+            base = Path(folder)
+            (base / "ok.pdf").write_bytes(MINIMAL_PDF)
+            doc = demo_document()
+            may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
+            paper = next(p for i in may["items"] for p in i.get("papers", []))
+            paper.pop("sections")
+            paper["file"] = "ok.pdf"
+            paper["file_has_equality_comments"] = True
+            body_of(doc)["meetings"][1]["attendance"][0]["person"] = "nobody-at-all"
+            with pytest.raises(RecordsError):
+                import_records(doc, base_dir=base)
+            folder_name = "papers/prg/2019-05-01"
+            files = (
+                default_storage.listdir(folder_name)[1]
+                if default_storage.exists(folder_name)
+                else []
+            )
+            assert not [f for f in files if f.startswith(paper["key"])]

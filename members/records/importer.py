@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import models, transaction
 
 from actions.models import Action, ActionOwner, ActionUpdate
@@ -81,6 +82,8 @@ class Importer:
         self.people: dict[str, Person] = {}
         # Checks that need the whole document in place, run after everything is written.
         self.deferred: list[tuple[str, Callable[[], None]]] = []
+        # Files written to storage; a refused import deletes them again.
+        self.saved_files: list[str] = []
 
     # helpers --------------------------------------------------------------------------
 
@@ -502,6 +505,7 @@ class Importer:
         if content is not None:
             if not paper.file or _sha256_of(paper.file) != hashlib.sha256(content).hexdigest():
                 paper.file.save(f"{paper.key}.pdf", ContentFile(content), save=False)
+                self.saved_files.append(paper.file.name)
                 changed = True
         elif paper.file:
             paper.file = None
@@ -602,10 +606,14 @@ def import_records(data: Any, base_dir: Path | None = None) -> Summary:
         raise RecordsError(errors)
     if data.get("format") != FORMAT:
         raise RecordsError([("format", f"Expected '{FORMAT}'.")])
-    with transaction.atomic():
-        importer = Importer(base_dir)
-        importer.run(data)
-        if importer.errors:
-            transaction.set_rollback(True)
-            raise RecordsError(importer.errors)
+    importer = Importer(base_dir)
+    try:
+        with transaction.atomic():
+            importer.run(data)
+            if importer.errors:
+                raise RecordsError(importer.errors)
+    except Exception:
+        for name in importer.saved_files:
+            default_storage.delete(name)
+        raise
     return importer.summary
