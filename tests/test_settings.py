@@ -1,0 +1,54 @@
+"""Settings read from the environment: production is secure, bad values fail loudly."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.conftest import ROOT
+from vru_governance.env import env_bool, env_int
+
+STRONG_KEY = "k7#Qp2!vZr9@Lm4$Tx8&Wn3^Hb6*Yc1(Ud5)Fe0-Gj2+Ks7=Ao9_Ri4~Ev8"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "VAR_DIR": "/tmp/vru-settings-test"}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env={**base, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_settings() -> None:
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="governance.example.org", DEBUG="false",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = manage("check", DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_a_bad_boolean_is_refused_with_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG", "perhaps")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG='perhaps' is not a boolean"):
+        env_bool("DEBUG")
+
+
+def test_a_bad_number_is_refused_with_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONN_MAX_AGE", "forever")
+    with pytest.raises(ImproperlyConfigured, match="CONN_MAX_AGE='forever' is not a whole"):
+        env_int("CONN_MAX_AGE", 60)
+
+
+def test_tests_use_the_fast_password_hasher(settings) -> None:  # noqa: ANN001
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
