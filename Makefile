@@ -51,3 +51,11 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Render the demo documents and a generated ~60-page pack: seconds and peak memory per
+# document (and LibreOffice's figures where it is installed) in var/bench/documents.json.
+.PHONY: bench
+bench: install
+	mkdir -p var/bench
+	DEBUG=true $(PY) manage.py migrate --no-input
+	DEBUG=true $(PY) manage.py bench_documents --demo $(DEMO) --output var/bench/documents.json

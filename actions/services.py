@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
-from actions.models import Action, ActionUpdate
+from actions.models import CLOSED, Action, ActionOwner, ActionUpdate
+from meetings.models import Meeting
+from members.models import Person
 
 
 @transaction.atomic
@@ -30,3 +36,178 @@ def add_update(
     action.full_clean()
     action.save()
     return update
+
+
+# Owners: people matched by name, otherwise roles such as 'Clerk' -------------------------
+
+HONORIFICS = {
+    "sir",
+    "dame",
+    "dr",
+    "prof",
+    "professor",
+    "cllr",
+    "councillor",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "lord",
+    "lady",
+    "baroness",
+    "obe",
+    "mbe",
+    "cbe",
+    "am",
+    "mp",
+    "qc",
+    "kc",
+    "qpm",
+}
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """A name's words, lower-cased, without titles and honours."""
+    words = re.findall(r"[\w'’-]+", name.lower())
+    return tuple(w.replace("’", "'") for w in words if w.strip(".") not in HONORIFICS)
+
+
+def surname(name: str) -> str:
+    """The sorting name: the last word that is not an honour."""
+    tokens = name_tokens(name)
+    return tokens[-1] if tokens else name.lower()
+
+
+def split_owner_names(text: str) -> list[str]:
+    """'Lib Peck and Jake Ferguson' → ['Lib Peck', 'Jake Ferguson']."""
+    parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", text.strip().rstrip("."))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def match_person(
+    name: str, people: Iterable[Person], preferred: set[int] = frozenset()
+) -> Person | None:
+    """The one person whose name (titles and honours aside) is this name, else None."""
+    wanted = name_tokens(name)
+    if not wanted:
+        return None
+    found = [p for p in people if name_tokens(p.name) == wanted]
+    if len(found) > 1:
+        found = [p for p in found if p.pk in preferred]
+    return found[0] if len(found) == 1 else None
+
+
+Owner = Person | str
+
+
+def owners_from_text(
+    text: str, people: Iterable[Person], preferred: set[int] = frozenset()
+) -> list[Owner]:
+    """Each named owner as a person when exactly one matches, otherwise as a role."""
+    people = list(people)
+    return [match_person(n, people, preferred) or n for n in split_owner_names(text)]
+
+
+def owners_text(action: Action) -> str:
+    return action.owners_display()
+
+
+def set_owners(action: Action, owners: list[Owner]) -> None:
+    """Make the action's owners these people and roles, in this order."""
+    if not owners:
+        raise ValidationError({"owners": "Name at least one owner: a person or a role."})
+    action.owners.all().delete()
+    for position, owner in enumerate(owners):
+        row = ActionOwner(
+            action=action,
+            person=owner if isinstance(owner, Person) else None,
+            role="" if isinstance(owner, Person) else owner[:200],
+            position=position,
+        )
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def update_action(
+    action: Action,
+    *,
+    description: str,
+    deadline: dt.date | None,
+    ongoing: bool,
+    owners: list[Owner],
+    confirm: bool = False,
+) -> Action:
+    """Change an action's wording, deadline and owners; confirm one read from the minutes."""
+    action.description = description
+    action.deadline = None if ongoing else deadline
+    action.ongoing = ongoing
+    if confirm:
+        if not ongoing and deadline is None:
+            raise ValidationError(
+                {"deadline": "Give the action a deadline, or mark it ongoing, to confirm it."}
+            )
+        action.confirmed = True
+    action.full_clean()
+    action.save()
+    set_owners(action, owners)
+    return action
+
+
+@transaction.atomic
+def discard_action(action: Action) -> None:
+    """Discard an action read from an 'Action:' line that the secretary did not confirm."""
+    if action.confirmed:
+        raise ValidationError(
+            "A confirmed action is part of the record; mark it superseded instead."
+        )
+    action.owners.all().delete()
+    action.delete()
+
+
+def unique_action_key(meeting: Meeting, item_number: str) -> str:
+    base = f"{meeting.key}-{item_number}"
+    taken = set(meeting.actions.filter(key__startswith=base).values_list("key", flat=True))
+    n = 1
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+# The action log ----------------------------------------------------------------------------
+
+SORTS = {
+    "deadline": ["deadline", "meeting__date", "position"],
+    "-deadline": ["-deadline", "-meeting__date", "position"],
+    "meeting": ["meeting__date", "position"],
+    "-meeting": ["-meeting__date", "position"],
+    "status": ["status", "meeting__date", "position"],
+}
+
+
+def action_log(
+    actions: QuerySet[Action],
+    *,
+    body: int | None = None,
+    meeting: int | None = None,
+    owner: str = "",
+    status: str = "",
+    overdue: bool = False,
+    sort: str = "-meeting",
+    today: dt.date | None = None,
+) -> QuerySet[Action]:
+    """Filter and sort the action log (owner: 'p<person id>' or a role name)."""
+    today = today or dt.date.today()
+    if body:
+        actions = actions.filter(meeting__body_id=body)
+    if meeting:
+        actions = actions.filter(meeting_id=meeting)
+    if owner.startswith("p") and owner[1:].isdigit():
+        actions = actions.filter(owners__person_id=int(owner[1:]))
+    elif owner:
+        actions = actions.filter(owners__role=owner)
+    if status:
+        actions = actions.filter(status=status)
+    if overdue:
+        actions = actions.exclude(status__in=CLOSED).filter(deadline__lt=today)
+    return actions.distinct().order_by(*SORTS.get(sort, SORTS["-meeting"]))

@@ -1,9 +1,12 @@
-"""Admin for papers."""
+"""Admin for papers and stored documents."""
+
+from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import Paper
+from reports.models import Paper, StoredDocument
 
 
 @admin.register(Paper)
@@ -12,3 +15,34 @@ class PaperAdmin(SimpleHistoryAdmin):
     list_filter = ["classification", "final", "item__meeting__body"]
     list_select_related = ["item__meeting__body"]
     search_fields = ["title", "author"]
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(admin.ModelAdmin):
+    """Stored documents are evidence of what was published: read-only, never deleted here."""
+
+    list_display = ["meeting", "kind", "version", "pages", "size", "is_correction", "created_at"]
+    list_filter = ["kind", "is_correction", "meeting__body"]
+    list_select_related = ["meeting__body"]
+    readonly_fields = [
+        "meeting",
+        "kind",
+        "version",
+        "file",
+        "sha256",
+        "size",
+        "pages",
+        "is_correction",
+        "correction_note",
+        "created_at",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -48,8 +48,14 @@ NUMBERED = re.compile(r"^(\d+(?:\.\d+)+)\s+")
 class _NumberedParagraphs(Treeprocessor):
     """Set a paragraph's leading "3.1" apart so print CSS can hang it in the margin."""
 
+    number = ""
+
     def run(self, root: etree.Element) -> None:
+        if self.number:
+            self._give_number(root, self.number)
         for p in root.iter("p"):
+            if p.get("class") == "numbered":
+                continue
             text = p.text or ""
             match = NUMBERED.match(text)
             if not match:
@@ -62,15 +68,36 @@ class _NumberedParagraphs(Treeprocessor):
             p.insert(0, number)
             p.set("class", "numbered")
 
+    @staticmethod
+    def _give_number(root: etree.Element, given: str) -> None:
+        """Put a number given by the records (minutes: 4.2) in front of the first paragraph."""
+        first = root[0] if len(root) else None
+        if first is None or first.tag != "p":
+            first = etree.Element("p")
+            root.insert(0, first)
+        number = etree.Element("span")
+        number.set("class", "para-number")
+        number.text = given
+        number.tail = " " + (first.text or "")
+        first.text = ""
+        first.insert(0, number)
+        first.set("class", "numbered")
+
 
 class _NumberedParagraphsExtension(Extension):
+    def __init__(self, number: str = "") -> None:
+        super().__init__()
+        self.number = number
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
-        md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
+        processor = _NumberedParagraphs(md)
+        processor.number = self.number
+        md.treeprocessors.register(processor, "numbered_paragraphs", 5)
 
 
-def _converter() -> markdown.Markdown:
+def _converter(number: str = "") -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "sane_lists", _NumberedParagraphsExtension()],
+        extensions=["tables", "sane_lists", _NumberedParagraphsExtension(number)],
         output_format="html",
     )
 
@@ -89,9 +116,9 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> SafeString:
-    """Markdown typed by a user, as sanitised HTML that templates may print unescaped."""
+def render_markdown(text: str, *, number: str = "") -> SafeString:
+    """Markdown typed by a user, as sanitised HTML; number: a paragraph number to put first."""
     if not text or not text.strip():
         return mark_safe("")
-    html = _converter().convert(text)
+    html = _converter(number).convert(text)
     return mark_safe(sanitise_html(html))  # noqa: S308 — sanitised by nh3 just above

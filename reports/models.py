@@ -174,8 +174,3 @@ class StoredDocument(models.Model):
     def __str__(self) -> str:
         label = self.get_kind_display()
         return f"{label} v{self.version} — {self.meeting}"
-
-    @property
-    def filename(self) -> str:
-        meeting = self.meeting
-        return f"{meeting.body.slug}-{meeting.key}-{self.kind.replace('_', '-')}-v{self.version}.pdf"

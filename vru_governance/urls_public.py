@@ -1,3 +1,71 @@
-"""Public site, partners' portal and open-data API routes."""
+"""Public site, partners' portal and open-data API routes (namespace "public").
 
-urlpatterns: list = []
+Fixed prefixes come first: everything after them starts with a body's slug, so no body
+may be called search, partners, api, accessibility, admin, accounts or manage.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from actions.views import partner as actions_partner
+from meetings import api as meetings_api
+from meetings import feeds
+from meetings.views import partner as meetings_partner
+from meetings.views import public as meetings_public
+from members import api as members_api
+from members.views import partner as members_partner
+from members.views import public as members_public
+
+app_name = "public"
+
+urlpatterns = [
+    path("", members_public.home, name="home"),
+    path("accessibility/", members_public.accessibility, name="accessibility"),
+    path("search/", meetings_public.search, name="search"),
+    # Partners' portal (signed in).
+    path("partners/", meetings_partner.dashboard, name="partners"),
+    path(
+        "partners/<slug:body_slug>/propose/",
+        meetings_partner.propose_item,
+        name="partner-propose",
+    ),
+    path(
+        "partners/<slug:body_slug>/actions/<slug:meeting_key>/<slug:action_key>/",
+        actions_partner.update_action,
+        name="partner-action-update",
+    ),
+    path("partners/interests/", members_partner.add_interest, name="partner-interest-add"),
+    path(
+        "partners/interests/<int:pk>/",
+        members_partner.edit_interest,
+        name="partner-interest-edit",
+    ),
+    # Open data.
+    path("api/", meetings_api.index, name="api"),
+    path("api/openapi.json", meetings_api.openapi, name="api-openapi"),
+    path("api/bodies/", members_api.bodies, name="api-bodies"),
+    path("api/bodies/<slug:body_slug>/", members_api.body, name="api-body"),
+    path("api/bodies/<slug:body_slug>/meetings/", meetings_api.meetings, name="api-meetings"),
+    path(
+        "api/bodies/<slug:body_slug>/meetings/<slug:key>/",
+        meetings_api.meeting,
+        name="api-meeting",
+    ),
+    # A body's pages.
+    path("<slug:body_slug>/", members_public.body_home, name="body"),
+    path("<slug:body_slug>/meetings/", meetings_public.meeting_list, name="meetings"),
+    path("<slug:body_slug>/meetings.ics", feeds.ical, name="ical"),
+    path("<slug:body_slug>/feed.atom", feeds.DocumentsFeed(), name="atom"),
+    path("<slug:body_slug>/meetings/<slug:key>/", meetings_public.meeting_detail, name="meeting"),
+    path("<slug:body_slug>/members/", members_public.member_list, name="members"),
+    path(
+        "<slug:body_slug>/members/<slug:person_key>/",
+        members_public.member_detail,
+        name="member",
+    ),
+    path("<slug:body_slug>/terms/", members_public.terms_list, name="terms"),
+    path(
+        "<slug:body_slug>/terms/<slug:version>/", members_public.terms_detail, name="terms-version"
+    ),
+]

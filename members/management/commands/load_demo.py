@@ -10,11 +10,14 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from members.accounts import ensure_groups
 from members.models import Body, Person
+from reports.services import AGENDA_KINDS, MINUTES_KINDS, freeze_documents
 
 SECRETARY = "secretary"
 PARTNER = "partner"
 # The demo partner signs in as a real partner of the board: Jake Ferguson (Hackney CVS).
 PARTNER_PERSON = "jake-ferguson"
+# Documents of the published demo meetings, frozen once (a second run keeps what is stored).
+FROZEN = {"2019-05-01": AGENDA_KINDS, "2019-03-06": AGENDA_KINDS + MINUTES_KINDS}
 
 
 class Command(BaseCommand):
@@ -51,6 +54,11 @@ class Command(BaseCommand):
         partner.groups.add(partners)
         Person.objects.filter(user=partner).exclude(key=PARTNER_PERSON).update(user=None)
         Person.objects.filter(key=PARTNER_PERSON).update(user=partner)
+
+        for meeting in body.meetings.filter(key__in=FROZEN):
+            stored = freeze_documents(meeting, FROZEN[meeting.key])
+            versions = ", ".join(f"{d.kind} v{d.version}" for d in stored)
+            self.stdout.write(f"Stored documents of {meeting.key}: {versions}")
 
         self.stdout.write(
             self.style.SUCCESS(

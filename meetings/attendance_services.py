@@ -1,0 +1,181 @@
+"""Workflows on attendance: members present, remote, apologies or absent; substitutes and
+people in attendance; arrivals and departures by item; the quorum panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from meetings import quorum as q
+from meetings.models import AgendaItem, Attendance, Meeting
+from members.models import Person
+
+# Attendance ----------------------------------------------------------------------------
+
+PRESENT, REMOTE, APOLOGIES, ABSENT = "present", "remote", "apologies", "absent"
+MEMBER_STATES = [
+    (PRESENT, "Present"),
+    (REMOTE, "Remote"),
+    (APOLOGIES, "Apologies"),
+    (ABSENT, "Absent"),
+]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """The secretary's record for one member: state and the items they arrived and left at."""
+
+    person_id: int
+    state: str
+    from_item: AgendaItem | None = None
+    to_item: AgendaItem | None = None
+
+
+def member_state(attendance: Attendance | None) -> str:
+    if attendance is None:
+        return ABSENT
+    if attendance.capacity == Attendance.Capacity.APOLOGIES:
+        return APOLOGIES
+    return REMOTE if attendance.remote else PRESENT
+
+
+LEADING_SECTORS = {"chair": 0, "deputy_chair": 1, "deputy_mayor": 2}
+CAPACITY_ORDER = {"member": 0, "substitute": 0, "in_attendance": 1, "apologies": 2}
+
+
+def _resequence(meeting: Meeting, rows: list[Attendance]) -> None:
+    """Order the record as the seed minutes print it: Chair, Deputy Chair and Deputy Mayors
+    first, then everyone by surname; in attendance and apologies by surname."""
+    from actions.services import surname
+
+    terms = meeting.terms()
+    seats = dict(meeting.body.appointments_on(meeting.date).values_list("person_id", "seat_key"))
+
+    def key(a: Attendance) -> tuple[int, int, str, str]:
+        sector = terms.sector_of(seats.get(a.person_id, "")) if terms else None
+        lead = LEADING_SECTORS.get(sector, 9) if a.capacity == "member" else 9
+        return (CAPACITY_ORDER[a.capacity], lead, surname(a.person.name), a.person.name)
+
+    ordered = sorted(rows, key=key)
+    for position, row in enumerate(ordered):
+        row.position = position
+    Attendance.objects.bulk_update(ordered, ["position"])
+
+
+def _validate_attendance(meeting: Meeting) -> None:
+    rows = list(meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item"))
+    _resequence(meeting, rows)
+    errors = []
+    for row in rows:
+        try:
+            row.full_clean()
+        except ValidationError as exc:
+            errors.extend(f"{row.person}: {m}" for m in exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def record_attendance(meeting: Meeting, rows: list[MemberRow]) -> None:
+    """Record each member as present, remote, apologies or absent (one transaction)."""
+    members = set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
+    existing = {a.person_id: a for a in meeting.attendance.all()}
+    next_position = max((a.position for a in existing.values()), default=0) + 1
+    for row in rows:
+        if row.person_id not in members:
+            raise ValidationError(f"Person {row.person_id} has no active appointment.")
+        current = existing.get(row.person_id)
+        if current is not None and current.capacity not in (
+            Attendance.Capacity.MEMBER,
+            Attendance.Capacity.APOLOGIES,
+        ):
+            continue  # recorded as a substitute or in attendance: edited on its own row
+        if row.state == ABSENT:
+            if current is not None:
+                current.delete()
+            continue
+        values = {
+            "capacity": Attendance.Capacity.APOLOGIES
+            if row.state == APOLOGIES
+            else Attendance.Capacity.MEMBER,
+            "remote": row.state == REMOTE,
+            "from_item": None if row.state == APOLOGIES else row.from_item,
+            "to_item": None if row.state == APOLOGIES else row.to_item,
+        }
+        if current is None:
+            current = Attendance(meeting=meeting, person_id=row.person_id, position=next_position)
+            next_position += 1
+        elif all(getattr(current, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(current, k, v)
+        current.save()
+    _validate_attendance(meeting)
+
+
+@transaction.atomic
+def save_attendee(
+    attendance: Attendance, *, new_person_name: str = "", new_person_role: str = ""
+) -> Attendance:
+    """Add or change a substitute or a person in attendance (a new person is created too)."""
+    if attendance.person_id is None and new_person_name.strip():
+        from members.services import save_person
+
+        attendance.person = save_person(
+            Person(name=new_person_name.strip(), role=new_person_role.strip())
+        )
+    if attendance.capacity not in (
+        Attendance.Capacity.SUBSTITUTE,
+        Attendance.Capacity.IN_ATTENDANCE,
+    ):
+        raise ValidationError("Record members on the member rows of the attendance page.")
+    if attendance.pk is None:
+        clash = attendance.meeting.attendance.filter(person=attendance.person).first()
+        if clash is not None:
+            raise ValidationError(
+                {
+                    "person": f"{attendance.person} is already recorded "
+                    f"({clash.get_capacity_display().lower()})."
+                }
+            )
+        attendance.position = (
+            attendance.meeting.attendance.aggregate(m=models.Max("position"))["m"] or 0
+        ) + 1
+    if attendance.capacity == Attendance.Capacity.IN_ATTENDANCE:
+        attendance.on_behalf_of = None
+    attendance.full_clean()
+    attendance.save()
+    _validate_attendance(attendance.meeting)
+    return attendance
+
+
+@transaction.atomic
+def remove_attendee(attendance: Attendance) -> None:
+    """Remove a substitute or a person in attendance from the record."""
+    attendance.delete()
+
+
+@dataclass(frozen=True)
+class QuorumPanel:
+    """Quorum per item for the page, or the error that stops it being computed."""
+
+    result: q.MeetingQuorum | None
+    error: str = ""
+
+    @property
+    def lost_at(self) -> tuple[str, ...]:
+        return self.result.lost_at() if self.result else ()
+
+
+def quorum_panel(meeting: Meeting) -> QuorumPanel:
+    try:
+        return QuorumPanel(meeting.quorum())
+    except q.QuorumError as exc:
+        ids = [int(p) for p in exc.people if str(p).isdigit()]
+        names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
+        message = str(exc)
+        for pk, name in names.items():
+            message = message.replace(str(pk), name)
+        return QuorumPanel(None, message)

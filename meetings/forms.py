@@ -1,0 +1,356 @@
+"""Forms of the secretary's workspace for meetings: agenda, papers, publication, attendance,
+minutes and the forward plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pypdf
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.forms.models import construct_instance
+
+from meetings.attendance_services import MEMBER_STATES
+from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting
+from meetings.services import Check
+from members.models import Person
+from reports.models import SECTIONS, Paper
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class VersionForm(forms.Form):
+    """A form that carries the version of the record it edits (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class NewMeetingForm(forms.Form):
+    date = forms.DateField(widget=DATE)
+    start_time = forms.TimeField(widget=TIME, label="Start time")
+    end_time = forms.TimeField(widget=TIME, label="Finish time", required=False)
+    place = forms.CharField(max_length=300, required=False)
+    planned = forms.ModelMultipleChoiceField(
+        queryset=ForwardPlanItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Items from the forward plan",
+    )
+
+    def __init__(self, *args: Any, body: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["planned"].queryset = body.forward_plan.filter(placed_item__isnull=True)
+
+
+class MeetingDetailsForm(VersionForm):
+    date = forms.DateField(widget=DATE)
+    start_time = forms.TimeField(widget=TIME, label="Start time")
+    end_time = forms.TimeField(widget=TIME, label="Closing time", required=False)
+    place = forms.CharField(max_length=300, required=False)
+
+
+class ItemForm(VersionForm):
+    title = forms.CharField(max_length=300)
+    presenter = forms.CharField(
+        max_length=400,
+        required=False,
+        help_text="Name and role, e.g. Lib Peck, Director of Violence Reduction Unit.",
+    )
+    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.BUSINESS)
+    sub_item = forms.BooleanField(required=False, label="Sub-item of the item above (8a, 8b)")
+
+
+class AddItemForm(ItemForm):
+    after = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Place after",
+        empty_label="Before 'Any other business'",
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["after"].queryset = meeting.items.all()
+        self.fields["after"].label_from_instance = lambda i: f"Item {i.number}: {i.title}"
+
+
+class PaperForm(forms.ModelForm):
+    """A paper authored in the browser, section by section."""
+
+    class Meta:
+        model = Paper
+        fields = [
+            "title",
+            "author",
+            "presented_by",
+            "cleared_by",
+            "classification",
+            "exemption_section",
+            "exemption_reason",
+            "exemption_review_on",
+            "final",
+            *[key for key, _ in SECTIONS],
+        ]
+        labels = dict(SECTIONS)
+        widgets = {
+            "exemption_review_on": DATE,
+            "exemption_reason": forms.Textarea(attrs={"rows": 2}),
+            **{key: forms.Textarea(attrs={"rows": 4}) for key, _ in SECTIONS},
+        }
+
+
+class PaperUploadForm(forms.ModelForm):
+    """A paper uploaded as a PDF: only real PDFs up to the size limit are accepted."""
+
+    upload = forms.FileField(label="PDF file", required=False)
+
+    class Meta:
+        model = Paper
+        fields = [
+            "title",
+            "author",
+            "presented_by",
+            "cleared_by",
+            "classification",
+            "exemption_section",
+            "exemption_reason",
+            "exemption_review_on",
+            "file_has_equality_comments",
+            "final",
+        ]
+        widgets = {
+            "exemption_review_on": DATE,
+            "exemption_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["upload"].required = not self.instance.file
+        self.fields["upload"].widget.attrs["accept"] = "application/pdf,.pdf"
+
+    def clean_upload(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("upload")
+        if upload is None:
+            return None
+        return check_pdf(upload)
+
+
+def check_pdf(upload: UploadedFile) -> UploadedFile:
+    """Refuse anything but a readable PDF within PAPER_UPLOAD_MAX_BYTES."""
+    limit = settings.PAPER_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"The file is {upload.size / 1048576:.1f} MB; the largest accepted is "
+            f"{limit / 1048576:.1f} MB."
+        )
+    upload.seek(0)
+    if upload.read(5) != b"%PDF-":
+        raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
+    upload.seek(0)
+    try:
+        pages = len(pypdf.PdfReader(upload).pages)
+    except Exception as exc:  # pypdf raises many kinds of error on a damaged file
+        raise forms.ValidationError("The file could not be read as a PDF.") from exc
+    if pages < 1:
+        raise forms.ValidationError("The PDF has no pages.")
+    upload.seek(0)
+    return upload
+
+
+class PublishForm(forms.Form):
+    """A reason field for each failed check: publishing anyway records the reason."""
+
+    def __init__(self, *args: Any, checks: list[Check], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for check in checks:
+            if not check.passed:
+                self.fields[check.key] = forms.CharField(
+                    label=f"Reason for publishing despite: {check.label}",
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    required=False,
+                )
+
+    def acknowledgements(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class MemberAttendanceForm(forms.Form):
+    """One row of the attendance page per member with an active appointment."""
+
+    state = forms.ChoiceField(choices=MEMBER_STATES, widget=forms.RadioSelect)
+    from_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Arrived at",
+        empty_label="the start",
+    )
+    to_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Left after",
+        empty_label="the close",
+    )
+
+    def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("from_item", "to_item"):
+            field = self.fields[name]
+            field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+            field.choices = [("", field.empty_label)] + [(i.pk, f"Item {i.number}") for i in items]
+
+
+class AttendeeForm(forms.ModelForm):
+    """A substitute (on behalf of a member) or a person in attendance."""
+
+    new_person_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Or a new person: name",
+    )
+    new_person_role = forms.CharField(required=False, max_length=300, label="Their role")
+
+    class Meta:
+        model = Attendance
+        fields = ["person", "capacity", "on_behalf_of", "remote", "from_item", "to_item"]
+        labels = {"from_item": "Arrived at", "to_item": "Left after"}
+
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        members: list[Person],
+        items: list[AgendaItem],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        self.fields["person"].required = False
+        self.fields["person"].queryset = Person.objects.order_by("name")
+        self.fields["capacity"].choices = [
+            (Attendance.Capacity.SUBSTITUTE, "Substitute on behalf of a member"),
+            (Attendance.Capacity.IN_ATTENDANCE, "In attendance"),
+        ]
+        self.fields["on_behalf_of"].queryset = Person.objects.filter(
+            pk__in=[m.pk for m in members]
+        ).order_by("name")
+        for name, empty in (("from_item", "the start"), ("to_item", "the close")):
+            field = self.fields[name]
+            field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+            field.choices = [("", empty)] + [(i.pk, f"Item {i.number}") for i in items]
+        if self.instance.pk:
+            del self.fields["new_person_name"], self.fields["new_person_role"]
+            self.fields["person"].disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.instance.pk and not data.get("person") and not data.get("new_person_name"):
+            self.add_error("person", "Choose a person, or give a new person's name.")
+        if data.get("person") and data.get("new_person_name"):
+            self.add_error("new_person_name", "Choose a person or give a new name, not both.")
+        return data
+
+    def _post_clean(self) -> None:
+        if self.cleaned_data.get("person") is None and not self.instance.pk:
+            # A new person: the service creates them and validates the record in one go.
+            self.instance = construct_instance(self, self.instance, self._meta.fields)
+            return
+        super()._post_clean()
+
+
+class ItemMinutesForm(VersionForm):
+    outcome = forms.ChoiceField(
+        choices=[("", "No outcome")] + AgendaItem.Outcome.choices, required=False
+    )
+
+
+class ParagraphForm(forms.Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="Paragraph",
+        help_text="Markdown. A line 'Action: Name and Name' under the paragraph creates an "
+        "action owned by them (or by a role such as Clerk).",
+    )
+
+
+ParagraphFormSet = forms.formset_factory(ParagraphForm, extra=1, can_delete=True)
+
+
+class DeclarationForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none())
+    interest = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    withdrew = forms.BooleanField(required=False, label="Withdrew for this item")
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class DissentForm(forms.Form):
+    person = forms.ModelChoiceField(queryset=Person.objects.none())
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Dissent or objection")
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people
+
+
+class ClosingTimeForm(VersionForm):
+    end_time = forms.TimeField(widget=TIME, label="The meeting closed at", required=False)
+
+
+class ApproveForm(forms.Form):
+    at_item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label="Approved at the meeting of",
+        empty_label="—",
+    )
+    by_chair = forms.BooleanField(required=False, label="Approved by the Chair")
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        items = AgendaItem.objects.filter(
+            meeting__body_id=meeting.body_id,
+            meeting__date__gt=meeting.date,
+            kind=AgendaItem.Kind.MINUTES_OF_LAST_MEETING,
+        ).select_related("meeting")
+        field = self.fields["at_item"]
+        field.queryset = items
+        field.choices = [("", "—")] + [
+            (i.pk, f"{i.meeting.date:%-d %B %Y}, item {i.number}") for i in items
+        ]
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Corrected text")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Reason for the correction"
+    )
+
+
+class ForwardPlanForm(forms.ModelForm):
+    class Meta:
+        model = ForwardPlanItem
+        fields = ["title", "presenter", "target_meeting", "target_month", "proposed_by", "notes"]
+        labels = {"target_month": "Target month (any day of it)"}
+        widgets = {"target_month": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, body: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.body = body
+        self.fields["target_meeting"].queryset = body.meetings.order_by("date")
+        self.fields["proposed_by"].queryset = Person.objects.order_by("name")
+
+
+class PlaceForm(forms.Form):
+    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), label="Into the agenda of")
+
+    def __init__(self, *args: Any, body: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = body.meetings.filter(
+            status__in=[Meeting.Status.DRAFT, Meeting.Status.AGENDA_PUBLISHED]
+        ).order_by("date")

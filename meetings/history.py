@@ -1,0 +1,73 @@
+"""The change history of records (django-simple-history), as rows for the workspace pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+SKIP = {
+    "id",
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+    "version",
+    "position",
+}
+VERBS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+@dataclass
+class Entry:
+    """One change: when, by whom, to what, and the fields that changed."""
+
+    when: dt.datetime
+    who: str
+    what: str
+    verb: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _value(record: models.Model, f: models.Field) -> str:
+    value = getattr(record, f.attname)
+    if f.choices and value is not None:
+        return str(dict(f.flatchoices).get(value, value))
+    return "" if value is None else str(value)
+
+
+def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> list[Entry]:
+    """Changes of these historical querysets, newest first, each with its field changes."""
+    entries: list[Entry] = []
+    for qs in histories:
+        rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        previous: dict[object, models.Model] = {}
+        for record in rows:
+            fields = [f for f in record._meta.fields if f.name not in SKIP]
+            before = previous.get(record.id)
+            changes = []
+            if before is not None and record.history_type == "~":
+                for f in fields:
+                    old, new = _value(before, f), _value(record, f)
+                    if old != new:
+                        changes.append((str(f.verbose_name), old, new))
+                if not changes:
+                    previous[record.id] = record
+                    continue  # a save that changed nothing tracked (e.g. only the version)
+            previous[record.id] = record
+            user = record.history_user
+            entries.append(
+                Entry(
+                    when=record.history_date,
+                    who=(user.get_full_name() or user.username) if user else "the system",
+                    what=f"{record.instance_type._meta.verbose_name} “{record}”",
+                    verb=VERBS.get(record.history_type, record.history_type),
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

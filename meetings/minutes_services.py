@@ -1,0 +1,455 @@
+"""Workflows on summary minutes: paragraphs with 'Action:' lines, declarations, dissent,
+and the lifecycle draft → circulated → approved → published, with corrections once approved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from actions.models import Action, ActionOwner
+from actions.services import owners_from_text, set_owners, surname, unique_action_key
+from meetings import notifications
+from meetings.attendance_services import quorum_panel
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Dissent,
+    Meeting,
+    MinuteParagraph,
+    MinutesCorrection,
+    paragraph_numbers,
+)
+from meetings.services import check_version, freeze_published_documents
+from members.models import Person, Sector
+
+Status = Meeting.Status
+
+# "Action: Lib Peck and Jake Ferguson" on a line of its own (bold or not).
+ACTION_LINE = re.compile(
+    r"[ \t]*[*_]{0,2}Action[*_]{0,2}\s*:[*_]{0,2}\s*(?P<owners>.+?)[*_]{0,2}\s*", re.IGNORECASE
+)
+
+
+def parse_action_lines(text: str) -> tuple[str, list[str]]:
+    """Split a paragraph into its text and the owners named on its 'Action:' lines."""
+    kept, owners = [], []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        match = ACTION_LINE.fullmatch(line)
+        if match:
+            owners.append(match["owners"].strip())
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), owners
+
+
+def plain(text: str) -> str:
+    """Markdown reduced to one line of plain words, for an action's first wording."""
+    text = re.sub(r"[*_`#>]+", "", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class ParagraphInput:
+    """A paragraph as typed: its id when it exists, its text, and whether to delete it."""
+
+    pk: int | None
+    text: str
+    delete: bool = False
+
+
+def _editable(meeting: Meeting) -> None:
+    if meeting.minutes_locked:
+        raise ValidationError(
+            f"The minutes are {meeting.get_status_display().lower()} and locked; record a "
+            "correction instead."
+        )
+    if meeting.stage() < Meeting.ORDER.index(Status.AGENDA_PUBLISHED):
+        raise ValidationError("Publish the agenda before writing the minutes.")
+
+
+def _start_draft(meeting: Meeting) -> None:
+    if meeting.status in (Status.AGENDA_PUBLISHED, Status.HELD):
+        meeting.status = Status.MINUTES_DRAFT
+        meeting.version += 1
+        meeting.save(update_fields=["status", "version"])
+
+
+def owner_candidates(meeting: Meeting) -> tuple[list[Person], set[int]]:
+    """Everyone who may own an action, and those at the meeting (preferred on a tie)."""
+    at_meeting = set(meeting.attendance.values_list("person_id", flat=True))
+    at_meeting |= set(
+        meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True)
+    )
+    return list(Person.objects.all()), at_meeting
+
+
+def create_action_from_line(
+    meeting: Meeting,
+    item: AgendaItem,
+    paragraph: MinuteParagraph,
+    owners: str,
+    people: tuple[list[Person], set[int]],
+) -> Action:
+    """An unconfirmed action owned by the named people (or roles) for the secretary to confirm."""
+    action = Action(
+        meeting=meeting,
+        item=item,
+        paragraph=paragraph,
+        key=unique_action_key(meeting, item.number),
+        position=meeting.actions.count(),
+        description=plain(paragraph.text),
+        confirmed=False,
+    )
+    action.full_clean()
+    action.save()
+    set_owners(action, owners_from_text(owners, people[0], people[1]))
+    return action
+
+
+@transaction.atomic
+def save_item_minutes(
+    item: AgendaItem,
+    *,
+    version: int | None,
+    paragraphs: list[ParagraphInput],
+    outcome: str,
+) -> list[Action]:
+    """Save an item's numbered paragraphs and outcome; each 'Action:' line makes an action."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting__body").get(pk=item.pk)
+    meeting = item.meeting
+    check_version(item, version, f"the minutes of item {item.number}")
+    _editable(meeting)
+    existing = {p.pk: p for p in item.paragraphs.all()}
+    people = owner_candidates(meeting)
+    created: list[Action] = []
+    position = 0
+    for entry in paragraphs:
+        text, owner_lines = parse_action_lines(entry.text)
+        paragraph = existing.get(entry.pk) if entry.pk else None
+        if entry.pk and paragraph is None:
+            raise ValidationError("A paragraph of another item was submitted; reload the page.")
+        if entry.delete or not text:
+            if owner_lines and not entry.delete:
+                raise ValidationError(
+                    {"paragraphs": "An 'Action:' line goes under the paragraph it belongs to."}
+                )
+            if paragraph is not None:
+                paragraph.delete()
+            continue
+        if paragraph is None:
+            paragraph = MinuteParagraph(item=item)
+        if paragraph.pk is None or paragraph.text != text or paragraph.position != position:
+            paragraph.text, paragraph.position = text, position
+            paragraph.full_clean()
+            paragraph.save()
+        for owners in owner_lines:
+            created.append(create_action_from_line(meeting, item, paragraph, owners, people))
+        position += 1
+    item.outcome = outcome
+    item.version += 1
+    item.full_clean()
+    item.save()
+    _start_draft(meeting)
+    return created
+
+
+@transaction.atomic
+def add_declaration(
+    item: AgendaItem, *, person: Person, interest: str, withdrew: bool
+) -> Declaration:
+    """Record an interest declared for an item, and whether the person withdrew from it."""
+    _editable(item.meeting)
+    if item.declarations.filter(person=person).exists():
+        raise ValidationError(
+            {"person": f"{person} has already declared an interest in item {item.number}."}
+        )
+    declaration = Declaration(item=item, person=person, interest=interest, withdrew=withdrew)
+    declaration.full_clean()
+    declaration.save()
+    _start_draft(item.meeting)
+    return declaration
+
+
+@transaction.atomic
+def remove_declaration(declaration: Declaration) -> None:
+    _editable(declaration.item.meeting)
+    declaration.delete()
+
+
+@transaction.atomic
+def add_dissent(item: AgendaItem, *, person: Person, text: str) -> Dissent:
+    """Record a member's dissent or objection against an item (it prints in the minutes)."""
+    _editable(item.meeting)
+    dissent = Dissent(item=item, person=person, text=text)
+    dissent.full_clean()
+    dissent.save()
+    _start_draft(item.meeting)
+    return dissent
+
+
+@transaction.atomic
+def remove_dissent(dissent: Dissent) -> None:
+    _editable(dissent.item.meeting)
+    dissent.delete()
+
+
+@transaction.atomic
+def set_closing_time(meeting: Meeting, *, end_time: dt.time | None, version: int | None) -> Meeting:
+    """Record the time the meeting closed."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, version, "the meeting")
+    _editable(meeting)
+    meeting.end_time = end_time
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+# Lifecycle -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def circulate_minutes(meeting: Meeting, user: User | None, *, base_url: str = "") -> Meeting:
+    """Circulate the draft minutes to partners for comment (partners are emailed)."""
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if meeting.status != Status.MINUTES_DRAFT:
+        raise ValidationError(
+            f"Only draft minutes can be circulated; these are "
+            f"{meeting.get_status_display().lower()}."
+        )
+    if not MinuteParagraph.objects.filter(item__meeting=meeting).exists():
+        raise ValidationError("The minutes have no paragraphs yet.")
+    unconfirmed = meeting.actions.filter(confirmed=False).count()
+    if unconfirmed:
+        raise ValidationError(
+            f"{unconfirmed} action{'s' if unconfirmed != 1 else ''} from 'Action:' lines "
+            f"{'are' if unconfirmed != 1 else 'is'} not confirmed: confirm or discard "
+            f"{'them' if unconfirmed != 1 else 'it'} first."
+        )
+    meeting.status = Status.MINUTES_CIRCULATED
+    meeting.minutes_circulated_at = timezone.now()
+    meeting.version += 1
+    meeting.save()
+    transaction.on_commit(lambda: notifications.notify_minutes_circulated(meeting, base_url))
+    return meeting
+
+
+@transaction.atomic
+def approve_minutes(
+    meeting: Meeting,
+    user: User | None,
+    *,
+    at_item: AgendaItem | None = None,
+    by_chair: bool = False,
+) -> Meeting:
+    """Approve circulated minutes at the next meeting's 'minutes of last meeting' item, or by
+    the Chair; from then on they are locked."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Status.MINUTES_CIRCULATED:
+        raise ValidationError(
+            "Minutes are approved once circulated to partners; these are "
+            f"{meeting.get_status_display().lower()}."
+        )
+    if bool(at_item) == bool(by_chair):
+        raise ValidationError(
+            {"at_item": "Say whether a later meeting or the Chair approved the minutes."}
+        )
+    if at_item is not None:
+        later = at_item.meeting
+        if (
+            later.body_id != meeting.body_id
+            or later.date <= meeting.date
+            or at_item.kind != AgendaItem.Kind.MINUTES_OF_LAST_MEETING
+        ):
+            raise ValidationError(
+                {
+                    "at_item": "Choose the 'Minutes of last meeting' item of a later meeting of "
+                    "this body."
+                }
+            )
+    meeting.status = Status.MINUTES_APPROVED
+    meeting.minutes_approved_at = timezone.now()
+    meeting.minutes_approved_at_item = at_item
+    meeting.minutes_approved_by_chair = by_chair
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def publish_minutes(meeting: Meeting, user: User | None) -> Meeting:
+    """Publish approved minutes: the accessible page and the frozen documents go public."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Status.MINUTES_APPROVED:
+        raise ValidationError(
+            "Only approved minutes are published; these are "
+            f"{meeting.get_status_display().lower()}."
+        )
+    meeting.status = Status.MINUTES_PUBLISHED
+    meeting.minutes_published_at = timezone.now()
+    meeting.version += 1
+    meeting.save()
+    freeze_published_documents(meeting, "minutes", user=user)
+    return meeting
+
+
+@transaction.atomic
+def correct_minutes(
+    paragraph: MinuteParagraph, *, text: str, reason: str, user: User | None
+) -> MinutesCorrection:
+    """Change a paragraph of approved minutes, recorded as a correction with its reason."""
+    meeting = paragraph.item.meeting
+    if not meeting.minutes_locked:
+        raise ValidationError("These minutes are not approved yet: edit them directly.")
+    text = text.strip()
+    if not reason.strip():
+        raise ValidationError({"reason": "Give the reason for the correction."})
+    if not text or text == paragraph.text:
+        raise ValidationError({"text": "The corrected text is empty or unchanged."})
+    correction = MinutesCorrection(
+        meeting=meeting,
+        paragraph=paragraph,
+        before=paragraph.text,
+        after=text,
+        reason=reason.strip(),
+        made_by=user,
+    )
+    correction.full_clean()
+    correction.save()
+    paragraph.text = text
+    paragraph.full_clean()
+    paragraph.save()
+    if meeting.minutes_are_public:
+        freeze_published_documents(
+            meeting,
+            "minutes",
+            user=user,
+            correction_note=f"Paragraph corrected: {correction.reason}",
+        )
+    return correction
+
+
+# The summary minutes as the public reads them --------------------------------------------
+
+
+@dataclass
+class ParagraphView:
+    number: str
+    paragraph: MinuteParagraph
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class ItemView:
+    item: AgendaItem
+    paragraphs: list[ParagraphView]
+    actions: list[Action]
+    declarations: list[Declaration]
+    dissents: list[Dissent]
+    quorate: bool | None
+    quorum_note: str
+
+
+@dataclass
+class MinutesView:
+    meeting: Meeting
+    present: list[Attendance]
+    in_attendance: list[Attendance]
+    apologies: list[Attendance]
+    items: list[ItemView]
+    quorum_error: str
+
+
+LEADING_SECTORS = [Sector.CHAIR, Sector.DEPUTY_CHAIR, Sector.DEPUTY_MAYOR]
+
+
+def minutes_view(meeting: Meeting) -> MinutesView:
+    """Everything the summary minutes print, in a fixed number of queries."""
+    terms = meeting.terms()
+    seats = {a.person_id: a.seat_key for a in meeting.body.appointments_on(meeting.date)}
+    attendance = list(
+        meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
+    )
+
+    def lead(a: Attendance) -> tuple[int, int, str]:
+        sector = terms.sector_of(seats.get(a.person_id, "")) if terms else None
+        if a.capacity == Attendance.Capacity.MEMBER and sector in LEADING_SECTORS:
+            seat = terms.seat_by_key()[seats[a.person_id]]
+            return (0, seat.position, surname(a.person.name))
+        return (1, 0, surname(a.person.name))
+
+    present = sorted(
+        (
+            a
+            for a in attendance
+            if a.capacity in (Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE)
+        ),
+        key=lead,
+    )
+    by_surname = sorted(attendance, key=lambda a: surname(a.person.name))
+    items = list(
+        meeting.items.prefetch_related(
+            "paragraphs",
+            Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
+            Prefetch("dissents", queryset=Dissent.objects.select_related("person")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.prefetch_related(
+                    Prefetch("owners", queryset=ActionOwner.objects.select_related("person"))
+                ),
+            ),
+        )
+    )
+    numbers = paragraph_numbers(items, {i.pk: list(i.paragraphs.all()) for i in items})
+    panel = quorum_panel(meeting)
+    by_number = {r.number: r for r in panel.result.items} if panel.result else {}
+    views = []
+    for item in items:
+        actions = list(item.actions.all())
+        paragraphs = [ParagraphView(numbers[p.pk], p) for p in item.paragraphs.all()]
+        by_pk = {v.paragraph.pk: v for v in paragraphs}
+        loose = []
+        for action in actions:
+            if action.paragraph_id in by_pk:
+                by_pk[action.paragraph_id].actions.append(action)
+            else:
+                loose.append(action)
+        result = by_number.get(item.number)
+        note = ""
+        if result is not None and not result.quorate:
+            missing = f"; missing: {', '.join(result.missing)}" if result.missing else ""
+            note = (
+                f"The meeting was not quorate for this item ({result.present} of "
+                f"{result.needed} needed present{missing})."
+            )
+        views.append(
+            ItemView(
+                item,
+                paragraphs,
+                loose,
+                list(item.declarations.all()),
+                list(item.dissents.all()),
+                result.quorate if result else None,
+                note,
+            )
+        )
+    return MinutesView(
+        meeting=meeting,
+        present=present,
+        in_attendance=[a for a in by_surname if a.capacity == Attendance.Capacity.IN_ATTENDANCE],
+        apologies=[a for a in by_surname if a.capacity == Attendance.Capacity.APOLOGIES],
+        items=views,
+        quorum_error=panel.error,
+    )

@@ -1,0 +1,169 @@
+"""The secretary's workspace: the attendance page and its quorum panel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from meetings import attendance_services as services
+from meetings.forms import AttendeeForm, MemberAttendanceForm
+from meetings.models import Attendance, Meeting
+from meetings.views.workspace import meeting_of
+from members.models import Body
+from members.views.workspace import form_errors, workspace_view
+
+
+def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any]]:
+    """One form per member with an active appointment on the meeting date."""
+    terms = meeting.terms()
+    appointments = sorted(
+        meeting.body.appointments_on(meeting.date).select_related("person"),
+        key=lambda a: (
+            terms.seat_by_key()[a.seat_key].position
+            if terms and a.seat_key in terms.seat_by_key()
+            else 999,
+            a.person.name,
+        ),
+    )
+    records = {a.person_id: a for a in meeting.attendance.all()}
+    rows = []
+    for appt in appointments:
+        record = records.get(appt.person_id)
+        substitutes = [r for r in records.values() if r.on_behalf_of_id == appt.person_id]
+        own = record if record is None or record.capacity in ("member", "apologies") else None
+        form = MemberAttendanceForm(
+            data,
+            prefix=f"m{appt.person_id}",
+            items=items,
+            initial={
+                "state": services.member_state(own),
+                "from_item": own.from_item_id if own else None,
+                "to_item": own.to_item_id if own else None,
+            },
+        )
+        rows.append(
+            {
+                "appointment": appt,
+                "form": form,
+                "record": record,
+                "substitutes": substitutes,
+                "seat": terms.seat_by_key().get(appt.seat_key) if terms else None,
+            }
+        )
+    return rows
+
+
+def _context(
+    meeting: Meeting, rows: list, attendee_form: AttendeeForm, items: list
+) -> dict[str, Any]:
+    others = list(
+        meeting.attendance.filter(capacity__in=["substitute", "in_attendance"]).select_related(
+            "person", "on_behalf_of", "from_item", "to_item"
+        )
+    )
+    return {
+        "body": meeting.body,
+        "meeting": meeting,
+        "rows": rows,
+        "others": others,
+        "attendee_form": attendee_form,
+        "items": items,
+        "panel": services.quorum_panel(meeting),
+    }
+
+
+def _attendee_form(
+    meeting: Meeting, rows: list, items: list, data: Any = None, instance: Attendance | None = None
+) -> AttendeeForm:
+    members = [r["appointment"].person for r in rows]
+    return AttendeeForm(
+        data, meeting=meeting, members=members, items=items, instance=instance, prefix="attendee"
+    )
+
+
+@workspace_view
+def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """Mark every member present, remote, apologies or absent; arrivals and departures."""
+    meeting = meeting_of(body, key)
+    items = list(meeting.items.all())
+    rows = _rows(meeting, items, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if all(r["form"].is_valid() for r in rows):
+            try:
+                services.record_attendance(
+                    meeting,
+                    [
+                        services.MemberRow(
+                            person_id=r["appointment"].person_id,
+                            state=r["form"].cleaned_data["state"],
+                            from_item=r["form"].cleaned_data["from_item"],
+                            to_item=r["form"].cleaned_data["to_item"],
+                        )
+                        for r in rows
+                    ],
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, "Attendance saved.")
+                return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    context = _context(meeting, rows, _attendee_form(meeting, rows, items), items)
+    return render(request, "workspace/meetings/attendance.html", context)
+
+
+@workspace_view
+def attendee_edit(
+    request: HttpRequest, body: Body, key: str, pk: int | None = None
+) -> HttpResponse:
+    """Add (or change) a substitute on behalf of a member, or a person in attendance."""
+    meeting = meeting_of(body, key)
+    items = list(meeting.items.all())
+    instance = (
+        get_object_or_404(meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk)
+        if pk
+        else None
+    )
+    rows = _rows(meeting, items)
+    form = _attendee_form(meeting, rows, items, request.POST or None, instance)
+    if request.method == "POST" and form.is_valid():
+        record = form.instance
+        try:
+            services.save_attendee(
+                record,
+                new_person_name=form.cleaned_data.get("new_person_name", ""),
+                new_person_role=form.cleaned_data.get("new_person_role", ""),
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{record.person} recorded ({record.get_capacity_display().lower()})."
+            )
+            return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if instance is not None:
+        return render(
+            request,
+            "workspace/meetings/attendee.html",
+            {"body": body, "meeting": meeting, "form": form, "record": instance},
+        )
+    return render(
+        request, "workspace/meetings/attendance.html", _context(meeting, rows, form, items)
+    )
+
+
+@require_POST
+@workspace_view
+def attendee_remove(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    record = get_object_or_404(
+        meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk
+    )
+    services.remove_attendee(record)
+    messages.success(request, f"{record.person} removed from the attendance.")
+    return redirect("workspace:attendance", body=body.slug, key=meeting.key)

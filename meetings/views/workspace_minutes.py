@@ -1,0 +1,274 @@
+"""The secretary's workspace: summary minutes, their lifecycle, corrections and the preview."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from meetings import minutes_services as services
+from meetings.forms import (
+    ApproveForm,
+    ClosingTimeForm,
+    CorrectionForm,
+    DeclarationForm,
+    DissentForm,
+    ItemMinutesForm,
+    ParagraphFormSet,
+)
+from meetings.models import AgendaItem, Meeting, MinuteParagraph
+from meetings.services import EditConflict
+from meetings.views.workspace import item_of, meeting_of
+from members.models import Body, Person
+from members.views.workspace import form_errors, workspace_view
+
+
+def _people(meeting: Meeting) -> Any:
+    """Those who may declare or dissent: the meeting's members and attendees."""
+    ids = set(meeting.attendance.values_list("person_id", flat=True))
+    ids |= set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
+    return Person.objects.filter(pk__in=ids).order_by("name")
+
+
+@workspace_view
+def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """The minutes editor: every item with its numbered paragraphs, and the lifecycle."""
+    meeting = meeting_of(body, key)
+    closing = ClosingTimeForm(initial={"end_time": meeting.end_time, "version": meeting.version})
+    if request.method == "POST":
+        closing = ClosingTimeForm(request.POST)
+        if closing.is_valid():
+            try:
+                services.set_closing_time(
+                    meeting,
+                    end_time=closing.cleaned_data["end_time"],
+                    version=closing.cleaned_data["version"],
+                )
+            except ValidationError as exc:
+                form_errors(closing, exc)
+            else:
+                messages.success(request, "Closing time saved.")
+                return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+    view = services.minutes_view(meeting)
+    unconfirmed = [
+        a
+        for i in view.items
+        for a in i.actions + [x for p in i.paragraphs for x in p.actions]
+        if not a.confirmed
+    ]
+    return render(
+        request,
+        "workspace/meetings/minutes.html",
+        {
+            "body": body,
+            "meeting": meeting,
+            "view": view,
+            "closing": closing,
+            "unconfirmed": unconfirmed,
+            "approve_form": ApproveForm(meeting=meeting),
+            "corrections": meeting.corrections.select_related("paragraph__item", "made_by"),
+        },
+    )
+
+
+def _paragraph_initial(item: AgendaItem) -> list[dict[str, Any]]:
+    return [{"id": p.pk, "text": p.text} for p in item.paragraphs.all()]
+
+
+@workspace_view
+def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    """Write an item's numbered paragraphs (with 'Action:' lines) and its outcome."""
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    data = request.POST if request.method == "POST" else None
+    form = ItemMinutesForm(data, initial={"outcome": item.outcome, "version": item.version})
+    paragraphs = ParagraphFormSet(data, prefix="p", initial=_paragraph_initial(item))
+    conflict = None
+    if request.method == "POST" and form.is_valid() and paragraphs.is_valid():
+        entries = [
+            services.ParagraphInput(
+                pk=f.cleaned_data.get("id"),
+                text=f.cleaned_data.get("text", ""),
+                delete=bool(f.cleaned_data.get("DELETE")),
+            )
+            for f in paragraphs.forms
+            if f.cleaned_data
+        ]
+        try:
+            created = services.save_item_minutes(
+                item,
+                version=form.cleaned_data["version"],
+                paragraphs=entries,
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as exc:
+            conflict = exc if isinstance(exc, EditConflict) else None
+            form_errors(form, exc)
+        else:
+            note = (
+                f" {len(created)} action{'s' if len(created) != 1 else ''} to confirm."
+                if created
+                else ""
+            )
+            messages.success(request, f"Minutes of item {item.number} saved.{note}")
+            if "add" in request.POST:
+                return redirect(
+                    "workspace:item_minutes", body=body.slug, key=meeting.key, number=item.number
+                )
+            return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        item.refresh_from_db()
+    people = _people(meeting)
+    numbered = services.minutes_view(meeting)
+    current = next(v for v in numbered.items if v.item.pk == item.pk)
+    return render(
+        request,
+        "workspace/meetings/item_minutes.html",
+        {
+            "body": body,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "paragraphs": paragraphs,
+            "conflict": conflict,
+            "current": current,
+            "declaration_form": DeclarationForm(people=people, prefix="decl"),
+            "dissent_form": DissentForm(people=people, prefix="dissent"),
+        },
+    )
+
+
+@require_POST
+@workspace_view
+def declaration_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    form = DeclarationForm(request.POST, people=_people(meeting), prefix="decl")
+    if form.is_valid():
+        try:
+            services.add_declaration(item, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Declaration recorded.")
+    else:
+        messages.error(request, "Choose a person and describe the interest.")
+    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+
+
+@require_POST
+@workspace_view
+def declaration_remove(
+    request: HttpRequest, body: Body, key: str, number: str, pk: int
+) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    try:
+        services.remove_declaration(get_object_or_404(item.declarations, pk=pk))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+
+
+@require_POST
+@workspace_view
+def dissent_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    form = DissentForm(request.POST, people=_people(meeting), prefix="dissent")
+    if form.is_valid():
+        try:
+            services.add_dissent(item, **form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "Dissent recorded.")
+    else:
+        messages.error(request, "Choose a person and write the dissent.")
+    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+
+
+@require_POST
+@workspace_view
+def dissent_remove(
+    request: HttpRequest, body: Body, key: str, number: str, pk: int
+) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    try:
+        services.remove_dissent(get_object_or_404(item.dissents, pk=pk))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+
+
+@workspace_view
+def preview(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """The summary minutes exactly as the public will read them."""
+    from reports.documents.minutes import build_minutes
+
+    meeting = meeting_of(body, key)
+    return render(
+        request,
+        "workspace/meetings/minutes_preview.html",
+        {"body": body, "meeting": meeting, "minutes": build_minutes(meeting)},
+    )
+
+
+@require_POST
+@workspace_view
+def lifecycle(request: HttpRequest, body: Body, key: str, step: str) -> HttpResponse:
+    """Circulate, approve or publish the minutes."""
+    meeting = meeting_of(body, key)
+    try:
+        if step == "circulate":
+            services.circulate_minutes(
+                meeting, request.user, base_url=request.build_absolute_uri("/")
+            )
+            messages.success(request, "Draft minutes circulated; partners have been emailed.")
+        elif step == "approve":
+            form = ApproveForm(request.POST, meeting=meeting)
+            if not form.is_valid():
+                raise ValidationError("Choose the meeting that approved the minutes, or the Chair.")
+            services.approve_minutes(meeting, request.user, **form.cleaned_data)
+            messages.success(request, "Minutes approved: they are now locked.")
+        elif step == "publish":
+            services.publish_minutes(meeting, request.user)
+            messages.success(request, "Minutes published.")
+        else:
+            raise ValidationError(f"Unknown step '{step}'.")
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+
+
+@workspace_view
+def correct(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
+    """Correct a paragraph of approved minutes; the correction is recorded with its reason."""
+    meeting = meeting_of(body, key)
+    paragraph = get_object_or_404(
+        MinuteParagraph.objects.select_related("item"), pk=pk, item__meeting=meeting
+    )
+    form = CorrectionForm(request.POST or None, initial={"text": paragraph.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.correct_minutes(paragraph, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "Correction recorded.")
+            return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+    return render(
+        request,
+        "workspace/meetings/correct.html",
+        {"body": body, "meeting": meeting, "paragraph": paragraph, "form": form},
+    )

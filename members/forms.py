@@ -1,0 +1,153 @@
+"""Forms of the secretary's workspace for members, people and terms of reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from members.models import Appointment, Body, Interest, Person, Sector, TermsOfReference
+from members.services import GroupLine, SeatLine
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AppointForm(forms.ModelForm):
+    """Appoint a person to a seat of the ToR in force on the start date."""
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "seat_key", "start", "end", "exception"]
+        labels = {"seat_key": "Seat", "exception": "Reason for an exception to the 30% rule"}
+        widgets = {"start": DATE, "end": DATE, "exception": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: object, body: Body, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.body = body
+        self.fields["person"].queryset = Person.objects.order_by("name")
+        seats: dict[str, str] = {}
+        for terms in body.terms.exclude(status=TermsOfReference.Status.DRAFT).prefetch_related(
+            "seats"
+        ):
+            for seat in terms.seat_list():
+                seats.setdefault(seat.key, f"{seat.label} ({seat.key})")
+        self.fields["seat_key"] = forms.ChoiceField(
+            label="Seat",
+            choices=[("", "Choose a seat")] + sorted(seats.items(), key=lambda s: s[1]),
+        )
+        self.fields["exception"].required = False
+
+
+class EndAppointmentForm(forms.Form):
+    end = forms.DateField(label="Last day of the appointment", widget=DATE)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "role", "organisation", "email"]
+
+
+class InterestForm(forms.ModelForm):
+    class Meta:
+        model = Interest
+        fields = ["category", "description", "registered_on"]
+        widgets = {"registered_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+
+
+class EndInterestForm(forms.Form):
+    ended_on = forms.DateField(label="Ended on", widget=DATE)
+
+
+class TermsForm(forms.ModelForm):
+    """The settings of a draft ToR version."""
+
+    interval = forms.CharField(
+        required=False,
+        label="Interval between meetings (days)",
+        help_text="Shortest and longest, e.g. 28-42; empty for none.",
+    )
+
+    class Meta:
+        model = TermsOfReference
+        fields = [
+            "version",
+            "title",
+            "effective_from",
+            "text",
+            "community_min_share",
+            "quorum_fraction",
+            "substitutes_count",
+            "remote_counts",
+            "agenda_notice_days",
+        ]
+        labels = {"agenda_notice_days": "Notice (clear days)"}
+        widgets = {"effective_from": DATE, "text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        lo, hi = self.instance.meeting_interval_min_days, self.instance.meeting_interval_max_days
+        if lo is not None or hi is not None:
+            self.initial.setdefault("interval", f"{lo or ''}-{hi or ''}")
+
+    def clean_interval(self) -> tuple[int | None, int | None]:
+        text = self.cleaned_data["interval"].strip()
+        if not text:
+            return None, None
+        parts = [p.strip() for p in text.replace("–", "-").split("-")]
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise forms.ValidationError(f"'{text}' is not two numbers of days such as 28-42.")
+        return int(parts[0]), int(parts[1])
+
+    def save(self, commit: bool = True) -> TermsOfReference:
+        terms = super().save(commit=False)
+        terms.meeting_interval_min_days, terms.meeting_interval_max_days = self.cleaned_data[
+            "interval"
+        ]
+        return terms
+
+
+class SeatLineForm(forms.Form):
+    key = forms.SlugField(max_length=50)
+    label = forms.CharField(max_length=300)
+    sector = forms.ChoiceField(choices=Sector.choices)
+    count = forms.IntegerField(
+        min_value=1, required=False, help_text="Empty on the community line: computed."
+    )
+
+    def line(self) -> SeatLine:
+        d = self.cleaned_data
+        return SeatLine(d["key"], d["label"], d["sector"], d["count"])
+
+
+class GroupLineForm(forms.Form):
+    label = forms.CharField(max_length=200)
+    any_of = forms.CharField(label="Any of", help_text="Sectors or seat keys, separated by commas.")
+    representative_allowed = forms.BooleanField(required=False, label="Representative counts")
+
+    def line(self) -> GroupLine:
+        d = self.cleaned_data
+        any_of = [x.strip() for x in d["any_of"].split(",") if x.strip()]
+        return GroupLine(d["label"], any_of, d["representative_allowed"])
+
+
+SeatFormSet = forms.formset_factory(SeatLineForm, extra=2, can_delete=True)
+GroupFormSet = forms.formset_factory(GroupLineForm, extra=1, can_delete=True)
+
+
+def lines_of(formset: forms.BaseFormSet) -> list:
+    """The typed lines of a formset, without blank extra forms and deleted ones."""
+    return [
+        f.line()
+        for f in formset.forms
+        if f.cleaned_data and not (formset.can_delete and f.cleaned_data.get("DELETE"))
+    ]
+
+
+class RosterDateForm(forms.Form):
+    on = forms.DateField(label="Roster on", widget=DATE, required=False)
+
+    def date(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data["on"]:
+            return self.cleaned_data["on"]
+        return dt.date.today()

@@ -1,0 +1,336 @@
+"""The secretary's workspace: bodies, roster and composition, appointments, people and their
+interests, terms of reference versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from meetings.history import history_entries
+from members import access, services
+from members.forms import (
+    AppointForm,
+    EndAppointmentForm,
+    EndInterestForm,
+    GroupFormSet,
+    InterestForm,
+    PersonForm,
+    RosterDateForm,
+    SeatFormSet,
+    TermsForm,
+    lines_of,
+)
+from members.models import Appointment, Body, Person, TermsOfReference
+
+
+def secretary_body(request: HttpRequest, slug: str) -> Body:
+    """The body, if the user is its secretary: 403 for its partners, 404 for everyone else."""
+    body = Body.objects.filter(slug=slug).first()
+    if body is None:
+        raise Http404("No such body.")
+    if access.is_secretary(request.user, body):
+        return body
+    if access.is_partner(request.user, body):
+        raise PermissionDenied("Only the body's secretaries work here.")
+    raise Http404("No such body.")
+
+
+def workspace_view(view: Any) -> Any:
+    """Sign-in required, then the body fetched through the one access check."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, body: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        return view(request, secretary_body(request, body), *args, **kwargs)
+
+    return wrapper
+
+
+def form_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: beside fields it names, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The bodies this secretary serves."""
+    bodies = [b for b in Body.objects.order_by("name") if access.is_secretary(request.user, b)]
+    if not bodies:
+        raise PermissionDenied("You are not the secretary of any body.")
+    today = dt.date.today()
+    rows = [(b, b.composition_on(today)) for b in bodies]
+    return render(request, "workspace/index.html", {"rows": rows})
+
+
+@workspace_view
+def roster(request: HttpRequest, body: Body) -> HttpResponse:
+    """The roster by seat (vacant seats shown), the ToR in force and the composition panel."""
+    date_form = RosterDateForm(request.GET or None)
+    on = date_form.date()
+    context = {
+        "body": body,
+        "roster": services.roster_on(body, on),
+        "date_form": date_form,
+        "ended": body.appointments.filter(end__lt=on).select_related("person").order_by("-end"),
+        "future": body.appointments.filter(start__gt=on).select_related("person"),
+        "terms": body.terms.order_by("-effective_from"),
+    }
+    return render(request, "workspace/members/roster.html", context)
+
+
+@workspace_view
+def appoint(request: HttpRequest, body: Body) -> HttpResponse:
+    form = AppointForm(request.POST or None, body=body)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appt = services.appoint(
+                body,
+                person=form.cleaned_data["person"],
+                seat_key=form.cleaned_data["seat_key"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                exception=form.cleaned_data["exception"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{appt.person} appointed from {appt.start:%-d %B %Y}.")
+            return redirect("workspace:roster", body=body.slug)
+    return render(request, "workspace/members/appoint.html", {"body": body, "form": form})
+
+
+@workspace_view
+def end_appointment(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
+    appt = get_object_or_404(body.appointments.select_related("person"), pk=pk)
+    form = EndAppointmentForm(request.POST or None, initial={"end": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_appointment(appt, end=form.cleaned_data["end"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{appt.person}'s appointment ends on {appt.end}.")
+            return redirect("workspace:roster", body=body.slug)
+    history = history_entries([Appointment.history.filter(id=appt.pk)])
+    return render(
+        request,
+        "workspace/members/end_appointment.html",
+        {"body": body, "appointment": appt, "form": form, "history": history},
+    )
+
+
+# People and their register of interests ------------------------------------------------
+
+
+def _people_of(body: Body) -> Any:
+    """People linked to the body, and people not yet linked to any body."""
+    return Person.objects.filter(
+        Q(appointments__body=body)
+        | Q(attendances__meeting__body=body)
+        | Q(appointments__isnull=True, attendances__isnull=True)
+    ).distinct()
+
+
+@workspace_view
+def people(request: HttpRequest, body: Body) -> HttpResponse:
+    listed = _people_of(body).order_by("name")
+    return render(request, "workspace/members/people.html", {"body": body, "people": listed})
+
+
+@workspace_view
+def person_edit(request: HttpRequest, body: Body, key: str | None = None) -> HttpResponse:
+    person = get_object_or_404(_people_of(body), key=key) if key else Person()
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_person(form.instance)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {person.name}.")
+            return redirect("workspace:person", body=body.slug, key=person.key)
+    context: dict[str, Any] = {"body": body, "person": person, "form": form}
+    if person.pk:
+        context.update(
+            interests=person.interests.all(),
+            interest_form=InterestForm(initial={"registered_on": dt.date.today()}),
+            appointments=person.appointments.filter(body=body),
+            history=history_entries(
+                [
+                    Person.history.filter(id=person.pk),
+                    person.interests.model.history.filter(person_id=person.pk),
+                ]
+            ),
+        )
+    return render(request, "workspace/members/person.html", context)
+
+
+@require_POST
+@workspace_view
+def interest_add(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    person = get_object_or_404(_people_of(body), key=key)
+    form = InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.register_interest(person, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "Interest registered.")
+            return redirect("workspace:person", body=body.slug, key=person.key)
+    return render(
+        request,
+        "workspace/members/person.html",
+        {
+            "body": body,
+            "person": person,
+            "form": PersonForm(instance=person),
+            "interests": person.interests.all(),
+            "interest_form": form,
+            "appointments": person.appointments.filter(body=body),
+        },
+    )
+
+
+@workspace_view
+def interest_end(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
+    person = get_object_or_404(_people_of(body), key=key)
+    interest = get_object_or_404(person.interests, pk=pk)
+    form = EndInterestForm(request.POST or None, initial={"ended_on": dt.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_interest(interest, ended_on=form.cleaned_data["ended_on"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, "The interest is recorded as ended.")
+            return redirect("workspace:person", body=body.slug, key=person.key)
+    return render(
+        request,
+        "workspace/members/interest_end.html",
+        {"body": body, "person": person, "interest": interest, "form": form},
+    )
+
+
+# Terms of reference --------------------------------------------------------------------
+
+
+@workspace_view
+def terms_detail(request: HttpRequest, body: Body, version: str) -> HttpResponse:
+    terms = get_object_or_404(
+        body.terms.prefetch_related("seats", "quorum_groups"), version=version
+    )
+    seats = [(s, terms.seat_capacity(s)) for s in terms.seat_list()]
+    history = history_entries([TermsOfReference.history.filter(id=terms.pk)])
+    return render(
+        request,
+        "workspace/members/terms_detail.html",
+        {
+            "body": body,
+            "terms": terms,
+            "seats": seats,
+            "history": history,
+            "in_force": body.terms_in_force(dt.date.today()),
+        },
+    )
+
+
+@workspace_view
+def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> HttpResponse:
+    """Draft a new ToR version (from the one in force) or edit a draft."""
+    if version:
+        terms = get_object_or_404(body.terms, version=version)
+        if terms.status != TermsOfReference.Status.DRAFT:
+            messages.error(request, "Only a draft can be edited; draft a new version instead.")
+            return redirect("workspace:terms", body=body.slug, version=version)
+        source = terms
+    else:
+        source = body.terms_in_force(dt.date.today())
+        terms = TermsOfReference(body=body)
+        if source is not None:
+            for name in (
+                "text",
+                "community_min_share",
+                "quorum_fraction",
+                "substitutes_count",
+                "remote_counts",
+                "meeting_interval_min_days",
+                "meeting_interval_max_days",
+                "agenda_notice_days",
+            ):
+                setattr(terms, name, getattr(source, name))
+    seat_lines, group_lines = services.next_version_from(source)
+    form = TermsForm(request.POST or None, instance=terms)
+    # Initial rows only for a new page: a posted row is compared with nothing, so every
+    # typed row counts (blank extra rows are ignored, ticked rows removed).
+    bound = request.method == "POST"
+    seats = SeatFormSet(
+        request.POST or None,
+        prefix="seats",
+        initial=None if bound else [s.__dict__ for s in seat_lines],
+    )
+    groups = GroupFormSet(
+        request.POST or None,
+        prefix="groups",
+        initial=None
+        if bound
+        else [{**g.__dict__, "any_of": ", ".join(g.any_of)} for g in group_lines],
+    )
+    computed = None
+    if request.method == "POST" and form.is_valid() and seats.is_valid() and groups.is_valid():
+        computed = services.computed_community_seats(
+            lines_of(seats), form.cleaned_data["community_min_share"]
+        )
+        if "save" in request.POST:
+            try:
+                saved = services.save_draft_terms(
+                    form.save(commit=False), seats=lines_of(seats), groups=lines_of(groups)
+                )
+            except ValidationError as exc:
+                form_errors(form, exc)
+            else:
+                messages.success(request, f"Draft {saved.title} saved.")
+                return redirect("workspace:terms", body=body.slug, version=saved.version)
+    elif source is not None:
+        computed = (source.community_seats(), source.total_seats())
+    return render(
+        request,
+        "workspace/members/terms_edit.html",
+        {
+            "body": body,
+            "terms": terms,
+            "form": form,
+            "seats": seats,
+            "groups": groups,
+            "computed": computed,
+        },
+    )
+
+
+@require_POST
+@workspace_view
+def terms_endorse(request: HttpRequest, body: Body, version: str) -> HttpResponse:
+    terms = get_object_or_404(body.terms, version=version)
+    try:
+        services.endorse_terms(terms)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{terms.title} endorsed: in force from {terms.effective_from}.")
+    return redirect("workspace:terms", body=body.slug, version=version)

@@ -1,0 +1,111 @@
+"""The agenda: the meeting, the partners with their roles, and the numbered items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from meetings.models import AgendaItem, Meeting
+from reports.documents import records
+from reports.documents.formats import clock, long_date, surname
+from reports.documents.minutes import masthead
+from reports.documents.render import Metadata
+
+# The chair, deputy chair and deputy mayors come first, then everyone by family name (seed).
+SECTOR_RANK = {"chair": 0, "deputy_chair": 1, "deputy_mayor": 2}
+
+
+@dataclass
+class Entry:
+    """One agenda item as printed: number, title, page references and the lines under it."""
+
+    number: str
+    title: str
+    sub_item: bool
+    lead: str = ""
+    pages: tuple[int, int] | None = None
+    anchor: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AgendaView:
+    """The agenda's cover (meeting, date, time, place, partners) and its items."""
+
+    meeting: Meeting
+    body_name: str
+    masthead: str
+    date: str
+    time: str
+    place: str
+    partners: list[str]
+    entries: list[Entry]
+    running: str
+    for_partners: bool
+
+
+def partners(meeting: Meeting) -> list[str]:
+    """'Name, Role' of every member on the meeting date, in the seed's order."""
+    appointments = list(meeting.body.appointments.active_on(meeting.date).select_related("person"))
+    sectors = records.sectors_on_date(meeting, appointments)
+
+    def key(appointment) -> tuple[int, str, str]:  # noqa: ANN001
+        rank = SECTOR_RANK.get(sectors.get(appointment.person_id, ""), 9)
+        return (rank, surname(appointment.person.name), appointment.person.name)
+
+    lines = []
+    for appointment in sorted(appointments, key=key):
+        suffix = records.SEAT_SUFFIX.get(sectors.get(appointment.person_id, ""))
+        line = appointment.person.described()
+        lines.append(f"{line} {suffix}" if suffix else line)
+    return lines
+
+
+def lead_in(item: AgendaItem, has_report: bool) -> str:
+    """'A report to be presented by …' (the seed's wording) or 'To be presented by …'."""
+    if not item.presenter:
+        return ""
+    presenter = item.presenter.rstrip(".")
+    if has_report:
+        return f"A report to be presented by {presenter}."
+    return f"To be presented by {presenter}."
+
+
+def next_meeting_line(meeting: Meeting) -> str:
+    following = records.next_meeting(meeting)
+    if following is None:
+        return ""
+    place = f", at {following.place}" if following.place else ""
+    return (
+        f"The next meeting will be held on {long_date(following.date)} at "
+        f"{clock(following.start_time)}{place}."
+    )
+
+
+def build_agenda(
+    meeting: Meeting,
+    entries: list[Entry],
+    *,
+    for_partners: bool,
+) -> AgendaView:
+    body = meeting.body
+    return AgendaView(
+        meeting=meeting,
+        body_name=body.name,
+        masthead=masthead(),
+        date=long_date(meeting.date),
+        time=clock(meeting.start_time),
+        place=meeting.place,
+        partners=partners(meeting),
+        entries=entries,
+        running=f"{body.name} {long_date(meeting.date)}",
+        for_partners=for_partners,
+    )
+
+
+def agenda_metadata(view: AgendaView) -> Metadata:
+    return Metadata(
+        title=f"Agenda: {view.body_name}, {view.date}",
+        author=view.body_name,
+        subject=f"Agenda of the meeting of the {view.body_name} on {view.date} at {view.time}",
+        keywords=("agenda", view.meeting.key),
+    )

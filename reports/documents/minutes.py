@@ -1,0 +1,215 @@
+"""Summary minutes: the context shared by the PDF, the pack and the accessible HTML page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.safestring import SafeString
+
+from meetings.models import AgendaItem, Attendance, Meeting, paragraph_numbers
+from meetings.quorum import MeetingQuorum, QuorumError
+from reports.documents import records
+from reports.documents.formats import clock, long_date
+from reports.documents.render import Metadata, Rendered, render_pdf
+from reports.markdown import render_markdown
+
+
+@dataclass
+class PersonLine:
+    """One person in the Present, In attendance or Apologies lists."""
+
+    text: str
+    note: str = ""
+
+
+@dataclass
+class Paragraph:
+    """A numbered minute paragraph and the "Action:" lines tied to it."""
+
+    number: str
+    anchor: str
+    html: SafeString
+    actions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MinutesItem:
+    """An item of the minutes: heading, numbered paragraphs and what is set apart after them."""
+
+    number: str
+    title: str
+    sub_item: bool
+    paragraphs: list[Paragraph]
+    actions: list[str]
+    declarations: list[str]
+    dissents: list[tuple[str, SafeString]]
+    outcome: str
+    quorum_note: str
+
+
+@dataclass
+class Minutes:
+    """Everything the summary minutes print, in the seed's order."""
+
+    meeting: Meeting
+    body_name: str
+    date: str
+    time: str
+    closed: str
+    place: str
+    present: list[PersonLine]
+    in_attendance: list[PersonLine]
+    apologies: list[PersonLine]
+    items: list[MinutesItem]
+    contact: str
+    masthead: str
+    running: str
+
+    @property
+    def has_content(self) -> bool:
+        return any(item.paragraphs for item in self.items)
+
+
+def _attendance_note(a: Attendance, substitutes_count: bool, items: list[AgendaItem]) -> str:
+    notes = []
+    if a.capacity == Attendance.Capacity.SUBSTITUTE and a.on_behalf_of is not None:
+        # A substitute who counts in the member's place attends "on behalf of" them (ToR 7.1);
+        # where the terms of reference do not let substitutes count, "as substitute for".
+        phrase = "attending on behalf of" if substitutes_count else "attending as substitute for"
+        notes.append(f"{phrase} {a.on_behalf_of.name}")
+    if a.remote:
+        notes.append("attending remotely")
+    first, last = (items[0].pk, items[-1].pk) if items else (None, None)
+    if a.from_item_id and a.from_item_id != first:
+        notes.append(f"from item {a.from_item.number}")
+    if a.to_item_id and a.to_item_id != last:
+        notes.append(f"until item {a.to_item.number}")
+    return "; ".join(notes)
+
+
+def _quorum(meeting: Meeting, attendance: list[Attendance]) -> MeetingQuorum | None:
+    """Quorum per item, only when attendance was recorded (otherwise nothing to say)."""
+    if not any(a.capacity in ("member", "substitute") for a in attendance):
+        return None
+    try:
+        return meeting.quorum()
+    except QuorumError:
+        return None  # the records are inconsistent; the workspace reports it, not the minutes
+
+
+def quorum_note(present: int, needed: int, missing: tuple[str, ...]) -> str:
+    note = f"The meeting was not quorate for this item ({present} of {needed} needed present"
+    if missing:
+        note += f"; missing: {', '.join(missing)}"
+    return note + ")."
+
+
+def build_minutes(meeting: Meeting) -> Minutes:
+    """The minutes of a meeting from its records (a fixed number of queries)."""
+    items = records.load_items(meeting, minutes=True, papers=False)
+    attendance = records.load_attendance(meeting)
+    terms = meeting.terms()
+    substitutes_count = terms.substitutes_count if terms else True
+    quorum = _quorum(meeting, attendance)
+    inquorate = {i.number: i for i in quorum.items if not i.quorate} if quorum else {}
+
+    paragraphs_by_item = {item.pk: list(item.paragraphs.all()) for item in items}
+    numbers = paragraph_numbers(items, paragraphs_by_item)
+    minutes_items = []
+    for item in items:
+        paras = paragraphs_by_item[item.pk]
+        by_pk = {
+            p.pk: Paragraph(
+                number=numbers[p.pk],
+                anchor=f"para-{numbers[p.pk].replace('.', '-')}",
+                html=render_markdown(p.text, number=numbers[p.pk]),
+            )
+            for p in paras
+        }
+        item_actions = []
+        for action in item.actions.all():
+            if not getattr(action, "confirmed", True):
+                continue  # an "Action:" line the secretary has not confirmed yet
+            line = action.owners_display()
+            paragraph = by_pk.get(getattr(action, "paragraph_id", None))
+            if paragraph is not None:
+                paragraph.actions.append(line)
+            else:
+                item_actions.append(line)
+        lost = inquorate.get(item.number)
+        minutes_items.append(
+            MinutesItem(
+                number=item.number,
+                title=item.title,
+                sub_item=not item.number.isdigit(),
+                paragraphs=list(by_pk.values()),
+                actions=item_actions,
+                declarations=[
+                    f"{d.person.name} declared an interest: {d.interest}"
+                    + (" They withdrew for this item." if d.withdrew else "")
+                    for d in item.declarations.all()
+                ],
+                dissents=[(d.person.name, render_markdown(d.text)) for d in item.dissents.all()],
+                outcome=item.get_outcome_display() if item.outcome else "",
+                quorum_note=quorum_note(lost.present, lost.needed, lost.missing) if lost else "",
+            )
+        )
+
+    sectors = records.sectors_on_date(meeting) if attendance else {}
+
+    def described(a: Attendance) -> str:
+        suffix = records.SEAT_SUFFIX.get(sectors.get(a.person_id, ""))
+        if a.capacity == Attendance.Capacity.MEMBER and suffix:
+            return f"{a.person.described()} {suffix}"
+        return a.person.described()
+
+    def lines(capacities: tuple[str, ...]) -> list[PersonLine]:
+        return [
+            PersonLine(described(a), _attendance_note(a, substitutes_count, items))
+            for a in attendance
+            if a.capacity in capacities
+        ]
+
+    body = meeting.body
+    return Minutes(
+        meeting=meeting,
+        body_name=body.name,
+        date=long_date(meeting.date),
+        time=clock(meeting.start_time),
+        closed=clock(meeting.end_time),
+        place=meeting.place,
+        present=lines(("member", "substitute")),
+        in_attendance=lines(("in_attendance",)),
+        apologies=lines(("apologies",)),
+        items=minutes_items,
+        contact=records.contact_officer(body),
+        masthead=masthead(),
+        running=f"{body.name}\n{long_date(meeting.date)}",
+    )
+
+
+def masthead() -> str:
+    """The organisation line printed top right (seed: "MAYOR OF LONDON"); a setting."""
+    return getattr(settings, "DOCUMENTS_MASTHEAD", "")
+
+
+def minutes_metadata(minutes: Minutes) -> Metadata:
+    return Metadata(
+        title=f"Summary minutes: {minutes.body_name}, {minutes.date}",
+        author=minutes.body_name,
+        subject=f"Summary minutes of the meeting of the {minutes.body_name} held on {minutes.date}",
+        keywords=("minutes", minutes.meeting.key),
+    )
+
+
+def render_minutes(meeting: Meeting, *, correction: Any = None) -> Rendered:
+    """The summary minutes as a PDF of their own (pages numbered from 1)."""
+    minutes = build_minutes(meeting)
+    metadata = minutes_metadata(minutes)
+    return render_pdf(
+        "reports/pdf/minutes.html",
+        {"minutes": minutes, "correction": correction},
+        metadata,
+    )

@@ -1,0 +1,134 @@
+"""Papers authored in the browser, printed with the seed's report header and sections."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.utils.safestring import SafeString
+
+from meetings.models import Meeting
+from reports.documents.formats import short_date
+from reports.documents.minutes import masthead
+from reports.documents.render import Metadata, Rendered, render_pdf
+from reports.markdown import render_markdown
+from reports.models import Paper
+
+FIRST_NUMBERED_PARAGRAPH = re.compile(r"^\s*(\d+)\.\d+\s", re.MULTILINE)
+NUMBERED_HEADING = re.compile(r"^#{1,6}\s*(\d+)\b")
+
+
+@dataclass
+class Section:
+    """One section of a paper: its heading (numbered as the text numbers it) and its text."""
+
+    key: str
+    number: str
+    heading: str
+    own_heading: bool
+    html: SafeString
+
+
+@dataclass
+class PaperView:
+    """What a paper prints: the report header, any exemption, then its sections."""
+
+    paper: Paper
+    title: str
+    body_name: str
+    masthead: str
+    running: str
+    rows: list[tuple[str, str]]
+    exempt: bool
+    exemption: list[tuple[str, str]]
+    sections: list[Section]
+    supplement: bool
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0].strip() if text.strip() else ""
+
+
+def _has_own_heading(text: str, heading: str) -> bool:
+    """The text opens with its own numbered heading ("### 3 Actions …") or the section name."""
+    line = _first_line(text)
+    if NUMBERED_HEADING.match(line):
+        return True
+    plain = line.lstrip("#").strip().strip("*").strip().rstrip(":").lower()
+    return plain.startswith(heading.lower())
+
+
+def build_sections(paper: Paper) -> list[Section]:
+    """Sections in the seed's order; each heading takes the number its paragraphs carry."""
+    raw = paper.sections()
+    sections = []
+    any_numbers = False
+    for key, heading, text in raw:
+        own = _has_own_heading(text, heading)
+        line = _first_line(text)
+        found = NUMBERED_HEADING.match(line) if own else FIRST_NUMBERED_PARAGRAPH.search(text)
+        number = found.group(1) if found else ""
+        any_numbers = any_numbers or bool(number)
+        sections.append(Section(key, number, heading, own, render_markdown(text)))
+    if not any_numbers:
+        # A paper typed without paragraph numbers: number its sections 1, 2, 3 …
+        for index, section in enumerate(sections, start=1):
+            section.number = str(index)
+    return sections
+
+
+def build_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> PaperView:
+    """The printed form of an authored paper; exemption details only for partners."""
+    item = paper.item
+    title_label = "Title of report:" if paper.author else "Title of paper:"
+    rows = [("Date of meeting:", short_date(meeting.date)), (title_label, paper.title)]
+    if paper.author:
+        rows.append(("Report author:", paper.author))
+    presenter = paper.presented_by or ("" if paper.author else item.presenter)
+    if presenter:
+        rows.append(("To be presented by:", presenter))
+    if paper.cleared_by:
+        rows.append(("Cleared by:", paper.cleared_by))
+    rows.append(
+        ("Classification:", "Exempt — not for publication" if paper.is_exempt else "Public")
+    )
+    exemption = []
+    if paper.is_exempt and partners:
+        exemption = [
+            ("Exempt under:", f"Freedom of Information Act 2000, {paper.exemption_section}"),
+            ("Public-interest reason:", paper.exemption_reason),
+        ]
+        if paper.exemption_review_on:
+            review = short_date(paper.exemption_review_on)
+            exemption.append(("Exemption to be reviewed on:", review))
+    body = meeting.body
+    return PaperView(
+        paper=paper,
+        title=paper.title,
+        body_name=body.name,
+        masthead=masthead(),
+        running=f"{body.name}\n{short_date(meeting.date)} — Item {item.number}: {paper.title}",
+        rows=rows,
+        exempt=paper.is_exempt,
+        exemption=exemption,
+        sections=build_sections(paper),
+        supplement=paper.supplement,
+    )
+
+
+def paper_metadata(view: PaperView, meeting: Meeting) -> Metadata:
+    paper = view.paper
+    return Metadata(
+        title=paper.title,
+        author=paper.author or paper.presented_by or view.body_name,
+        subject=f"Paper for item {paper.item.number} of the meeting of the {view.body_name} "
+        f"on {short_date(meeting.date)}",
+        keywords=("paper", meeting.key, paper.key),
+    )
+
+
+def render_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> Rendered:
+    """One authored paper as a PDF of its own."""
+    view = build_paper(paper, meeting, partners=partners)
+    metadata = paper_metadata(view, meeting)
+    return render_pdf("reports/pdf/paper.html", {"view": view}, metadata)

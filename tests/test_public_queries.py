@@ -1,0 +1,90 @@
+"""Query counts of every public list and detail page, the feeds, the API and the dashboard:
+pinned, and the same with thirty more meetings (with items, papers, minutes, attendance and
+actions) in the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from meetings.models import Attendance, Meeting, MinuteParagraph
+from tests.public_world import WorldMixin, add_action, add_item, add_meeting, add_paper
+
+# (url, who is asking, queries). Who: None for the public, else a World attribute.
+# A signed-in request costs two more queries (session and user) than the public's.
+PINNED: list[tuple[str, str | None, int]] = [
+    ("/", None, 1),
+    ("/prg/", None, 6),
+    ("/prg/meetings/?year=2019", None, 4),
+    ("/prg/meetings/2019-03-06/", None, 3),
+    ("/prg/meetings/2019-05-01/", "partner_a", 8),
+    ("/prg/members/", None, 4),
+    ("/prg/members/jake-ferguson/", None, 7),
+    ("/prg/members/jake-ferguson/", "partner_a", 12),
+    ("/prg/terms/", None, 3),
+    ("/prg/terms/2018-10-draft/", None, 3),
+    ("/search/?q=violence", None, 5),
+    ("/search/?q=violence&body=prg&year=2019", None, 5),
+    ("/prg/meetings.ics", None, 2),
+    ("/prg/feed.atom", None, 3),
+    ("/api/bodies/", None, 1),
+    ("/api/bodies/prg/", None, 5),
+    ("/api/bodies/prg/meetings/?year=2019", None, 3),
+    ("/api/bodies/prg/meetings/2019-03-06/", None, 25),
+    ("/partners/", "partner_a", 15),
+]
+
+
+def add_thirty_meetings(world: object) -> None:
+    """Thirty meetings with published minutes, upcoming ones too, all touching partner A."""
+    body, person = world.body_a, world.person_a
+    today = timezone.localdate()
+    for i in range(30):
+        meeting = add_meeting(
+            body, dt.date(2019, 11, 1) + dt.timedelta(days=i), "minutes_published"
+        )
+        item = add_item(meeting, "1", f"Extra violence business {i}")
+        add_paper(item, f"extra-{i}", f"Extra violence paper {i}", "Violence in numbers.")
+        add_paper(item, f"extra-exempt-{i}", f"Extra exempt {i}", "Withheld.", exempt=True)
+        MinuteParagraph.objects.create(item=item, text=f"Partners discussed violence {i}.")
+        Attendance.objects.create(meeting=meeting, person=person, capacity="member")
+        add_action(meeting, item, f"extra-{i}", f"Extra action {i}", person, today)
+        later = add_meeting(
+            body, today + dt.timedelta(days=30 + i), Meeting.Status.AGENDA_PUBLISHED
+        )
+        later_item = add_item(later, "1", f"Later business {i}")
+        add_paper(later_item, f"later-{i}", f"Later paper {i}", "Text.")
+
+
+class QueryCountTests(WorldMixin, TestCase):
+    def count(self, url: str, who: str | None) -> int:
+        self.client.logout()
+        if who:
+            self.client.force_login(getattr(self.world, who))
+        with CaptureQueriesContext(connection) as ctx:
+            response = self.client.get(url)
+        assert response.status_code == 200, url
+        return len(ctx.captured_queries)
+
+    def test_every_page_runs_its_pinned_number_of_queries(self) -> None:
+        counts = {(url, who): self.count(url, who) for url, who, _ in PINNED}
+        expected = {(url, who): n for url, who, n in PINNED}
+        assert counts == expected
+
+    def test_query_counts_do_not_grow_with_the_number_of_meetings(self) -> None:
+        before = {(url, who): self.count(url, who) for url, who, _ in PINNED}
+        add_thirty_meetings(self.world)
+        after = {(url, who): self.count(url, who) for url, who, _ in PINNED}
+        assert after == before
+
+    def test_the_grown_world_still_shows_the_new_records(self) -> None:
+        add_thirty_meetings(self.world)
+        self.client.force_login(self.world.partner_a)
+        text = self.client.get("/partners/").content.decode()
+        assert "Extra action 29" in text
+        listing = self.client.get("/prg/meetings/?year=2019&page=2").content.decode()
+        assert "Page 2 of 2" in listing

@@ -1,0 +1,266 @@
+"""Minutes in the workspace: numbered paragraphs, 'Action:' lines, outcomes, declarations,
+dissent, the preview, the lifecycle and corrections once approved."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from django.core import mail
+from django.test import TestCase
+
+from actions.models import Action
+from meetings.minutes_services import parse_action_lines
+from meetings.models import Meeting, MinuteParagraph, MinutesCorrection
+from members.models import Person
+from tests.workspace_world import WorkspaceWorld
+
+MAY = "/manage/prg/meetings/2019-05-01/minutes/"
+
+
+def paragraphs(*texts: str, ids: tuple[int, ...] = ()) -> dict[str, str]:
+    data = {"p-TOTAL_FORMS": str(len(texts)), "p-INITIAL_FORMS": str(len(ids))}
+    for i, text in enumerate(texts):
+        data[f"p-{i}-text"] = text
+        if i < len(ids):
+            data[f"p-{i}-id"] = str(ids[i])
+    return data
+
+
+class ParseTests(TestCase):
+    def test_action_lines_are_taken_out_of_the_paragraph_with_their_owners(self) -> None:
+        text, owners = parse_action_lines(
+            "Lib Peck and Jake Ferguson would discuss a paper.\n\nAction: Lib Peck and Jake "
+            "Ferguson\n**Action:** Clerk"
+        )
+        assert text == "Lib Peck and Jake Ferguson would discuss a paper."
+        assert owners == ["Lib Peck and Jake Ferguson", "Clerk"]
+
+
+class MinutesEditorTests(WorkspaceWorld, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+        cls.may = Meeting.objects.get(body=cls.body, key="2019-05-01")
+
+    def setUp(self) -> None:
+        self.client = self.client_for(self.secretary)
+
+    def save_item(
+        self,
+        number: str,
+        *texts: str,
+        outcome: str = "",
+        ids: tuple[int, ...] = (),
+        version: int | None = None,
+    ) -> str:
+        item = self.may.items.get(number=number)
+        data = {
+            "outcome": outcome,
+            "version": item.version if version is None else version,
+            **paragraphs(*texts, ids=ids),
+        }
+        response = self.client.post(f"{MAY}items/{number}/", data)
+        return response.content.decode() if response.status_code == 200 else ""
+
+    def test_paragraphs_are_numbered_per_item_and_action_lines_make_actions(self) -> None:
+        self.save_item(
+            "6",
+            "Paul Dawson presented the data.",
+            "Partners discussed.\nAction: Lib Peck and Jake Ferguson",
+            "The Mayor will write.\nAction: Clerk",
+        )
+        item = self.may.items.get(number="6")
+        assert list(item.paragraphs.values_list("text", flat=True)) == [
+            "Paul Dawson presented the data.",
+            "Partners discussed.",
+            "The Mayor will write.",
+        ]
+        actions = list(Action.objects.filter(item=item).order_by("pk"))
+        assert [a.owners_display() for a in actions] == ["Lib Peck and Jake Ferguson", "Clerk"]
+        owners = actions[0].owners.all()
+        assert {o.person.key for o in owners} == {"lib-peck", "jake-ferguson"}
+        assert actions[1].owners.get().role == "Clerk"
+        assert not any(a.confirmed for a in actions)
+        assert actions[0].paragraph.text == "Partners discussed."
+        page = self.client.get(MAY).content.decode()
+        assert "6.1" in page and "6.3" in page and "to confirm" in page
+        assert Meeting.objects.get(pk=self.may.pk).status == "minutes_draft"
+
+    def test_a_name_matches_a_person_despite_titles_and_honours(self) -> None:
+        self.save_item("5", "Text.\nAction: Sam Everington")
+        action = Action.objects.get(item__meeting=self.may, item__number="5")
+        assert action.owners.get().person.key == "sam-everington"
+
+    def test_sub_items_continue_the_main_items_paragraph_numbers(self) -> None:
+        meeting = Meeting.objects.get(key="2019-03-06")
+        page = self.client.get(f"/manage/prg/meetings/{meeting.key}/minutes/").content.decode()
+        assert "8.2" in page and "8a.1" not in page
+
+    def test_markdown_is_sanitised(self) -> None:
+        self.save_item("5", "Safe **bold** <script>alert(1)</script>")
+        page = self.client.get(MAY).content.decode()
+        assert "<strong>bold</strong>" in page and "<script>alert(1)" not in page
+
+    def test_an_agreed_outcome_at_an_inquorate_item_is_refused_with_the_figures(self) -> None:
+        page = self.save_item("8", "Partners agreed the model.", outcome="agreed")
+        assert "The meeting was not quorate for item 8 (0 of 12 needed present" in page
+        assert not MinuteParagraph.objects.filter(item__meeting=self.may).exists()
+
+    def test_declarations_and_dissent_are_recorded_against_the_item(self) -> None:
+        jake = Person.objects.get(key="jake-ferguson")
+        url = f"{MAY}items/9/"
+        self.client.post(
+            f"{url}declarations/",
+            {
+                "decl-person": jake.pk,
+                "decl-interest": "Chief Executive of Hackney CVS",
+                "decl-withdrew": "on",
+            },
+        )
+        self.client.post(
+            f"{url}dissent/",
+            {"dissent-person": jake.pk, "dissent-text": "Objected to the timetable."},
+        )
+        item = self.may.items.get(number="9")
+        assert item.declarations.get().withdrew
+        assert item.dissents.get().text == "Objected to the timetable."
+        page = self.client.get(url).content.decode()
+        assert "Chief Executive of Hackney CVS (withdrew)" in page
+
+    def test_the_second_of_two_secretaries_saving_an_item_is_refused_and_keeps_text(
+        self,
+    ) -> None:
+        stale = self.may.items.get(number="5").version
+        self.save_item("5", "First secretary's paragraph.", version=stale)
+        page = self.save_item("5", "Second secretary's careful paragraph.", version=stale)
+        assert "Someone else saved the minutes of item 5" in page
+        assert "Second secretary&#x27;s careful paragraph." in page
+        assert "Saved now by the other secretary" in page
+        texts = list(
+            MinuteParagraph.objects.filter(item__meeting=self.may).values_list("text", flat=True)
+        )
+        assert texts == ["First secretary's paragraph."]
+
+    def test_minutes_cannot_be_written_before_the_agenda_is_published(self) -> None:
+        item = Meeting.objects.get(key="2019-06-12").items.get(number="1")
+        response = self.client.post(
+            "/manage/prg/meetings/2019-06-12/minutes/items/1/",
+            {"outcome": "", "version": item.version, **paragraphs("Too early.")},
+        )
+        assert "Publish the agenda before writing the minutes" in response.content.decode()
+
+    def test_the_closing_time_is_saved(self) -> None:
+        self.client.post(MAY, {"end_time": "15:55", "version": self.may.version})
+        assert str(Meeting.objects.get(pk=self.may.pk).end_time) == "15:55:00"
+
+
+class LifecycleTests(WorkspaceWorld, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+        cls.may = Meeting.objects.get(body=cls.body, key="2019-05-01")
+
+    def setUp(self) -> None:
+        self.client = self.client_for(self.secretary)
+        item = self.may.items.get(number="5")
+        self.client.post(
+            f"{MAY}items/5/",
+            {
+                "outcome": "noted",
+                "version": item.version,
+                **paragraphs("Sophie Linden gave the update.\nAction: Lib Peck"),
+            },
+        )
+        self.action = Action.objects.get(item=item)
+
+    def step(self, name: str, data: dict | None = None) -> str:
+        return self.client.post(f"{MAY}{name}/", data or {}, follow=True).content.decode()
+
+    def confirm(self) -> None:
+        url = f"/manage/prg/actions/2019-05-01/{self.action.key}/"
+        response = self.client.post(
+            url,
+            {
+                "description": "To report on the MOPAC update.",
+                "deadline": "2019-06-11",
+                "owners": "Lib Peck",
+                "confirm": "1",
+            },
+        )
+        assert response.status_code == 302
+
+    def test_unconfirmed_actions_stop_circulation(self) -> None:
+        page = self.step("circulate")
+        assert "1 action from &#x27;Action:&#x27; lines is not confirmed" in page
+        assert Meeting.objects.get(pk=self.may.pk).status == "minutes_draft"
+
+    def test_confirming_needs_a_deadline_or_ongoing(self) -> None:
+        page = self.client.post(
+            f"/manage/prg/actions/2019-05-01/{self.action.key}/",
+            {"description": "x", "owners": "Lib Peck", "confirm": "1"},
+        ).content.decode()
+        assert "Give the action a deadline, or mark it ongoing" in page
+
+    def test_preview_shows_the_minutes_as_the_public_will_read_them(self) -> None:
+        self.confirm()
+        page = self.client.get(f"{MAY}preview/").content.decode()
+        assert "SUMMARY MINUTES" in page
+        assert "Sophie Linden gave the update." in page and "Action: Lib Peck" in page
+        march = self.client.get("/manage/prg/meetings/2019-03-06/minutes/preview/")
+        text = march.content.decode()
+        for heading in ("Present:", "In attendance", "Apologies", "attending on behalf of"):
+            assert heading in text
+        assert "The meeting closed at" in text
+
+    def test_draft_circulated_approved_published_then_locked_with_corrections(self) -> None:
+        self.confirm()
+        Person.objects.filter(key="jake-ferguson").update(email="jake@example.org")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.step("circulate")
+        assert Meeting.objects.get(pk=self.may.pk).status == "minutes_circulated"
+        assert mail.outbox[0].subject.startswith("Draft minutes for comment")
+        june_item = Meeting.objects.get(key="2019-06-12").items.get(kind="minutes_of_last_meeting")
+        self.step("approve", {"at_item": june_item.pk})
+        may = Meeting.objects.get(pk=self.may.pk)
+        assert may.status == "minutes_approved" and may.minutes_approved_at_item == june_item
+        # Locked: editing is refused, a correction is recorded instead.
+        item = may.items.get(number="5")
+        page = self.client.post(
+            f"{MAY}items/5/",
+            {"outcome": "noted", "version": item.version, **paragraphs("Changed.")},
+        ).content.decode()
+        assert "locked; record a correction instead" in page
+        with mock.patch("meetings.minutes_services.freeze_published_documents") as freeze:
+            self.step("publish")
+            assert Meeting.objects.get(pk=self.may.pk).status == "minutes_published"
+            paragraph = MinuteParagraph.objects.get(item=item)
+            self.client.post(
+                f"{MAY}paragraphs/{paragraph.pk}/correct/",
+                {
+                    "text": "Sophie Linden, Deputy Mayor, gave the update.",
+                    "reason": "The role was missing.",
+                },
+            )
+        assert [c.args[1] for c in freeze.call_args_list] == ["minutes", "minutes"]
+        assert "The role was missing." in freeze.call_args_list[1].kwargs["correction_note"]
+        correction = MinutesCorrection.objects.get()
+        assert correction.before == "Sophie Linden gave the update."
+        assert correction.made_by == self.secretary
+        paragraph.refresh_from_db()
+        assert paragraph.text.startswith("Sophie Linden, Deputy Mayor")
+        history = self.client.get("/manage/prg/meetings/2019-05-01/history/").content.decode()
+        assert "Minutes published" in history and "Minutes approved" in history
+
+    def test_approval_by_the_chair_is_recorded(self) -> None:
+        self.confirm()
+        self.step("circulate")
+        self.step("approve", {"by_chair": "on"})
+        assert Meeting.objects.get(pk=self.may.pk).minutes_approved_by_chair
+
+    def test_minutes_cannot_be_published_before_approval(self) -> None:
+        page = self.step("publish")
+        assert "Only approved minutes are published" in page
+
+    def test_an_unconfirmed_action_can_be_discarded(self) -> None:
+        self.client.post(f"/manage/prg/actions/2019-05-01/{self.action.key}/discard/")
+        assert not Action.objects.filter(pk=self.action.pk).exists()
