@@ -40,11 +40,35 @@ def _value(record: models.Model, f: models.Field) -> str:
     return "" if value is None else str(value)
 
 
+def _shown(record: models.Model, f: models.Field) -> str:
+    """A changed value as the secretary knows it: a related record by name, not by its id."""
+    if f.many_to_one:
+        related = getattr(record, f.name)  # fetched with the row (select_related)
+        return "" if related is None else str(related)
+    return _value(record, f)
+
+
+def _related_fields(history_model: type[models.Model]) -> list[str]:
+    return [f.name for f in history_model._meta.fields if f.many_to_one]
+
+
+def _label(record: models.Model, related: list[str]) -> str:
+    """The record as its model names it, from the row and the related rows fetched with it
+    (a historical row's own str() adds "as of <timestamp>" and queries each relation)."""
+    instance = record.instance
+    own = {f.name for f in instance._meta.fields if f.many_to_one}
+    for name in related:
+        if name in own:
+            setattr(instance, name, getattr(record, name))
+    return str(instance)
+
+
 def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> list[Entry]:
     """Changes of these historical querysets, newest first, each with its field changes."""
     entries: list[Entry] = []
     for qs in histories:
-        rows = list(qs.select_related("history_user").order_by("history_date", "history_id"))
+        related = _related_fields(qs.model)
+        rows = list(qs.select_related(*related).order_by("history_date", "history_id"))
         previous: dict[object, models.Model] = {}
         for record in rows:
             fields = [f for f in record._meta.fields if f.name not in SKIP]
@@ -52,9 +76,8 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
             changes = []
             if before is not None and record.history_type == "~":
                 for f in fields:
-                    old, new = _value(before, f), _value(record, f)
-                    if old != new:
-                        changes.append((str(f.verbose_name), old, new))
+                    if _value(before, f) != _value(record, f):
+                        changes.append((str(f.verbose_name), _shown(before, f), _shown(record, f)))
                 if not changes:
                     previous[record.id] = record
                     continue  # a save that changed nothing tracked (e.g. only the version)
@@ -64,7 +87,7 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
                 Entry(
                     when=record.history_date,
                     who=(user.get_full_name() or user.username) if user else "the system",
-                    what=f"{record.instance_type._meta.verbose_name} “{record}”",
+                    what=f"{record.instance_type._meta.verbose_name} “{_label(record, related)}”",
                     verb=VERBS.get(record.history_type, record.history_type),
                     changes=changes,
                 )

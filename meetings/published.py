@@ -83,10 +83,6 @@ class PaperRow:
     visible: bool
     url: str = ""
 
-    @property
-    def withheld(self) -> bool:
-        return not self.visible
-
 
 @dataclass
 class ItemRow:

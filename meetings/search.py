@@ -9,10 +9,14 @@ public may see, whoever asks, and build their snippets by escaping the text firs
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +39,7 @@ CONFIG = "english"
 PER_KIND = 200  # the best matches kept of each kind before they are merged
 START, STOP = "\ue000", "\ue001"  # private-use characters: never in typed text
 SNIPPET_CHARS = 240
+T = TypeVar("T")
 _MARKDOWN = re.compile(r"[*_#>`|]+|\[|\]\([^)]*\)")
 
 
@@ -166,13 +171,9 @@ class _PostgresSearch:
     """Full-text search with ranks and headlines computed by PostgreSQL."""
 
     def __init__(self, query: str) -> None:
-        from django.contrib.postgres.search import SearchQuery
-
         self.query = SearchQuery(query, search_type="websearch", config=CONFIG)
 
-    def _run(self, qs: QuerySet, vector, headline_source) -> list:  # noqa: ANN001
-        from django.contrib.postgres.search import SearchHeadline, SearchRank
-
+    def _run(self, qs: QuerySet, vector: Combinable, headline_source: Combinable) -> list:
         return list(
             qs.annotate(document=vector)
             .filter(document=self.query)
@@ -199,9 +200,7 @@ class _PostgresSearch:
         return mark_safe(text.replace(START, "<mark>").replace(STOP, "</mark>"))  # noqa: S308
 
     @staticmethod
-    def _vector(*weighted: tuple[str, str]):  # noqa: ANN205
-        from django.contrib.postgres.search import SearchVector
-
+    def _vector(*weighted: tuple[str, str]) -> Combinable:
         vectors = [SearchVector(name, weight=w, config=CONFIG) for name, w in weighted]
         combined = vectors[0]
         for v in vectors[1:]:
@@ -240,7 +239,7 @@ class _PostgresSearch:
         return _kept(_minutes_result(p, self._snippet(p.headline), p.rank) for p in found)
 
 
-def _kept(results) -> list:  # noqa: ANN001
+def _kept(results: Iterable[T | None]) -> list[T]:
     return [r for r in results if r is not None]
 
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from meetings.published import body_or_404
 from members.models import Body, Person
 from members.published import published_terms, terms_on
-from members.records import exporter
-from members.records.exporter import FORMAT
+from members.records import FORMAT, exporter
 
 View = Callable[..., JsonResponse]
 

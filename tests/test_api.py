@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.test import TestCase
 from jsonschema import Draft202012Validator
 
-from tests.public_world import NEVER_PUBLIC, WorldMixin
+from meetings.api import MEETINGS_PER_PAGE
+from tests.public_world import NEVER_PUBLIC, WorldMixin, add_meeting
 
 
 def schema_for(document: dict[str, Any], name: str) -> Draft202012Validator:
@@ -94,11 +96,6 @@ class ApiTests(WorldMixin, TestCase):
         assert march["api_url"] == "http://testserver/api/bodies/prg/meetings/2019-03-06/"
 
     def test_meetings_are_paginated_with_links(self) -> None:
-        from meetings.api import MEETINGS_PER_PAGE
-        from tests.public_world import add_meeting
-
-        import datetime as dt
-
         for i in range(MEETINGS_PER_PAGE):
             add_meeting(self.world.body_a, dt.date(2021, 1, 1) + dt.timedelta(days=i), "held")
         first = self.get("/api/bodies/prg/meetings/")

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.test import SimpleTestCase
 
-from reports.documents.formats import and_list, clock, long_date, short_date, surname
+from reports.documents.formats import clock, long_date, short_date, surname
 from reports.documents.minutes import quorum_note
 from reports.documents.papers import build_sections
 from reports.markdown import render_markdown
@@ -85,10 +85,6 @@ class FormatTests(SimpleTestCase):
         self.assertEqual(surname("Sir Sam Everington OBE"), "everington")
         self.assertEqual(surname("Joanne McCartney AM"), "mccartney")
         self.assertEqual(surname("Professor Yvonne Doyle"), "doyle")
-
-    def test_names_join_as_in_action_lines(self) -> None:
-        self.assertEqual(and_list(["Lib Peck", "Jake Ferguson"]), "Lib Peck and Jake Ferguson")
-        self.assertEqual(and_list(["A", "B", "C"]), "A, B and C")
 
     def test_the_quorum_note_names_the_figures_and_the_missing_groups(self) -> None:
         self.assertEqual(

@@ -151,7 +151,9 @@ class StoredDocumentTests(TemporaryMedia, TestCase):
             self.assertIn("private", response["Cache-Control"])
 
     def test_the_secretary_gets_a_draft_agenda_rendered_from_the_records(self) -> None:
-        response = self.get(JUNE + "agenda.pdf", self.secretary)
+        self.client.force_login(self.secretary)
+        with self.assertNumQueries(17):
+            response = self.client.get(JUNE + "agenda.pdf")
         self.assertEqual(response.status_code, 200)
         self.assertIn("private", response["Cache-Control"])
         text = read_pdf(self.body(response)).all_text()

@@ -90,8 +90,6 @@ class FeedTests(WorldMixin, TestCase):
     def test_minutes_not_yet_published_are_not_in_the_feed(self) -> None:
         root, _ = self.feed()
         titles = " ".join(e.findtext(f"{ATOM}title") for e in root.iter(f"{ATOM}entry"))
+        name = self.world.body_a.name
         for meeting in (self.world.held, self.world.circulated, self.world.approved):
-            assert (
-                f"Minutes: Violence Reduction Unit Partnership Reference Group, {meeting.date:%-d %B %Y}"
-                not in titles
-            )
+            assert f"Minutes: {name}, {meeting.date:%-d %B %Y}" not in titles

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting, MinuteParagraph
+from members.models import Interest
 from tests.public_world import WorldMixin, add_action, add_item, add_meeting, add_paper
 
 # (url, who is asking, queries). Who: None for the public, else a World attribute.
@@ -36,6 +37,7 @@ PINNED: list[tuple[str, str | None, int]] = [
     ("/api/bodies/prg/meetings/?year=2019", None, 3),
     ("/api/bodies/prg/meetings/2019-03-06/", None, 25),
     ("/partners/", "partner_a", 15),
+    ("/partners/interests/{interest}/", "partner_a", 7),
 ]
 
 
@@ -61,12 +63,17 @@ def add_thirty_meetings(world: object) -> None:
 
 
 class QueryCountTests(WorldMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.interest = Interest.objects.create(person=cls.world.person_a, description="Trustee")
+
     def count(self, url: str, who: str | None) -> int:
         self.client.logout()
         if who:
             self.client.force_login(getattr(self.world, who))
         with CaptureQueriesContext(connection) as ctx:
-            response = self.client.get(url)
+            response = self.client.get(url.format(interest=self.interest.pk))
         assert response.status_code == 200, url
         return len(ctx.captured_queries)
 

@@ -153,5 +153,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODU
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 
+# The masthead printed at the top of the board's documents, as on the seed's pages.
+DOCUMENTS_MASTHEAD = env_str("DOCUMENTS_MASTHEAD", "MAYOR OF LONDON")
+
 # Papers uploaded as PDF: the largest accepted file.
 PAPER_UPLOAD_MAX_BYTES = env_int("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

@@ -77,7 +77,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "bodies": bodies,
-        "body": body,
+        # The navigation shows the chosen board's pages (or the only board's).
+        "body": body or (bodies[0] if len(bodies) == 1 else None),
         "selected_body": body,
         "years": years,
         "year": year,

@@ -13,7 +13,7 @@ from meetings.models import Meeting
 from reports.documents import records
 from reports.documents.formats import short_date
 from reports.documents.minutes import masthead
-from reports.documents.render import Metadata, Rendered, render_pdf
+from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 
 
 @dataclass
@@ -141,7 +141,7 @@ def actions_arising_metadata(report: ActionsArising) -> Metadata:
     )
 
 
-def render_actions_arising(meeting: Meeting, *, correction: object = None) -> Rendered:
+def render_actions_arising(meeting: Meeting, *, correction: Correction | None = None) -> Rendered:
     """The actions-arising report as a PDF of its own."""
     report = build_actions_arising(meeting)
     return render_pdf(

@@ -30,10 +30,3 @@ def surname(name: str) -> str:
     """The family name to sort by: the last word that is not an honour (OBE, AM)."""
     words = [w for w in name.replace(",", " ").split() if not HONOURS.match(w)]
     return words[-1].lower() if words else name.lower()
-
-
-def and_list(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    if len(names) <= 1:
-        return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]

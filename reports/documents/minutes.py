@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.utils.safestring import SafeString
@@ -12,7 +11,7 @@ from meetings.models import AgendaItem, Attendance, Meeting, paragraph_numbers
 from meetings.quorum import MeetingQuorum, QuorumError
 from reports.documents import records
 from reports.documents.formats import clock, long_date
-from reports.documents.render import Metadata, Rendered, render_pdf
+from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 from reports.markdown import render_markdown
 
 
@@ -204,7 +203,7 @@ def minutes_metadata(minutes: Minutes) -> Metadata:
     )
 
 
-def render_minutes(meeting: Meeting, *, correction: Any = None) -> Rendered:
+def render_minutes(meeting: Meeting, *, correction: Correction | None = None) -> Rendered:
     """The summary minutes as a PDF of their own (pages numbered from 1)."""
     minutes = build_minutes(meeting)
     metadata = minutes_metadata(minutes)

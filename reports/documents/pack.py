@@ -9,8 +9,6 @@ merged under them with pypdf.
 
 from __future__ import annotations
 
-import io
-import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -32,8 +30,6 @@ from reports.documents.papers import PaperView, build_paper
 from reports.documents.render import Correction, Metadata, Rendered, blank_page, layout, write
 from reports.documents.uploads import Upload, merge_uploads, read_upload
 from reports.models import Paper
-
-logger = logging.getLogger(__name__)
 
 
 class Audience(StrEnum):
@@ -278,9 +274,3 @@ def build_pack(
     return PackResult(
         pack=pack, agenda=agenda, parts=parts, agenda_pages=len(agenda_pages), entries=entries
     )
-
-
-def pdf_page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)

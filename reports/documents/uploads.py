@@ -14,8 +14,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# An uploaded page this close to the placeholder's size is merged at 100%.
-SIZE_TOLERANCE = 0.02
+# Bands (PDF points, 1 mm = 2.835 pt) kept free for our page number and the exempt marking:
+# the uploaded page is scaled to fit between them, so nothing of it is covered.
+FOOTER_BAND = 12 * 72 / 25.4
+MARKING_BAND = 12 * 72 / 25.4
 
 
 @dataclass
@@ -70,12 +72,11 @@ def merge_uploads(pdf: bytes, uploads: list[Upload], *, offset: int) -> bytes:
             box = source.mediabox
             width, height = float(box.width), float(box.height)
             target_width = float(target.mediabox.width)
-            target_height = float(target.mediabox.height)
-            scale = min(target_width / width, target_height / height)
-            if abs(scale - 1) <= SIZE_TOLERANCE:
-                scale = 1.0
+            top = MARKING_BAND if upload.paper.is_exempt else 0.0
+            room = float(target.mediabox.height) - FOOTER_BAND - top
+            scale = min(target_width / width, room / height)
             dx = (target_width - width * scale) / 2 - float(box.left) * scale
-            dy = (target_height - height * scale) / 2 - float(box.bottom) * scale
+            dy = FOOTER_BAND + (room - height * scale) / 2 - float(box.bottom) * scale
             transform = Transformation().scale(scale, scale).translate(dx, dy)
             target.merge_transformed_page(source, transform, over=False)
     out = io.BytesIO()

@@ -1,0 +1,1 @@
+"""Rendered documents: agenda, agenda pack, summary minutes, actions arising, papers (PDF)."""
