@@ -66,14 +66,28 @@ def _listed(action: Action, since: dt.date | None) -> bool:
     return closed_on is None or since is None or closed_on >= since
 
 
-def report_actions(meeting: Meeting) -> list[Action]:
+# Whose minutes an action may be reported from: the public reads only published minutes;
+# partners also those circulated to them (DESIGN: "sees draft minutes once circulated").
+PUBLIC_MINUTES = [Meeting.Status.MINUTES_PUBLISHED]
+PARTNER_MINUTES = [
+    Meeting.Status.MINUTES_CIRCULATED,
+    Meeting.Status.MINUTES_APPROVED,
+    Meeting.Status.MINUTES_PUBLISHED,
+]
+
+
+def report_actions(meeting: Meeting, partners: bool = False) -> list[Action]:
     """Actions of the body's earlier meetings that the report for this meeting lists."""
     previous = records.previous_meeting(meeting)
     since = previous.date if previous else None
     owners = ActionOwner.objects.select_related("person").order_by("position", "pk")
     actions = (
-        Action.objects.filter(meeting__body_id=meeting.body_id, meeting__date__lt=meeting.date)
-        .exclude(meeting__status=Meeting.Status.CANCELLED)
+        Action.objects.filter(
+            meeting__body_id=meeting.body_id,
+            meeting__date__lt=meeting.date,
+            meeting__status__in=PARTNER_MINUTES if partners else PUBLIC_MINUTES,
+            confirmed=True,
+        )
         .select_related("meeting", "item")
         .prefetch_related(
             Prefetch("owners", queryset=owners),
@@ -84,11 +98,11 @@ def report_actions(meeting: Meeting) -> list[Action]:
     return [a for a in actions if _listed(a, since)]
 
 
-def build_actions_arising(meeting: Meeting) -> ActionsArising:
+def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsArising:
     """Group the listed actions by their meeting, newest first, and mark the overdue ones."""
     as_of = min(timezone.localdate(), meeting.date)
     groups: list[Group] = []
-    for action in report_actions(meeting):
+    for action in report_actions(meeting, partners=partners):
         origin = action.meeting
         if not groups or groups[-1].meeting.pk != origin.pk:
             groups.append(

@@ -76,10 +76,12 @@ class PackResult:
     entries: list[Entry] = field(default_factory=list)
 
 
-def minutes_ready(meeting: Meeting | None) -> bool:
-    """Draft minutes go in the next pack once circulated to partners."""
+def minutes_ready(meeting: Meeting | None, partners: bool) -> bool:
+    """Draft minutes go in the partners' pack once circulated; the public's once published."""
     if meeting is None:
         return False
+    if not partners:
+        return meeting.minutes_are_public
     return meeting.stage() >= meeting.ORDER.index(meeting.Status.MINUTES_CIRCULATED)
 
 
@@ -101,7 +103,7 @@ def _parts(
     for item in items:
         papers = list(item.papers.all())
         if item.kind == AgendaItem.Kind.MINUTES_OF_LAST_MEETING and previous is not None:
-            if minutes_ready(previous):
+            if minutes_ready(previous, partners):
                 add(
                     "minutes",
                     item,
@@ -109,8 +111,13 @@ def _parts(
                     minutes=build_minutes(previous),
                 )
             else:
+                held = long_date(previous.date)
+                circulated = minutes_ready(previous, partners=True)
                 notes.setdefault(item.pk, []).append(
-                    f"The minutes of the meeting held on {long_date(previous.date)} will follow."
+                    f"The draft minutes of the meeting held on {held} have been circulated to "
+                    "partners; they are published once approved."
+                    if circulated
+                    else f"The minutes of the meeting held on {held} will follow."
                 )
         if item.kind == AgendaItem.Kind.ACTIONS_ARISING and not papers:
             # The report is generated from the action log unless the secretary attached one.
@@ -118,7 +125,7 @@ def _parts(
                 "actions_arising",
                 item,
                 f"Item {item.number}: Actions Arising",
-                report=build_actions_arising(meeting),
+                report=build_actions_arising(meeting, partners=partners),
             )
         for paper in papers:
             label = f"Item {item.number}: {paper.title}"

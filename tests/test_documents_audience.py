@@ -1,0 +1,25 @@
+"""What each audience's documents may report from minutes: published for the public only."""
+
+from __future__ import annotations
+
+from django.test import TestCase
+
+from reports.documents.actions_arising import build_actions_arising
+from tests.public_world import CIRCULATED_ACTION, SECRET_DRAFT_ACTION, WorldMixin
+
+
+def descriptions(report) -> list[str]:  # noqa: ANN001
+    return [row.action for group in report.groups for row in group.rows]
+
+
+class ActionsArisingAudienceTests(WorldMixin, TestCase):
+    def test_the_public_report_lists_no_action_from_unpublished_minutes(self) -> None:
+        listed = " ".join(descriptions(build_actions_arising(self.world.upcoming)))
+        assert CIRCULATED_ACTION not in listed
+        assert SECRET_DRAFT_ACTION not in listed
+
+    def test_the_partners_report_adds_actions_from_circulated_minutes_only(self) -> None:
+        report = build_actions_arising(self.world.upcoming, partners=True)
+        listed = " ".join(descriptions(report))
+        assert CIRCULATED_ACTION in listed
+        assert SECRET_DRAFT_ACTION not in listed
