@@ -33,10 +33,24 @@ class Sector(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The site's own top-level paths: a body with one of these slugs would be unreachable.
+RESERVED_SLUGS = frozenset(
+    {"accessibility", "accounts", "admin", "api", "feeds", "manage", "media", "partners",
+     "search", "static"}
+)
+
+
+def validate_body_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            f"'{value}' is one of the site's own addresses; choose another short name."
+        )
+
+
 class Body(models.Model):
     """A partnership board whose records the product keeps."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, validators=[validate_body_slug])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     secretaries = models.ManyToManyField(

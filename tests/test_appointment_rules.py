@@ -215,3 +215,11 @@ def test_community_share_of_an_empty_minimum_needs_no_community_seats(db: None) 
     body, terms = make_body()
     terms.community_min_share = Decimal("0")
     assert terms.community_seats() == 0
+
+
+def test_a_body_cannot_take_one_of_the_sites_own_addresses_as_its_slug(db: None) -> None:
+    from members.models import Body
+
+    with pytest.raises(ValidationError) as exc:
+        Body(slug="search", name="Search Board").full_clean()
+    assert "one of the site's own addresses" in " ".join(exc.value.messages)
