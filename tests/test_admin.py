@@ -18,7 +18,10 @@ class AdminTests(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         out = io.StringIO()
-        call_command("load_demo", str(DEMO_FILE), "--password", "pw-for-tests-1", stdout=out)
+        call_command(
+            "load_demo", str(DEMO_FILE), "--password", "pw-for-tests-1", "--no-documents",
+            stdout=out,
+        )
         cls.load_output = out.getvalue()
         cls.secretary = User.objects.get(username="secretary")
 
