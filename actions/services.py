@@ -108,10 +108,6 @@ def owners_from_text(
     return [match_person(n, people, preferred) or n for n in split_owner_names(text)]
 
 
-def owners_text(action: Action) -> str:
-    return action.owners_display()
-
-
 def set_owners(action: Action, owners: list[Owner]) -> None:
     """Make the action's owners these people and roles, in this order."""
     if not owners:

@@ -3,6 +3,7 @@ people in attendance; arrivals and departures by item; the quorum panel."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -64,6 +65,33 @@ def _resequence(meeting: Meeting, rows: list[Attendance]) -> None:
     Attendance.objects.bulk_update(ordered, ["position"])
 
 
+def refuse_outcomes_without_quorum(meeting: Meeting) -> None:
+    """A change to who counted may not leave an item that records an outcome of agreed or
+    endorsed without quorum (DESIGN rule 5): its outcome has to change first."""
+    outcomes = dict(
+        meeting.items.filter(outcome__in=AgendaItem.NEEDS_QUORUM).values_list("number", "outcome")
+    )
+    if not outcomes:
+        return
+    try:
+        result = meeting.quorum()
+    except q.QuorumError:
+        return  # the record itself is refused with its own error
+    labels = dict(AgendaItem.Outcome.choices)
+    errors = []
+    for item in result.items:
+        if item.number in outcomes and not item.quorate:
+            missing = f"; missing: {', '.join(item.missing)}" if item.missing else ""
+            errors.append(
+                f"Item {item.number} records the outcome '{labels[outcomes[item.number]]}', but "
+                f"with this change the meeting would not be quorate for it ({item.present} of "
+                f"{item.needed} needed present{missing}). Change the item's outcome in the "
+                "minutes first, or correct the attendance."
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
 def _validate_attendance(meeting: Meeting) -> None:
     rows = list(meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item"))
     _resequence(meeting, rows)
@@ -75,6 +103,7 @@ def _validate_attendance(meeting: Meeting) -> None:
             errors.extend(f"{row.person}: {m}" for m in exc.messages)
     if errors:
         raise ValidationError(errors)
+    refuse_outcomes_without_quorum(meeting)
 
 
 @transaction.atomic
@@ -85,7 +114,11 @@ def record_attendance(meeting: Meeting, rows: list[MemberRow]) -> None:
     next_position = max((a.position for a in existing.values()), default=0) + 1
     for row in rows:
         if row.person_id not in members:
-            raise ValidationError(f"Person {row.person_id} has no active appointment.")
+            name = Person.objects.filter(pk=row.person_id).values_list("name", flat=True).first()
+            raise ValidationError(
+                f"{name or 'That person'} has no active appointment on the meeting date "
+                f"({meeting.date:%-d %B %Y}); reload the page to see the members on that day."
+            )
         current = existing.get(row.person_id)
         if current is not None and current.capacity not in (
             Attendance.Capacity.MEMBER,
@@ -154,7 +187,9 @@ def save_attendee(
 @transaction.atomic
 def remove_attendee(attendance: Attendance) -> None:
     """Remove a substitute or a person in attendance from the record."""
+    meeting = attendance.meeting
     attendance.delete()
+    refuse_outcomes_without_quorum(meeting)
 
 
 @dataclass(frozen=True)
@@ -173,9 +208,14 @@ def quorum_panel(meeting: Meeting) -> QuorumPanel:
     try:
         return QuorumPanel(meeting.quorum())
     except q.QuorumError as exc:
-        ids = [int(p) for p in exc.people if str(p).isdigit()]
-        names = dict(Person.objects.filter(pk__in=ids).values_list("pk", "name"))
-        message = str(exc)
-        for pk, name in names.items():
-            message = message.replace(str(pk), name)
-        return QuorumPanel(None, message)
+        return QuorumPanel(None, named(exc))
+
+
+def named(exc: q.QuorumError) -> str:
+    """The error with the people it names (by id) written as their names. Whole numbers only,
+    and never an item's number: person 3 in "… present for item 3" stays item 3."""
+    ids = {str(p) for p in exc.people if str(p).isdigit()}
+    names = {
+        str(pk): name for pk, name in Person.objects.filter(pk__in=ids).values_list("pk", "name")
+    }
+    return re.sub(r"(?<!item )\b\d+\b", lambda m: names.get(m.group(0), m.group(0)), str(exc))

@@ -76,27 +76,32 @@ class AddItemForm(ItemForm):
         self.fields["after"].label_from_instance = lambda i: f"Item {i.number}: {i.title}"
 
 
+# What every paper has, authored or uploaded; "final" is asked last.
+PAPER_FIELDS = [
+    "title",
+    "author",
+    "presented_by",
+    "cleared_by",
+    "classification",
+    "exemption_section",
+    "exemption_reason",
+    "exemption_review_on",
+]
+PAPER_WIDGETS = {
+    "exemption_review_on": DATE,
+    "exemption_reason": forms.Textarea(attrs={"rows": 2}),
+}
+
+
 class PaperForm(forms.ModelForm):
     """A paper authored in the browser, section by section."""
 
     class Meta:
         model = Paper
-        fields = [
-            "title",
-            "author",
-            "presented_by",
-            "cleared_by",
-            "classification",
-            "exemption_section",
-            "exemption_reason",
-            "exemption_review_on",
-            "final",
-            *[key for key, _ in SECTIONS],
-        ]
+        fields = [*PAPER_FIELDS, "final", *[key for key, _ in SECTIONS]]
         labels = dict(SECTIONS)
         widgets = {
-            "exemption_review_on": DATE,
-            "exemption_reason": forms.Textarea(attrs={"rows": 2}),
+            **PAPER_WIDGETS,
             **{key: forms.Textarea(attrs={"rows": 4}) for key, _ in SECTIONS},
         }
 
@@ -108,22 +113,8 @@ class PaperUploadForm(forms.ModelForm):
 
     class Meta:
         model = Paper
-        fields = [
-            "title",
-            "author",
-            "presented_by",
-            "cleared_by",
-            "classification",
-            "exemption_section",
-            "exemption_reason",
-            "exemption_review_on",
-            "file_has_equality_comments",
-            "final",
-        ]
-        widgets = {
-            "exemption_review_on": DATE,
-            "exemption_reason": forms.Textarea(attrs={"rows": 2}),
-        }
+        fields = [*PAPER_FIELDS, "file_has_equality_comments", "final"]
+        widgets = PAPER_WIDGETS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,7 +170,7 @@ class PublishForm(forms.Form):
 class MemberAttendanceForm(forms.Form):
     """One row of the attendance page per member with an active appointment."""
 
-    state = forms.ChoiceField(choices=MEMBER_STATES, widget=forms.RadioSelect)
+    state = forms.ChoiceField(choices=MEMBER_STATES, widget=forms.RadioSelect, label="Attendance")
     from_item = forms.ModelChoiceField(
         queryset=AgendaItem.objects.none(),
         required=False,

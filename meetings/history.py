@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils import timezone
 
 SKIP = {
     "id",
@@ -35,9 +36,15 @@ class Entry:
 
 def _value(record: models.Model, f: models.Field) -> str:
     value = getattr(record, f.attname)
-    if f.choices and value is not None:
+    if value is None:
+        return ""
+    if f.choices:
         return str(dict(f.flatchoices).get(value, value))
-    return "" if value is None else str(value)
+    if isinstance(value, dt.datetime):
+        return f"{timezone.localtime(value):%-d %b %Y %H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value:%-d %b %Y}"
+    return str(value)
 
 
 def _shown(record: models.Model, f: models.Field) -> str:
@@ -76,7 +83,7 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
             changes = []
             if before is not None and record.history_type == "~":
                 for f in fields:
-                    if _value(before, f) != _value(record, f):
+                    if getattr(before, f.attname) != getattr(record, f.attname):
                         changes.append((str(f.verbose_name), _shown(before, f), _shown(record, f)))
                 if not changes:
                     previous[record.id] = record

@@ -17,7 +17,7 @@ from django.utils import timezone
 from actions.models import Action, ActionOwner
 from actions.services import owners_from_text, set_owners, surname, unique_action_key
 from meetings import notifications
-from meetings.attendance_services import quorum_panel
+from meetings.attendance_services import quorum_panel, refuse_outcomes_without_quorum
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -70,8 +70,8 @@ class ParagraphInput:
 def _editable(meeting: Meeting) -> None:
     if meeting.minutes_locked:
         raise ValidationError(
-            f"The minutes are {meeting.get_status_display().lower()} and locked; record a "
-            "correction instead."
+            f"The minutes have been approved ({meeting.get_status_display()}) and are "
+            "locked; record a correction instead."
         )
     if meeting.stage() < Meeting.ORDER.index(Status.AGENDA_PUBLISHED):
         raise ValidationError("Publish the agenda before writing the minutes.")
@@ -84,13 +84,15 @@ def _start_draft(meeting: Meeting) -> None:
         meeting.save(update_fields=["status", "version"])
 
 
+def people_of_meeting(meeting: Meeting) -> set[int]:
+    """The ids of the meeting's members on its date and of everyone recorded at it."""
+    ids = set(meeting.attendance.values_list("person_id", flat=True))
+    return ids | set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
+
+
 def owner_candidates(meeting: Meeting) -> tuple[list[Person], set[int]]:
     """Everyone who may own an action, and those at the meeting (preferred on a tie)."""
-    at_meeting = set(meeting.attendance.values_list("person_id", flat=True))
-    at_meeting |= set(
-        meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True)
-    )
-    return list(Person.objects.all()), at_meeting
+    return list(Person.objects.all()), people_of_meeting(meeting)
 
 
 def create_action_from_line(
@@ -125,8 +127,14 @@ def save_item_minutes(
     outcome: str,
 ) -> list[Action]:
     """Save an item's numbered paragraphs and outcome; each 'Action:' line makes an action."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting__body").get(pk=item.pk)
-    meeting = item.meeting
+    # The meeting's row first, then the item's, in the order every agenda change takes them.
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=item.meeting_id)
+    )
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item.meeting = meeting
     check_version(item, version, f"the minutes of item {item.number}")
     _editable(meeting)
     existing = {p.pk: p for p in item.paragraphs.all()}
@@ -176,6 +184,8 @@ def add_declaration(
     declaration = Declaration(item=item, person=person, interest=interest, withdrew=withdrew)
     declaration.full_clean()
     declaration.save()
+    if withdrew:
+        refuse_outcomes_without_quorum(item.meeting)
     _start_draft(item.meeting)
     return declaration
 
@@ -225,8 +235,8 @@ def circulate_minutes(meeting: Meeting, user: User | None, *, base_url: str = ""
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     if meeting.status != Status.MINUTES_DRAFT:
         raise ValidationError(
-            f"Only draft minutes can be circulated; these are "
-            f"{meeting.get_status_display().lower()}."
+            "Only draft minutes can be circulated; the meeting's status is "
+            f"{meeting.get_status_display()}."
         )
     if not MinuteParagraph.objects.filter(item__meeting=meeting).exists():
         raise ValidationError("The minutes have no paragraphs yet.")
@@ -258,8 +268,8 @@ def approve_minutes(
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Status.MINUTES_CIRCULATED:
         raise ValidationError(
-            "Minutes are approved once circulated to partners; these are "
-            f"{meeting.get_status_display().lower()}."
+            "Minutes are approved once circulated to partners; the meeting's status is "
+            f"{meeting.get_status_display()}."
         )
     if bool(at_item) == bool(by_chair):
         raise ValidationError(
@@ -294,8 +304,8 @@ def publish_minutes(meeting: Meeting, user: User | None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Status.MINUTES_APPROVED:
         raise ValidationError(
-            "Only approved minutes are published; these are "
-            f"{meeting.get_status_display().lower()}."
+            "Only approved minutes are published; the meeting's status is "
+            f"{meeting.get_status_display()}."
         )
     meeting.status = Status.MINUTES_PUBLISHED
     meeting.minutes_published_at = timezone.now()

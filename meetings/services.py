@@ -49,14 +49,23 @@ class EditConflict(ValidationError):
     """Someone else saved the record since this form was opened (optimistic locking)."""
 
 
-def check_version(obj: Meeting | AgendaItem, version: int | None, what: str) -> None:
-    """Refuse a save made from a stale form; the caller shows the typed values back."""
-    if version is not None and version != obj.version:
+def check_version(
+    obj: Meeting | AgendaItem, version: int | None, what: str, *, typed: bool = True
+) -> None:
+    """Refuse a save made from a stale form; the caller shows the typed values back (or, for a
+    button such as Up or Remove, the page as it is now)."""
+    if version is None or version == obj.version:
+        return
+    if typed:
         raise EditConflict(
             f"Someone else saved {what} while you were editing it, so your changes were not "
             "saved. What you typed is shown below beside the current version: review it and "
             "save again."
         )
+    raise EditConflict(
+        f"Someone else changed {what} since you opened the page, so nothing was changed. "
+        "Check it as it is now and try again."
+    )
 
 
 def _bump(obj: Meeting | AgendaItem) -> None:
@@ -70,10 +79,10 @@ def freeze_published_documents(
 ) -> None:
     """Freeze the documents published at this stage ("agenda" or "minutes") through
     reports.services.freeze_documents; a correction note stores a new version."""
-    try:
-        from reports import services as documents
-    except ImportError:  # the documents module is not installed: nothing to freeze
-        return
+    # Imported here: rendering pulls in WeasyPrint, which the rest of this module never needs.
+    # A failing import fails the publication too, never publishing without its documents.
+    from reports import services as documents
+
     kinds = documents.AGENDA_KINDS if stage == "agenda" else documents.MINUTES_KINDS
     documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
 
@@ -138,6 +147,19 @@ def create_meeting_with_standard_agenda(
     planned: Iterable[ForwardPlanItem] = (),
 ) -> Meeting:
     """Create a draft meeting that starts with the body's standard agenda (and planned items)."""
+    Body.objects.select_for_update().get(pk=body.pk)  # one new meeting of a body at a time
+    twin = body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(
+        date=date, start_time=start_time
+    )
+    if twin.exists():
+        # Most often the same form sent twice (a double click, or Back and send again).
+        raise ValidationError(
+            {
+                "date": f"The body already has a meeting on {date:%-d %B %Y} at "
+                f"{start_time:%H:%M}; open it from the list of meetings, or choose another "
+                "date or time."
+            }
+        )
     meeting = Meeting(
         body=body,
         key=unique_meeting_key(body, date),
@@ -217,16 +239,23 @@ def update_item(
     version: int | None,
 ) -> AgendaItem:
     """Change an item's title, presenter, kind or sub-item flag (renumbering as needed)."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    # The meeting's row first, then the item's, as every change to the agenda takes them:
+    # taken the other way round, two secretaries' saves could wait on each other for ever.
+    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    item.meeting = meeting
     check_version(item, version, f"item {item.number}")
-    _refuse_when_locked(item.meeting)
+    _refuse_when_locked(meeting)
+    if sub_item and not item.is_sub_item and _ordered_items(item.meeting)[0].pk == item.pk:
+        raise ValidationError(
+            {"sub_item": f"Item {item.number} is the first item, so it cannot be a sub-item."}
+        )
     item.title, item.presenter, item.kind = title, presenter, kind
     item.version += 1
     item.full_clean()
     item.save()
     if sub_item != item.is_sub_item:
-        renumber_items(item.meeting, {item.pk: sub_item})
-        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
+        renumber_items(meeting, {item.pk: sub_item})
         _bump(meeting)
     item.refresh_from_db()
     return item
@@ -246,7 +275,7 @@ def _blocks(ordered: list[AgendaItem]) -> list[list[AgendaItem]]:
 def move_item(item: AgendaItem, *, up: bool, version: int | None) -> list[AgendaItem]:
     """Move an item (with its sub-items) one place up or down, then renumber."""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    check_version(meeting, version, "the agenda")
+    check_version(meeting, version, "the agenda", typed=False)
     _refuse_when_locked(meeting)
     ordered = _ordered_items(meeting)
     item = next(i for i in ordered if i.pk == item.pk)
@@ -284,7 +313,7 @@ def move_item(item: AgendaItem, *, up: bool, version: int | None) -> list[Agenda
 def remove_item(item: AgendaItem, *, version: int | None) -> None:
     """Remove an item that has nothing recorded against it, then renumber."""
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    check_version(meeting, version, "the agenda")
+    check_version(meeting, version, "the agenda", typed=False)
     _refuse_when_locked(meeting)
     held = [
         (item.papers.count(), "paper"),
@@ -337,8 +366,8 @@ def update_meeting_details(
 def _refuse_when_locked(meeting: Meeting) -> None:
     if meeting.minutes_locked:
         raise ValidationError(
-            f"The minutes of this meeting are {meeting.get_status_display().lower()}: its agenda "
-            "can no longer change."
+            "The minutes of this meeting are approved and locked (status: "
+            f"{meeting.get_status_display()}), so its agenda can no longer change."
         )
 
 

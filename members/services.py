@@ -93,7 +93,10 @@ def end_appointment(appointment: Appointment, *, end: dt.date) -> Appointment:
     """End an appointment on a date (always allowed: a resignation happened)."""
     if appointment.end is not None and appointment.end < end:
         raise ValidationError(
-            {"end": f"The appointment already ended on {appointment.end}; it cannot end later."}
+            {
+                "end": f"The appointment already ended on {appointment.end:%-d %B %Y}, so it "
+                f"cannot end later ({end:%-d %B %Y})."
+            }
         )
     appointment.end = end
     appointment.full_clean()
@@ -133,6 +136,13 @@ def register_interest(person: Person, **values: Any) -> Interest:
 @transaction.atomic
 def end_interest(interest: Interest, *, ended_on: dt.date) -> Interest:
     """Record the date an interest ended (the entry itself is kept)."""
+    if ended_on < interest.registered_on:
+        raise ValidationError(
+            {
+                "ended_on": f"The interest was registered on {interest.registered_on:%-d %B %Y}, "
+                f"so it cannot end before that ({ended_on:%-d %B %Y})."
+            }
+        )
     interest.ended_on = ended_on
     interest.full_clean()
     interest.save()
@@ -232,7 +242,7 @@ def endorse_terms(terms: TermsOfReference) -> TermsOfReference:
         raise ValidationError(
             {
                 "effective_from": f"{clash.title} already takes effect on "
-                f"{terms.effective_from}; choose another effective date."
+                f"{terms.effective_from:%-d %B %Y}; choose another effective date."
             }
         )
     for older in terms.body.terms.filter(

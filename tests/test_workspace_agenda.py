@@ -10,8 +10,11 @@ import tempfile
 import pypdf
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 
+from meetings import services
 from meetings.models import Meeting
 from reports.models import Paper
 from tests.workspace_world import WorkspaceWorld
@@ -183,13 +186,58 @@ class AgendaEditorTests(WorkspaceWorld, TestCase):
         item.refresh_from_db()
         assert item.title == "Actions Arising (first)"
 
+    def test_the_same_new_meeting_sent_twice_is_refused_keeping_what_was_typed(self) -> None:
+        data = {"date": "2019-07-24", "start_time": "14:00", "place": "City Hall, Room 2"}
+        page = self.client.post("/manage/prg/meetings/", data).content.decode()
+        assert "already has a meeting on 24 July 2019 at 14:00" in page
+        assert 'value="City Hall, Room 2"' in page
+        assert self.body.meetings.filter(date="2019-07-24").count() == 1
+        # Another meeting the same day at another time is allowed.
+        response = self.client.post("/manage/prg/meetings/", {**data, "start_time": "17:00"})
+        assert response["Location"] == "/manage/prg/meetings/2019-07-24-2/agenda/"
+
+    def test_the_first_item_cannot_become_a_sub_item(self) -> None:
+        item = self.meeting.items.get(number="1")
+        page = self.client.post(
+            f"{self.url}items/1/",
+            {"title": "Welcome", "kind": "apologies", "sub_item": "on", "version": item.version},
+        ).content.decode()
+        assert "Item 1 is the first item, so it cannot be a sub-item." in page
+        assert 'value="Welcome"' in page
+        assert self.numbers()[0] == ("1", "Apologies for Absence and Chair's Announcements")
+
+    def test_a_move_without_up_or_down_changes_nothing(self) -> None:
+        before = self.numbers()
+        self.meeting.refresh_from_db()
+        response = self.client.post(
+            f"{self.url}items/3/move/",
+            {"direction": "sideways", "version": self.meeting.version},
+            follow=True,
+        )
+        assert "Choose Up or Down to move item 3." in response.content.decode()
+        assert self.numbers() == before
+
+    def test_saving_an_item_locks_the_meeting_before_the_item_as_reordering_does(self) -> None:
+        # Taken in the other order, an item save and a reorder could deadlock on PostgreSQL.
+        item = self.meeting.items.get(number="4")
+        with CaptureQueriesContext(connection) as ctx:
+            services.update_item(
+                item, title="Actions", presenter="", kind="business", sub_item=False, version=None
+            )
+        selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+        assert 'FROM "meetings_meeting"' in selects[0]
+        assert 'FROM "meetings_agendaitem"' in selects[1]
+
     def test_a_stale_reorder_is_refused(self) -> None:
         stale = self.meeting.version
         self.add("One")
         response = self.client.post(
             f"{self.url}items/5/move/", {"direction": "up", "version": stale}, follow=True
         )
-        assert "Someone else saved the agenda" in response.content.decode()
+        page = response.content.decode()
+        # A button has nothing typed to show back: the message says nothing was changed.
+        assert "Someone else changed the agenda since you opened the page" in page
+        assert "What you typed" not in page
         assert self.numbers()[4] == ("5", "One")
 
 

@@ -3,9 +3,15 @@ in attendance; arrivals and departures by item; the quorum panel per item."""
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
+from meetings.attendance_services import MemberRow, named, record_attendance
 from meetings.models import Attendance, Meeting
+from meetings.quorum import QuorumError
 from members.models import Person
 from tests.workspace_world import WorkspaceWorld
 
@@ -149,3 +155,74 @@ class AttendancePageTests(WorkspaceWorld, TestCase):
     def test_members_cannot_be_removed_through_the_attendee_urls(self) -> None:
         khan = Attendance.objects.get(meeting=self.march, person__key="sadiq-khan")
         assert self.client.post(f"{MARCH}{khan.pk}/remove/").status_code == 404
+
+    def test_a_member_row_error_is_summarised_at_the_top_naming_the_member(self) -> None:
+        page = self.client.post(
+            JUNE, states(self.june, sadiq_khan="asleep", ben_lindsay="apologies")
+        ).content.decode()
+        assert "There is a problem" in page
+        assert (
+            "Sadiq Khan: Attendance: Select a valid choice. asleep is not one of the available "
+            "choices." in page
+        )
+        ben = Person.objects.get(key="ben-lindsay").pk
+        assert (
+            f'name="m{ben}-state" value="apologies" id="id_m{ben}-state_2" required checked' in page
+        )
+        assert not self.june.attendance.exists()
+
+    def test_a_refused_attendance_is_summarised_at_the_top(self) -> None:
+        items = {i.number: i.pk for i in self.june.items.all()}
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = states(self.june)
+        data.update({f"m{khan}-from_item": items["5"], f"m{khan}-to_item": items["2"]})
+        page = self.client.post(JUNE, data).content.decode()
+        summary = page.split('id="error-summary"')[1].split("</div>")[0]
+        assert "Sadiq Khan: Left at item 2, before arriving at item 5." in summary
+
+    def test_the_meeting_history_names_each_record_without_a_query_per_row(self) -> None:
+        url = "/manage/prg/meetings/2019-06-12/history/"
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                self.client.get(url)
+            return len(ctx.captured_queries)
+
+        self.client.post(JUNE, states(self.june))
+        few = count()
+        items = {i.number: i.pk for i in self.june.items.all()}
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = states(self.june, ben_lindsay="apologies")
+        data.update({f"m{khan}-to_item": items["5"]})
+        self.client.post(JUNE, data)
+        assert count() == few  # more rows, no more queries
+        page = self.client.get(url).content.decode()
+        assert "attendance “Sadiq Khan (Member)” created" in page
+        assert " as of " not in page  # not the historical row's own str()
+        # A related record that changed is shown by name, not by its id.
+        assert "<strong>to item</strong>: — → 5 Any other business" in page
+        assert "<strong>capacity</strong>: Member → Apologies" in page
+
+    def test_a_quorum_error_names_people_without_rewriting_other_numbers(self) -> None:
+        # Person ids where one is the start of the other, as persons 1 and 12 are.
+        free = Person.objects.order_by("-pk").first().pk + 1
+        short = Person.objects.create(pk=free, key="short-id", name="Short Id")
+        long = Person.objects.create(pk=free * 10 + 2, key="long-id", name="Long Id")
+        exc = QuorumError(
+            f"{long.pk} and their substitute {short.pk} are both recorded present for item "
+            f"{short.pk}",
+            people=(str(long.pk), str(short.pk)),
+        )
+        assert named(exc) == (
+            f"{long.name} and their substitute {short.name} are both recorded present for "
+            f"item {short.pk}"
+        )
+
+    def test_recording_someone_without_an_appointment_names_them_and_the_date(self) -> None:
+        outsider = Person.objects.get(key="outsider-person")
+        with pytest.raises(ValidationError) as refused:
+            record_attendance(self.june, [MemberRow(person_id=outsider.pk, state="present")])
+        assert refused.value.messages == [
+            "Outsider Person has no active appointment on the meeting date (12 June 2019); "
+            "reload the page to see the members on that day."
+        ]

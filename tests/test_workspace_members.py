@@ -110,13 +110,20 @@ class RosterTests(WorkspaceWorld, TestCase):
 
     def test_ending_an_appointment_is_recorded_with_its_history(self) -> None:
         appt = Appointment.objects.get(person__key="ben-lindsay")
-        response = self.client.post(f"/manage/prg/members/{appt.pk}/end/", {"end": "2019-06-30"})
-        assert response.status_code == 302
+        response = self.client.post(
+            f"/manage/prg/members/{appt.pk}/end/", {"end": "2019-06-30"}, follow=True
+        )
+        assert "Ben Lindsay&#x27;s appointment ends on 30 June 2019." in response.content.decode()
+        later = self.client.post(f"/manage/prg/members/{appt.pk}/end/", {"end": "2019-07-31"})
+        assert (
+            "already ended on 30 June 2019, so it cannot end later (31 July 2019)"
+            in later.content.decode()
+        )
         appt.refresh_from_db()
         assert str(appt.end) == "2019-06-30"
         page = self.client.get(f"/manage/prg/members/{appt.pk}/end/").content.decode()
         assert "secretary" not in page or "Amy Gelsthorpe-Hill" in page
-        assert "2019-06-30" in page
+        assert "→ 30 Jun 2019" in page  # the history shows dates as the secretary writes them
 
     def test_an_appointment_of_another_body_is_not_reachable(self) -> None:
         appt = Appointment.objects.get(body=self.other)
@@ -166,6 +173,24 @@ class PeopleTests(WorkspaceWorld, TestCase):
             {"ended_on": "2019-01-01"},
         ).content.decode()
         assert "There is a problem" in page
+        # The error names the dates, beside the field (not the database constraint's name).
+        assert "registered on 1 May 2019, so it cannot end before that (1 January 2019)" in page
+        assert "Constraint" not in page
+        interest.refresh_from_db()
+        assert interest.ended_on is None
+
+    def test_a_refused_interest_keeps_what_was_typed_and_the_persons_history(self) -> None:
+        page = self.client.post(
+            "/manage/prg/people/jake-ferguson/interests/",
+            {
+                "category": "gift",
+                "description": "Tickets to a match",
+                "registered_on": "2019-02-31",
+            },
+        ).content.decode()
+        assert "Registered on: Enter a valid date." in page
+        assert "Tickets to a match" in page
+        assert "person “Jake Ferguson” created" in page  # the history is still shown
 
     def test_people_of_another_body_are_not_listed_or_editable(self) -> None:
         page = self.client.get("/manage/prg/people/").content.decode()
@@ -193,6 +218,13 @@ class TermsTests(WorkspaceWorld, TestCase):
         # 7 other seats at 30%: 3 community seats, 10 in all.
         assert "3 community seats" in page and "10 seats in all" in page
         assert not TermsOfReference.objects.filter(version="2019-permanent").exists()
+
+    def test_computing_counts_the_typed_plan_before_the_rest_of_the_form_is_filled(self) -> None:
+        data = {**TERMS_POST, "compute": "1", "version": "", "title": "", "seats-1-count": "13"}
+        page = self.client.post("/manage/prg/terms/new/", data).content.decode()
+        # 14 other seats at 30%: 6 community seats, 20 in all (not the version in force's plan).
+        assert "6 community seats" in page and "20 seats in all" in page
+        assert 'value="13"' in page
 
     def test_a_draft_is_saved_then_endorsed_and_the_old_version_superseded(self) -> None:
         response = self.client.post("/manage/prg/terms/new/", {**TERMS_POST, "save": "1"})

@@ -6,10 +6,12 @@ from __future__ import annotations
 from unittest import mock
 
 from django.core import mail
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
-from meetings.minutes_services import parse_action_lines
+from meetings.minutes_services import parse_action_lines, save_item_minutes
 from meetings.models import Meeting, MinuteParagraph, MinutesCorrection
 from members.models import Person
 from tests.workspace_world import WorkspaceWorld
@@ -100,6 +102,8 @@ class MinutesEditorTests(WorkspaceWorld, TestCase):
         self.save_item("5", "Safe **bold** <script>alert(1)</script>")
         page = self.client.get(MAY).content.decode()
         assert "<strong>bold</strong>" in page and "<script>alert(1)" not in page
+        # A long unbroken word (a pasted URL) wraps instead of widening the page.
+        assert '<div class="text-break"><p>Safe <strong>bold</strong>' in page
 
     def test_an_agreed_outcome_at_an_inquorate_item_is_refused_with_the_figures(self) -> None:
         page = self.save_item("8", "Partners agreed the model.", outcome="agreed")
@@ -148,6 +152,106 @@ class MinutesEditorTests(WorkspaceWorld, TestCase):
             {"outcome": "", "version": item.version, **paragraphs("Too early.")},
         )
         assert "Publish the agenda before writing the minutes" in response.content.decode()
+
+    def test_a_refused_declaration_or_dissent_keeps_what_was_typed(self) -> None:
+        url = f"{MAY}items/9/"
+        page = self.client.post(
+            f"{url}declarations/", {"decl-interest": "Trustee of a youth charity"}
+        ).content.decode()
+        assert "There is a problem" in page
+        assert "Person: This field is required." in page
+        assert "Trustee of a youth charity</textarea>" in page
+        outsider = Person.objects.get(key="outsider-person")
+        page = self.client.post(
+            f"{url}dissent/", {"dissent-person": outsider.pk, "dissent-text": "Objected."}
+        ).content.decode()
+        assert "Person: Select a valid choice." in page and "Objected.</textarea>" in page
+        item = self.may.items.get(number="9")
+        assert not item.declarations.exists() and not item.dissents.exists()
+        # A valid one is recorded, and can be removed again.
+        jake = Person.objects.get(key="jake-ferguson")
+        self.client.post(f"{url}declarations/", {"decl-person": jake.pk, "decl-interest": "x"})
+        declaration = item.declarations.get()
+        self.client.post(f"{url}declarations/{declaration.pk}/remove/")
+        assert not item.declarations.exists()
+
+    def quorate_for_item_8(self) -> None:
+        """Exactly 12 of the 23 members present, the required groups among them."""
+        wanted = ["sadiq-khan", "mark-simmons", "carolyn-downs", "vin-diwakar", "jake-ferguson"]
+        members = self.may.body.appointments_on(self.may.date).select_related("person")
+        others = [a.person.key for a in members if a.person.key not in wanted]
+        present = set(wanted + others[:7])
+        data = {
+            f"m{a.person_id}-state": "present" if a.person.key in present else "absent"
+            for a in members
+        }
+        response = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
+        assert response.status_code == 302
+        page = self.save_item("8", "Partners agreed the model.", outcome="agreed")
+        assert page == ""  # saved
+
+    def test_attendance_or_a_withdrawal_that_would_leave_an_agreed_item_inquorate_is_refused(
+        self,
+    ) -> None:
+        self.quorate_for_item_8()
+        carolyn = Person.objects.get(key="carolyn-downs")
+        members = self.may.body.appointments_on(self.may.date)
+        data = {
+            f"m{a.person_id}-state": (
+                "present"
+                if self.may.attendance.filter(person_id=a.person_id).exists()
+                and a.person_id != carolyn.pk
+                else "absent"
+            )
+            for a in members
+        }
+        page = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
+        text = page.content.decode()
+        assert (
+            "Item 8 records the outcome &#x27;Agreed&#x27;, but with this change the meeting "
+            in text
+        )
+        assert "(11 of 12 needed present; missing: London Councils representative)" in text
+        assert self.may.attendance.filter(person=carolyn).exists()
+        # Withdrawing for the item would lose quorum too; declaring without withdrawing is fine.
+        page = self.client.post(
+            f"{MAY}items/8/declarations/",
+            {"decl-person": carolyn.pk, "decl-interest": "A council bid", "decl-withdrew": "on"},
+        ).content.decode()
+        assert "Item 8 records the outcome &#x27;Agreed&#x27;" in page
+        assert "A council bid</textarea>" in page
+        assert not self.may.items.get(number="8").declarations.exists()
+        self.client.post(
+            f"{MAY}items/8/declarations/",
+            {"decl-person": carolyn.pk, "decl-interest": "A council bid"},
+        )
+        assert self.may.items.get(number="8").declarations.get().withdrew is False
+
+    def test_an_action_left_by_a_removed_paragraph_is_still_offered_for_confirmation(
+        self,
+    ) -> None:
+        self.save_item("5", "Keep this.", "Drop this.\nAction: Clerk")
+        item = self.may.items.get(number="5")
+        kept, dropped = item.paragraphs.order_by("position")
+        data = {
+            "outcome": "",
+            "version": item.version,
+            **paragraphs(kept.text, dropped.text, ids=(kept.pk, dropped.pk)),
+            "p-1-DELETE": "on",
+        }
+        self.client.post(f"{MAY}items/5/", data)
+        action = Action.objects.get(item=item)
+        assert action.paragraph is None and not action.confirmed
+        page = self.client.get(f"{MAY}items/5/").content.decode()
+        assert f'{action.key}/?next=minutes">confirm</a>' in page
+
+    def test_saving_an_items_minutes_locks_the_meeting_before_the_item(self) -> None:
+        item = self.may.items.get(number="5")
+        with CaptureQueriesContext(connection) as ctx:
+            save_item_minutes(item, version=None, paragraphs=[], outcome="noted")
+        selects = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+        assert 'FROM "meetings_meeting"' in selects[0]
+        assert 'FROM "meetings_agendaitem"' in selects[1]
 
     def test_the_closing_time_is_saved(self) -> None:
         self.client.post(MAY, {"end_time": "15:55", "version": self.may.version})
@@ -250,6 +354,14 @@ class LifecycleTests(WorkspaceWorld, TestCase):
         assert paragraph.text.startswith("Sophie Linden, Deputy Mayor")
         history = self.client.get("/manage/prg/meetings/2019-05-01/history/").content.decode()
         assert "Minutes published" in history and "Minutes approved" in history
+
+    def test_imported_published_minutes_show_no_empty_date_and_no_closing_time_form(
+        self,
+    ) -> None:
+        page = self.client.get("/manage/prg/meetings/2019-03-06/minutes/").content.decode()
+        assert "Published. Changes are recorded as corrections." in page  # no "Published on ."
+        assert "Save the closing time" not in page
+        assert "The meeting closed at 15:55." in page
 
     def test_approval_by_the_chair_is_recorded(self) -> None:
         self.confirm()

@@ -4,15 +4,17 @@ and the email to partners."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from unittest import mock
 
+import pytest
 from django.core import mail
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test import TestCase
 
 from meetings.models import ChecklistAcknowledgement, Meeting
-from meetings.services import agenda_checks, clear_days
+from meetings.services import agenda_checks, clear_days, publish_agenda
 from members.models import Person
 from tests.workspace_world import WorkspaceWorld
 
@@ -116,3 +118,13 @@ class PublishTests(WorkspaceWorld, TestCase):
             )
         page = self.client.get("/manage/prg/meetings/2019-06-12/history/").content.decode()
         assert "Agenda published" in page and "Amy Gelsthorpe-Hill" in page
+
+    def test_publication_fails_rather_than_going_out_without_its_documents(self) -> None:
+        # A documents module that cannot be imported must not be taken for "nothing to freeze".
+        june = Meeting.objects.get(key="2019-06-12")
+        reasons = {"notice": "x", "composition": "y", "interval": "z", "equality": "w"}
+        with mock.patch.dict(sys.modules, {"reports.services": None}):
+            with pytest.raises(ImportError):
+                publish_agenda(june, self.secretary, reasons)
+        june.refresh_from_db()
+        assert june.status == "draft" and june.agenda_published_at is None

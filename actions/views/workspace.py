@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,9 +18,8 @@ from actions.forms import ActionForm, FilterForm, UpdateForm
 from actions.models import Action, ActionOwner
 from meetings.history import history_entries
 from meetings.minutes_services import owner_candidates
-from members import access
 from members.models import Body
-from members.views.workspace import form_errors, workspace_view
+from members.views.workspace import form_errors, secretary_bodies, workspace_view
 
 
 def _log(request: HttpRequest, bodies: list[Body], body: Body | None) -> HttpResponse:
@@ -70,10 +69,7 @@ def action_log(request: HttpRequest, body: Body) -> HttpResponse:
 @login_required
 def all_actions(request: HttpRequest) -> HttpResponse:
     """The action log of every body this secretary serves, with a body filter."""
-    bodies = [b for b in Body.objects.order_by("name") if access.is_secretary(request.user, b)]
-    if not bodies:
-        raise PermissionDenied("You are not the secretary of any body.")
-    return _log(request, bodies, None)
+    return _log(request, secretary_bodies(request), None)
 
 
 def _action_of(body: Body, meeting: str, key: str) -> Action:

@@ -57,8 +57,10 @@ def item_of(meeting: Meeting, number: str) -> AgendaItem:
     return item
 
 
-def version_of(form: Any) -> int | None:
-    return form.cleaned_data.get("version")
+def posted_version(request: HttpRequest) -> int | None:
+    """The version a button's form was rendered with (None when it sent none)."""
+    version = request.POST.get("version", "")
+    return int(version) if version.isdigit() else None
 
 
 @workspace_view
@@ -150,17 +152,9 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     elif request.method == "POST" and "add" in request.POST:
         add = AddItemForm(request.POST, meeting=meeting, prefix="add")
         if add.is_valid():
-            data = add.cleaned_data
             try:
-                item = services.add_item(
-                    meeting,
-                    title=data["title"],
-                    presenter=data["presenter"],
-                    kind=data["kind"],
-                    sub_item=data["sub_item"],
-                    after=data["after"],
-                    version=data["version"],
-                )
+                # title, presenter, kind, sub_item, after and version: the service's arguments
+                item = services.add_item(meeting, **add.cleaned_data)
             except ValidationError as exc:
                 conflict = exc if isinstance(exc, services.EditConflict) else None
                 form_errors(add, exc)
@@ -188,16 +182,8 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
     form = ItemForm(request.POST or None, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            item = services.update_item(
-                item,
-                title=data["title"],
-                presenter=data["presenter"],
-                kind=data["kind"],
-                sub_item=data["sub_item"],
-                version=data["version"],
-            )
+            item = services.update_item(item, **form.cleaned_data)
         except ValidationError as exc:
             conflict = exc if isinstance(exc, services.EditConflict) else None
             form_errors(form, exc)
@@ -226,13 +212,12 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
 def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
-    version = request.POST.get("version")
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, f"Choose Up or Down to move item {item.number}.")
+        return redirect("workspace:agenda", body=body.slug, key=meeting.key)
     try:
-        services.move_item(
-            item,
-            up=request.POST.get("direction") == "up",
-            version=int(version) if version and version.isdigit() else None,
-        )
+        services.move_item(item, up=direction == "up", version=posted_version(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -244,9 +229,8 @@ def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
 def item_remove(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
-    version = request.POST.get("version")
     try:
-        services.remove_item(item, version=int(version) if version and version.isdigit() else None)
+        services.remove_item(item, version=posted_version(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

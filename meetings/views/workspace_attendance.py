@@ -58,6 +58,19 @@ def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any
     return rows
 
 
+def _row_errors(rows: list[dict[str, Any]]) -> list[str]:
+    """The member rows' errors, each naming the member and the field, for the summary."""
+    found = []
+    for row in rows:
+        form = row["form"]
+        if not form.is_bound or form.is_valid():
+            continue
+        name = row["appointment"].person.name
+        for field, errors in form.errors.items():
+            found += [f"{name}: {form[field].label}: {error}" for error in errors]
+    return found
+
+
 def _context(
     meeting: Meeting, rows: list, attendee_form: AttendeeForm, items: list
 ) -> dict[str, Any]:
@@ -74,6 +87,7 @@ def _context(
         "attendee_form": attendee_form,
         "items": items,
         "panel": services.quorum_panel(meeting),
+        "row_errors": _row_errors(rows),
     }
 
 
@@ -92,6 +106,7 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     meeting = meeting_of(body, key)
     items = list(meeting.items.all())
     rows = _rows(meeting, items, request.POST if request.method == "POST" else None)
+    refused: list[str] = []
     if request.method == "POST":
         if all(r["form"].is_valid() for r in rows):
             try:
@@ -108,12 +123,12 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                     ],
                 )
             except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
+                refused = exc.messages
             else:
                 messages.success(request, "Attendance saved.")
                 return redirect("workspace:attendance", body=body.slug, key=meeting.key)
     context = _context(meeting, rows, _attendee_form(meeting, rows, items), items)
+    context["row_errors"] += refused
     return render(request, "workspace/meetings/attendance.html", context)
 
 
@@ -164,6 +179,11 @@ def attendee_remove(request: HttpRequest, body: Body, key: str, pk: int) -> Http
     record = get_object_or_404(
         meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk
     )
-    services.remove_attendee(record)
-    messages.success(request, f"{record.person} removed from the attendance.")
+    try:
+        services.remove_attendee(record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{record.person} removed from the attendance.")
     return redirect("workspace:attendance", body=body.slug, key=meeting.key)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -29,9 +31,7 @@ from members.views.workspace import form_errors, workspace_view
 
 def _people(meeting: Meeting) -> Any:
     """Those who may declare or dissent: the meeting's members and attendees."""
-    ids = set(meeting.attendance.values_list("person_id", flat=True))
-    ids |= set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
-    return Person.objects.filter(pk__in=ids).order_by("name")
+    return Person.objects.filter(pk__in=services.people_of_meeting(meeting)).order_by("name")
 
 
 @workspace_view
@@ -122,43 +122,97 @@ def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> Htt
             return redirect("workspace:minutes", body=body.slug, key=meeting.key)
     if conflict is not None:
         item.refresh_from_db()
+    return _item_page(request, item, form=form, paragraphs=paragraphs, conflict=conflict)
+
+
+def _item_page(
+    request: HttpRequest,
+    item: AgendaItem,
+    *,
+    form: ItemMinutesForm | None = None,
+    paragraphs: Any = None,
+    conflict: ValidationError | None = None,
+    declaration_form: DeclarationForm | None = None,
+    dissent_form: DissentForm | None = None,
+) -> HttpResponse:
+    """The page of an item's minutes, with whichever of its forms was posted still bound."""
+    meeting = item.meeting
     people = _people(meeting)
     numbered = services.minutes_view(meeting)
     current = next(v for v in numbered.items if v.item.pk == item.pk)
+    if form is None:
+        form = ItemMinutesForm(initial={"outcome": item.outcome, "version": item.version})
+        paragraphs = ParagraphFormSet(prefix="p", initial=_paragraph_initial(item))
     return render(
         request,
         "workspace/meetings/item_minutes.html",
         {
-            "body": body,
+            "body": meeting.body,
             "meeting": meeting,
             "item": item,
             "form": form,
             "paragraphs": paragraphs,
             "conflict": conflict,
             "current": current,
-            "declaration_form": DeclarationForm(people=people, prefix="decl"),
-            "dissent_form": DissentForm(people=people, prefix="dissent"),
+            "declaration_form": declaration_form or DeclarationForm(people=people, prefix="decl"),
+            "dissent_form": dissent_form or DissentForm(people=people, prefix="dissent"),
         },
     )
+
+
+# A declaration and a dissent: their form's prefix, the service that records one, its name,
+# and the item page's name for the form; the related name and service that remove one.
+RECORDED: dict[type[forms.Form], tuple[str, Callable[..., Any], str, str]] = {
+    DeclarationForm: ("decl", services.add_declaration, "Declaration", "declaration_form"),
+    DissentForm: ("dissent", services.add_dissent, "Dissent", "dissent_form"),
+}
+REMOVED: dict[str, Callable[..., None]] = {
+    "declarations": services.remove_declaration,
+    "dissents": services.remove_dissent,
+}
+
+
+def _record(
+    request: HttpRequest, body: Body, key: str, number: str, kind: type[forms.Form]
+) -> HttpResponse:
+    """Record a declaration or a dissent against an item; on an error the page is shown again
+    with what was typed and the errors beside the fields."""
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    prefix, add, what, bound = RECORDED[kind]
+    form = kind(request.POST, people=_people(meeting), prefix=prefix)
+    if form.is_valid():
+        try:
+            add(item, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, f"{what} recorded.")
+            return redirect(
+                "workspace:item_minutes", body=body.slug, key=meeting.key, number=number
+            )
+    return _item_page(request, item, **{bound: form})
+
+
+def _remove(
+    request: HttpRequest, body: Body, key: str, number: str, pk: int, related: str
+) -> HttpResponse:
+    """Remove a declaration or a dissent, fetched through its item."""
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    record = get_object_or_404(getattr(item, related), pk=pk)
+    try:
+        REMOVED[related](record)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
 
 
 @require_POST
 @workspace_view
 def declaration_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
-    meeting = meeting_of(body, key)
-    item = item_of(meeting, number)
-    form = DeclarationForm(request.POST, people=_people(meeting), prefix="decl")
-    if form.is_valid():
-        try:
-            services.add_declaration(item, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Declaration recorded.")
-    else:
-        messages.error(request, "Choose a person and describe the interest.")
-    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+    return _record(request, body, key, number, DeclarationForm)
 
 
 @require_POST
@@ -166,33 +220,13 @@ def declaration_add(request: HttpRequest, body: Body, key: str, number: str) -> 
 def declaration_remove(
     request: HttpRequest, body: Body, key: str, number: str, pk: int
 ) -> HttpResponse:
-    meeting = meeting_of(body, key)
-    item = item_of(meeting, number)
-    try:
-        services.remove_declaration(get_object_or_404(item.declarations, pk=pk))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+    return _remove(request, body, key, number, pk, "declarations")
 
 
 @require_POST
 @workspace_view
 def dissent_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
-    meeting = meeting_of(body, key)
-    item = item_of(meeting, number)
-    form = DissentForm(request.POST, people=_people(meeting), prefix="dissent")
-    if form.is_valid():
-        try:
-            services.add_dissent(item, **form.cleaned_data)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, "Dissent recorded.")
-    else:
-        messages.error(request, "Choose a person and write the dissent.")
-    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+    return _record(request, body, key, number, DissentForm)
 
 
 @require_POST
@@ -200,14 +234,7 @@ def dissent_add(request: HttpRequest, body: Body, key: str, number: str) -> Http
 def dissent_remove(
     request: HttpRequest, body: Body, key: str, number: str, pk: int
 ) -> HttpResponse:
-    meeting = meeting_of(body, key)
-    item = item_of(meeting, number)
-    try:
-        services.remove_dissent(get_object_or_404(item.dissents, pk=pk))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
+    return _remove(request, body, key, number, pk, "dissents")
 
 
 @workspace_view

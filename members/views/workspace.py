@@ -29,7 +29,7 @@ from members.forms import (
     TermsForm,
     lines_of,
 )
-from members.models import Appointment, Body, Person, TermsOfReference
+from members.models import Appointment, Body, Interest, Person, TermsOfReference
 
 
 def secretary_body(request: HttpRequest, slug: str) -> Body:
@@ -66,12 +66,21 @@ def form_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def secretary_bodies(request: HttpRequest) -> list[Body]:
+    """The bodies the user is secretary of, by name; 403 for anyone who is secretary of none."""
+    candidates = Body.objects.order_by("name")
+    if not request.user.is_superuser:
+        candidates = candidates.filter(secretaries=request.user)  # not every body, one by one
+    bodies = [b for b in candidates if access.is_secretary(request.user, b)]
+    if not bodies:
+        raise PermissionDenied("You are not the secretary of any body.")
+    return bodies
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The bodies this secretary serves."""
-    bodies = [b for b in Body.objects.order_by("name") if access.is_secretary(request.user, b)]
-    if not bodies:
-        raise PermissionDenied("You are not the secretary of any body.")
+    bodies = secretary_bodies(request)
     today = dt.date.today()
     rows = [(b, b.composition_on(today)) for b in bodies]
     return render(request, "workspace/index.html", {"rows": rows})
@@ -124,7 +133,7 @@ def end_appointment(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form_errors(form, exc)
         else:
-            messages.success(request, f"{appt.person}'s appointment ends on {appt.end}.")
+            messages.success(request, f"{appt.person}'s appointment ends on {appt.end:%-d %B %Y}.")
             return redirect("workspace:roster", body=body.slug)
     history = history_entries([Appointment.history.filter(id=appt.pk)])
     return render(
@@ -164,16 +173,27 @@ def person_edit(request: HttpRequest, body: Body, key: str | None = None) -> Htt
         else:
             messages.success(request, f"Saved {person.name}.")
             return redirect("workspace:person", body=body.slug, key=person.key)
+    return _person_page(request, body, person, form)
+
+
+def _person_page(
+    request: HttpRequest,
+    body: Body,
+    person: Person,
+    form: PersonForm,
+    interest_form: InterestForm | None = None,
+) -> HttpResponse:
+    """A person's page: details, appointments to the body, interests and their history."""
     context: dict[str, Any] = {"body": body, "person": person, "form": form}
     if person.pk:
         context.update(
             interests=person.interests.all(),
-            interest_form=InterestForm(initial={"registered_on": dt.date.today()}),
+            interest_form=interest_form or InterestForm(initial={"registered_on": dt.date.today()}),
             appointments=person.appointments.filter(body=body),
             history=history_entries(
                 [
                     Person.history.filter(id=person.pk),
-                    person.interests.model.history.filter(person_id=person.pk),
+                    Interest.history.filter(person_id=person.pk),
                 ]
             ),
         )
@@ -193,18 +213,7 @@ def interest_add(request: HttpRequest, body: Body, key: str) -> HttpResponse:
         else:
             messages.success(request, "Interest registered.")
             return redirect("workspace:person", body=body.slug, key=person.key)
-    return render(
-        request,
-        "workspace/members/person.html",
-        {
-            "body": body,
-            "person": person,
-            "form": PersonForm(instance=person),
-            "interests": person.interests.all(),
-            "interest_form": form,
-            "appointments": person.appointments.filter(body=body),
-        },
-    )
+    return _person_page(request, body, person, PersonForm(instance=person), form)
 
 
 @workspace_view
@@ -292,11 +301,13 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
         else [{**g.__dict__, "any_of": ", ".join(g.any_of)} for g in group_lines],
     )
     computed = None
-    if request.method == "POST" and form.is_valid() and seats.is_valid() and groups.is_valid():
-        computed = services.computed_community_seats(
-            lines_of(seats), form.cleaned_data["community_min_share"]
-        )
-        if "save" in request.POST:
+    if bound:
+        valid = form.is_valid()  # cleans every field, so the share is there even if not valid
+        share = form.cleaned_data.get("community_min_share")
+        # The count is of the typed plan, whatever else is still missing (never the old one's).
+        if seats.is_valid() and share is not None:
+            computed = services.computed_community_seats(lines_of(seats), share)
+        if "save" in request.POST and valid and seats.is_valid() and groups.is_valid():
             try:
                 saved = services.save_draft_terms(
                     form.save(commit=False), seats=lines_of(seats), groups=lines_of(groups)
@@ -332,5 +343,7 @@ def terms_endorse(request: HttpRequest, body: Body, version: str) -> HttpRespons
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{terms.title} endorsed: in force from {terms.effective_from}.")
+        messages.success(
+            request, f"{terms.title} endorsed: in force from {terms.effective_from:%-d %B %Y}."
+        )
     return redirect("workspace:terms", body=body.slug, version=version)
