@@ -195,15 +195,7 @@ def _item_quorum(
     index: int,
 ) -> ItemQuorum:
     there = [a for a in attendees if _there(a, item, index)]
-    members_there = {a.person: a for a in there if a.capacity == MEMBER}
-    for a in there:
-        if a.capacity == SUBSTITUTE and a.on_behalf_of in members_there:
-            raise QuorumError(
-                f"{a.on_behalf_of} and their substitute {a.person} are both recorded "
-                f"present for item {item.number}",
-                people=(a.on_behalf_of, a.person),
-                item=item.number,
-            )
+    _refuse_double_count(there, item)
 
     counting = [a for a in there if rules.remote_counts or not a.remote]
     counted: set[str] = set()
@@ -278,17 +270,21 @@ def meeting_quorum(
     )
 
 
+def _refuse_double_count(there: Sequence[Attendee], item: Item) -> None:
+    """A member and their substitute never both count for the same item."""
+    members_there = {a.person for a in there if a.capacity == MEMBER}
+    for a in there:
+        if a.capacity == SUBSTITUTE and a.on_behalf_of in members_there:
+            raise QuorumError(
+                f"{a.on_behalf_of} and their substitute {a.person} are both recorded "
+                f"present for item {item.number}",
+                people=(a.on_behalf_of, a.person),
+                item=item.number,
+            )
+
+
 def check_no_double_count(attendees: Sequence[Attendee], items: Sequence[Item]) -> None:
     """Raise QuorumError if a member and their substitute are both there for any item."""
     judged = list(items) or [Item("")]
     for index, item in enumerate(judged):
-        there = [a for a in attendees if _there(a, item, index)]
-        members_there = {a.person for a in there if a.capacity == MEMBER}
-        for a in there:
-            if a.capacity == SUBSTITUTE and a.on_behalf_of in members_there:
-                raise QuorumError(
-                    f"{a.on_behalf_of} and their substitute {a.person} are both recorded "
-                    f"present for item {item.number}",
-                    people=(a.on_behalf_of, a.person),
-                    item=item.number,
-                )
+        _refuse_double_count([a for a in attendees if _there(a, item, index)], item)
