@@ -52,3 +52,12 @@ def test_a_bad_number_is_refused_with_its_value(monkeypatch: pytest.MonkeyPatch)
 
 def test_tests_use_the_fast_password_hasher(settings) -> None:  # noqa: ANN001
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_script(client) -> None:  # noqa: ANN001
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
