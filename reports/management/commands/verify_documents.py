@@ -1,0 +1,50 @@
+"""manage.py verify_documents — check every stored document against its SHA-256 and size."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.models import StoredDocument
+
+
+def problem_with(document: StoredDocument) -> str | None:
+    """Why the stored file is not what was published, or None when it is."""
+    storage = document.file.storage
+    if not document.file.name or not storage.exists(document.file.name):
+        return "the file is missing"
+    digest = hashlib.sha256()
+    size = 0
+    with storage.open(document.file.name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+            size += len(chunk)
+    if size != document.size:
+        return f"its size is {size} bytes, not the {document.size} recorded"
+    if digest.hexdigest() != document.sha256:
+        return f"its SHA-256 is {digest.hexdigest()}, not the {document.sha256} recorded"
+    return None
+
+
+class Command(BaseCommand):
+    help = "Verify every published document against its recorded SHA-256 and size (daily cron)."
+
+    def handle(self, *args, **options) -> None:
+        documents = StoredDocument.objects.select_related("meeting__body").order_by("pk")
+        checked = 0
+        problems = []
+        for document in documents.iterator():
+            checked += 1
+            problem = problem_with(document)
+            if problem:
+                meeting = document.meeting
+                problems.append(
+                    f"{meeting.body.slug}/{meeting.key} {document.kind} v{document.version} "
+                    f"({document.file.name}): {problem}"
+                )
+        for line in problems:
+            self.stderr.write(line)
+        if problems:
+            raise CommandError(f"{len(problems)} of {checked} stored documents failed the check.")
+        self.stdout.write(f"All {checked} stored documents match their SHA-256 and size.")
