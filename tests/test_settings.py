@@ -61,3 +61,33 @@ def test_every_page_carries_a_content_security_policy_without_inline_script(clie
     assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(client) -> None:  # noqa: ANN001
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("partner-x", password="right-password-123")
+    for _ in range(5):
+        response = client.post(
+            "/accounts/login/", {"username": "partner-x", "password": "wrong"}
+        )
+    response = client.post(
+        "/accounts/login/", {"username": "partner-x", "password": "right-password-123"}
+    )
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_says_so_and_a_right_one_signs_in(client) -> None:  # noqa: ANN001
+    from django.contrib.auth.models import User
+
+    User.objects.create_user("partner-y", password="right-password-123")
+    response = client.post("/accounts/login/", {"username": "partner-y", "password": "nope"})
+    assert "did not match" in response.content.decode()
+    response = client.post(
+        "/accounts/login/", {"username": "partner-y", "password": "right-password-123"}
+    )
+    assert response.status_code == 302
