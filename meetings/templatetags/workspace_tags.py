@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms, template
-from django.utils.html import escape, linebreaks
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+
+from reports.markdown import render_markdown
 
 register = template.Library()
 
@@ -14,11 +15,7 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> SafeString:
     """Minutes and papers are Markdown, rendered and sanitised by reports/markdown.py."""
-    try:
-        from reports.markdown import render_markdown  # type: ignore[import-not-found]
-    except ImportError:  # until reports/markdown.py lands: plain, escaped paragraphs
-        return mark_safe(linebreaks(escape(text)))  # noqa: S308 — escaped just above
-    return mark_safe(render_markdown(text))  # noqa: S308 — sanitised with nh3
+    return render_markdown(text)
 
 
 def _form_errors(form: forms.BaseForm) -> list[tuple[str, str]]:
