@@ -46,8 +46,3 @@ def error_summary(*forms_: Any, extra: Any = None) -> dict[str, Any]:
     if extra:
         rows += [("", str(e)) for e in extra]
     return {"rows": rows}
-
-
-@register.filter
-def get(mapping: dict, key: Any) -> Any:
-    return mapping.get(key) if mapping else None
