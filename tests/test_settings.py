@@ -32,10 +32,22 @@ def test_check_deploy_reports_nothing_with_production_settings() -> None:
     assert "System check identified no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = manage("check", DEBUG="false")
+def test_production_refuses_to_serve_without_a_secret_key() -> None:
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "false",
+           "DJANGO_SETTINGS_MODULE": "vru_governance.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import vru_governance.wsgi"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+    assert "SECRET_KEY must be set" in manage("runserver", DEBUG="false").stderr
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key() -> None:
+    result = manage("makemigrations", "--check", "--dry-run", DEBUG="false")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_a_bad_boolean_is_refused_with_its_value(monkeypatch: pytest.MonkeyPatch) -> None:

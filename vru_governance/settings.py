@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -18,11 +19,18 @@ VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
 DEBUG = env_bool("DEBUG", False)
 
+# The management command being run, if any (None under gunicorn/WSGI).
+COMMAND = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if DEBUG or TESTING:
         # Only for a developer's machine and the test suite; never served publicly.
         SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    elif COMMAND not in (None, "runserver"):
+        # A command that serves nothing (migrate, makemigrations --check, cron jobs) signs
+        # nothing that outlives it: a throwaway key will do.
+        SECRET_KEY = secrets.token_urlsafe(50)
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
