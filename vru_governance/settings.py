@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Any successful write through the site empties the public page cache.
+    "vru_governance.page_cache.InvalidateOnWriteMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -196,6 +198,31 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# Caches. REDIS_URL (several app servers) or files under var/cache (one machine, several
+# worker processes): the public page cache must be shared by every process that serves,
+# or a publication seen by one would stay unseen by the others.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+    }
+else:
+    _shared_cache = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / ("test-cache" if TESTING else "cache")),
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    }
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if TESTING
+    else _shared_cache,
+}
+# Public pages as anonymous readers see them (vru_governance/page_cache.py). The tests turn
+# it on where they check it: elsewhere a page cached by one test would leak into the next.
+PUBLIC_PAGE_CACHE = "default"
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING else 600)
 
 # Papers uploaded as PDF: the largest accepted file.
 PAPER_UPLOAD_MAX_BYTES = env_int("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)

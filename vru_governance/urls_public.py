@@ -16,13 +16,17 @@ from meetings.views import public as meetings_public
 from members import api as members_api
 from members.views import partner as members_partner
 from members.views import public as members_public
+from vru_governance.page_cache import public_page
 
 app_name = "public"
 
+# The pages anyone may read are served from the shared page cache to readers who are not
+# signed in (vru_governance/page_cache.py); the partners' pages never are.
+
 urlpatterns = [
-    path("", members_public.home, name="home"),
-    path("accessibility/", members_public.accessibility, name="accessibility"),
-    path("search/", meetings_public.search, name="search"),
+    path("", public_page(members_public.home), name="home"),
+    path("accessibility/", public_page(members_public.accessibility), name="accessibility"),
+    path("search/", public_page(meetings_public.search), name="search"),
     # Partners' portal (signed in).
     path("partners/", meetings_partner.dashboard, name="partners"),
     path(
@@ -42,30 +46,40 @@ urlpatterns = [
         name="partner-interest-edit",
     ),
     # Open data.
-    path("api/", meetings_api.index, name="api"),
-    path("api/openapi.json", meetings_api.openapi, name="api-openapi"),
-    path("api/bodies/", members_api.bodies, name="api-bodies"),
-    path("api/bodies/<slug:body_slug>/", members_api.body, name="api-body"),
-    path("api/bodies/<slug:body_slug>/meetings/", meetings_api.meetings, name="api-meetings"),
+    path("api/", public_page(meetings_api.index), name="api"),
+    path("api/openapi.json", public_page(meetings_api.openapi), name="api-openapi"),
+    path("api/bodies/", public_page(members_api.bodies), name="api-bodies"),
+    path("api/bodies/<slug:body_slug>/", public_page(members_api.body), name="api-body"),
+    path(
+        "api/bodies/<slug:body_slug>/meetings/",
+        public_page(meetings_api.meetings),
+        name="api-meetings",
+    ),
     path(
         "api/bodies/<slug:body_slug>/meetings/<slug:key>/",
-        meetings_api.meeting,
+        public_page(meetings_api.meeting),
         name="api-meeting",
     ),
     # A body's pages.
-    path("<slug:body_slug>/", members_public.body_home, name="body"),
-    path("<slug:body_slug>/meetings/", meetings_public.meeting_list, name="meetings"),
-    path("<slug:body_slug>/meetings.ics", feeds.ical, name="ical"),
-    path("<slug:body_slug>/feed.atom", feeds.DocumentsFeed(), name="atom"),
-    path("<slug:body_slug>/meetings/<slug:key>/", meetings_public.meeting_detail, name="meeting"),
-    path("<slug:body_slug>/members/", members_public.member_list, name="members"),
+    path("<slug:body_slug>/", public_page(members_public.body_home), name="body"),
+    path("<slug:body_slug>/meetings/", public_page(meetings_public.meeting_list), name="meetings"),
+    path("<slug:body_slug>/meetings.ics", public_page(feeds.ical), name="ical"),
+    path("<slug:body_slug>/feed.atom", public_page(feeds.DocumentsFeed()), name="atom"),
+    path(
+        "<slug:body_slug>/meetings/<slug:key>/",
+        public_page(meetings_public.meeting_detail),
+        name="meeting",
+    ),
+    path("<slug:body_slug>/members/", public_page(members_public.member_list), name="members"),
     path(
         "<slug:body_slug>/members/<slug:person_key>/",
-        members_public.member_detail,
+        public_page(members_public.member_detail),
         name="member",
     ),
-    path("<slug:body_slug>/terms/", members_public.terms_list, name="terms"),
+    path("<slug:body_slug>/terms/", public_page(members_public.terms_list), name="terms"),
     path(
-        "<slug:body_slug>/terms/<slug:version>/", members_public.terms_detail, name="terms-version"
+        "<slug:body_slug>/terms/<slug:version>/",
+        public_page(members_public.terms_detail),
+        name="terms-version",
     ),
 ]
