@@ -45,6 +45,11 @@ chromium:
 migrations-check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
+# Code scanning (bandit) and known vulnerabilities in the dependencies (pip-audit); .ci/run runs it.
+.PHONY: audit
+audit: install
+	VENV=$(VENV) scripts/audit.sh
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
