@@ -21,6 +21,8 @@ class ActionForm(forms.Form):
         max_length=500,
         help_text="Names or roles, e.g. 'Lib Peck and Jake Ferguson' or 'Clerk'.",
     )
+    # The action's version the form was opened with (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -39,6 +41,7 @@ class UpdateForm(forms.Form):
         help_text="E.g. 'The letter has been sent.'",
     )
     date = forms.DateField(widget=DATE, required=False, help_text="Today if empty.")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class FilterForm(forms.Form):

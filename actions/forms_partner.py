@@ -17,6 +17,9 @@ class ActionUpdateForm(forms.Form):
         required=False,
         help_text='Printed in the actions-arising report, e.g. "The letter has been sent."',
     )
+    # The action's version the dashboard was opened with: an update posted after someone else
+    # changed the action is refused, not laid over theirs.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def clean(self) -> dict:
         data = super().clean()

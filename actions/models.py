@@ -50,6 +50,10 @@ class Action(models.Model):
         default=True,
         help_text="False until the secretary confirms an action read from an 'Action:' line.",
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised on every change and status update (optimistic locking).",
+    )
     history = HistoricalRecords()
 
     class Meta:

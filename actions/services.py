@@ -13,7 +13,18 @@ from django.db.models import QuerySet
 
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate
 from meetings.models import Meeting
+from meetings.services import check_version
 from members.models import Person
+
+
+def _lock(action: Action, version: int | None, *, typed: bool = True) -> Action:
+    """The action's row, locked and read again; refused (EditConflict) when someone else
+    changed the action since the form carrying `version` was opened."""
+    locked = Action.objects.select_for_update().filter(pk=action.pk).first()
+    if locked is None:
+        raise ValidationError("This action was discarded by someone else, so nothing was saved.")
+    check_version(locked, version, "this action", typed=typed)
+    return locked
 
 
 @transaction.atomic
@@ -24,8 +35,14 @@ def add_update(
     note: str,
     author: User | None,
     date: dt.date | None = None,
+    version: int | None = None,
 ) -> ActionUpdate:
-    """Record a status update and make it the action's current status (kept in its history)."""
+    """Record a status update and make it the action's current status (kept in its history).
+
+    `version` is the action's version the form was opened with: an update written while
+    someone else changed the action (a partner's update, the secretary's edit) is refused
+    rather than silently replacing the status they set."""
+    action = _lock(action, version)
     update = ActionUpdate(
         action=action, status=status, note=note, author=author, date=date or dt.date.today()
     )
@@ -33,6 +50,7 @@ def add_update(
     update.save()
     action.status = status
     action.status_note = note
+    action.version += 1
     action.full_clean()
     action.save()
     return update
@@ -133,8 +151,13 @@ def update_action(
     ongoing: bool,
     owners: list[Owner],
     confirm: bool = False,
+    version: int | None = None,
 ) -> Action:
-    """Change an action's wording, deadline and owners; confirm one read from the minutes."""
+    """Change an action's wording, deadline and owners; confirm one read from the minutes.
+
+    A change made from a form opened before someone else changed the action is refused
+    (EditConflict): `version` is the action's version the form was opened with."""
+    action = _lock(action, version)
     action.description = description
     action.deadline = None if ongoing else deadline
     action.ongoing = ongoing
@@ -144,6 +167,7 @@ def update_action(
                 {"deadline": "Give the action a deadline, or mark it ongoing, to confirm it."}
             )
         action.confirmed = True
+    action.version += 1
     action.full_clean()
     action.save()
     set_owners(action, owners)
@@ -151,8 +175,9 @@ def update_action(
 
 
 @transaction.atomic
-def discard_action(action: Action) -> None:
+def discard_action(action: Action, *, version: int | None = None) -> None:
     """Discard an action read from an 'Action:' line that the secretary did not confirm."""
+    action = _lock(action, version, typed=False)
     if action.confirmed:
         raise ValidationError(
             "A confirmed action is part of the record; mark it superseded instead."

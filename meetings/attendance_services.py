@@ -11,7 +11,17 @@ from django.db import models, transaction
 
 from meetings import quorum as q
 from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.services import bump_version, check_version
 from members.models import Person
+
+VERSION = "attendance_version"
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    """The meeting's row, locked (every change to the attendance, the agenda and the minutes
+    takes it first) and read again."""
+    return Meeting.objects.select_for_update(of=("self",)).select_related("body").get(pk=meeting.pk)
+
 
 # Attendance ----------------------------------------------------------------------------
 
@@ -107,8 +117,16 @@ def _validate_attendance(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def record_attendance(meeting: Meeting, rows: list[MemberRow]) -> None:
-    """Record each member as present, remote, apologies or absent (one transaction)."""
+def record_attendance(
+    meeting: Meeting, rows: list[MemberRow], *, version: int | None = None
+) -> None:
+    """Record each member as present, remote, apologies or absent (one transaction).
+
+    `version` is the meeting's attendance_version the page was opened with: a page opened
+    before someone else saved the attendance is refused (EditConflict) rather than putting
+    back the rows it showed."""
+    meeting = _lock(meeting)
+    check_version(meeting, version, "the attendance", field=VERSION)
     members = set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
     existing = {a.person_id: a for a in meeting.attendance.all()}
     next_position = max((a.position for a in existing.values()), default=0) + 1
@@ -146,13 +164,30 @@ def record_attendance(meeting: Meeting, rows: list[MemberRow]) -> None:
             setattr(current, k, v)
         current.save()
     _validate_attendance(meeting)
+    bump_version(meeting, VERSION)
 
 
 @transaction.atomic
 def save_attendee(
-    attendance: Attendance, *, new_person_name: str = "", new_person_role: str = ""
+    attendance: Attendance,
+    *,
+    new_person_name: str = "",
+    new_person_role: str = "",
+    version: int | None = None,
 ) -> Attendance:
-    """Add or change a substitute or a person in attendance (a new person is created too)."""
+    """Add or change a substitute or a person in attendance (a new person is created too).
+
+    A change to an existing record made from a page opened before someone else saved the
+    attendance is refused (EditConflict); adding one is not, as it overwrites nothing."""
+    meeting = _lock(attendance.meeting)
+    attendance.meeting = meeting
+    if attendance.pk is not None:
+        check_version(meeting, version, "the attendance", field=VERSION)
+        if not meeting.attendance.filter(pk=attendance.pk).exists():
+            raise ValidationError(
+                f"{attendance.person} was removed from the attendance by someone else, so "
+                "the change was not saved."
+            )
     if attendance.person_id is None and new_person_name.strip():
         from members.services import save_person
 
@@ -165,7 +200,7 @@ def save_attendee(
     ):
         raise ValidationError("Record members on the member rows of the attendance page.")
     if attendance.pk is None:
-        clash = attendance.meeting.attendance.filter(person=attendance.person).first()
+        clash = meeting.attendance.filter(person=attendance.person).first()
         if clash is not None:
             raise ValidationError(
                 {
@@ -173,23 +208,26 @@ def save_attendee(
                     f"({clash.get_capacity_display().lower()})."
                 }
             )
-        attendance.position = (
-            attendance.meeting.attendance.aggregate(m=models.Max("position"))["m"] or 0
-        ) + 1
+        attendance.position = (meeting.attendance.aggregate(m=models.Max("position"))["m"] or 0) + 1
     if attendance.capacity == Attendance.Capacity.IN_ATTENDANCE:
         attendance.on_behalf_of = None
     attendance.full_clean()
     attendance.save()
-    _validate_attendance(attendance.meeting)
+    _validate_attendance(meeting)
+    bump_version(meeting, VERSION)
     return attendance
 
 
 @transaction.atomic
-def remove_attendee(attendance: Attendance) -> None:
+def remove_attendee(attendance: Attendance, *, version: int | None = None) -> None:
     """Remove a substitute or a person in attendance from the record."""
-    meeting = attendance.meeting
+    meeting = _lock(attendance.meeting)
+    check_version(meeting, version, "the attendance", typed=False, field=VERSION)
+    if not meeting.attendance.filter(pk=attendance.pk).exists():
+        raise ValidationError(f"{attendance.person} was already removed by someone else.")
     attendance.delete()
     refuse_outcomes_without_quorum(meeting)
+    bump_version(meeting, VERSION)
 
 
 @dataclass(frozen=True)

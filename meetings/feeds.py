@@ -14,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from icalendar import Calendar, Event
 
 from meetings.models import Meeting
@@ -105,10 +106,11 @@ class DocumentsFeed(Feed):
         return item.url
 
     def item_description(self, item: Publication) -> str:
+        # Atom carries the summary as type="html": typed text (place, paper titles) is escaped.
         where = f"Meeting of {item.meeting.date:%-d %B %Y}"
         if item.meeting.place:
             where += f", {item.meeting.place}"
-        return f"{where}. {item.summary}".strip()
+        return escape(f"{where}. {item.summary}".strip())
 
     def item_pubdate(self, item: Publication) -> dt.datetime:
         return item.when

@@ -16,6 +16,7 @@ from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting
 from meetings.services import Check
 from members.models import Person
 from reports.models import SECTIONS, Paper
+from reports.pdf_safety import UnreadablePdf, active_content
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -96,6 +97,8 @@ PAPER_WIDGETS = {
 class PaperForm(forms.ModelForm):
     """A paper authored in the browser, section by section."""
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Paper
         fields = [*PAPER_FIELDS, "final", *[key for key, _ in SECTIONS]]
@@ -110,6 +113,7 @@ class PaperUploadForm(forms.ModelForm):
     """A paper uploaded as a PDF: only real PDFs up to the size limit are accepted."""
 
     upload = forms.FileField(label="PDF file", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Paper
@@ -146,6 +150,16 @@ def check_pdf(upload: UploadedFile) -> UploadedFile:
         raise forms.ValidationError("The file could not be read as a PDF.") from exc
     if pages < 1:
         raise forms.ValidationError("The PDF has no pages.")
+    upload.seek(0)
+    try:
+        found = active_content(upload)
+    except UnreadablePdf as exc:
+        raise forms.ValidationError(str(exc)) from exc
+    if found:
+        raise forms.ValidationError(
+            f"The PDF contains {' and '.join(found)}, which readers of the board's papers "
+            "must not be sent. Save or print it again as a plain PDF and upload that."
+        )
     upload.seek(0)
     return upload
 
@@ -201,6 +215,7 @@ class AttendeeForm(forms.ModelForm):
         label="Or a new person: name",
     )
     new_person_role = forms.CharField(required=False, max_length=300, label="Their role")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Attendance
@@ -316,7 +331,7 @@ class ApproveForm(forms.Form):
         ]
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(VersionForm):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label="Corrected text")
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Reason for the correction"

@@ -18,6 +18,7 @@ SKIP = {
     "history_user",
     "history_user_id",
     "version",
+    "attendance_version",
     "position",
 }
 VERBS = {"+": "created", "~": "changed", "-": "deleted"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, ActionOwner
@@ -145,7 +145,10 @@ def save_item_minutes(
         text, owner_lines = parse_action_lines(entry.text)
         paragraph = existing.get(entry.pk) if entry.pk else None
         if entry.pk and paragraph is None:
-            raise ValidationError("A paragraph of another item was submitted; reload the page.")
+            if MinuteParagraph.objects.filter(pk=entry.pk).exists():
+                raise ValidationError("A paragraph of another item was submitted; reload the page.")
+            # Removed by someone else since the form was opened: what was typed is kept as a
+            # new paragraph rather than lost.
         if entry.delete or not text:
             if owner_lines and not entry.delete:
                 raise ValidationError(
@@ -157,6 +160,8 @@ def save_item_minutes(
         if paragraph is None:
             paragraph = MinuteParagraph(item=item)
         if paragraph.pk is None or paragraph.text != text or paragraph.position != position:
+            if paragraph.pk is not None and paragraph.text != text:
+                paragraph.version += 1
             paragraph.text, paragraph.position = text, position
             paragraph.full_clean()
             paragraph.save()
@@ -171,11 +176,31 @@ def save_item_minutes(
     return created
 
 
+def _lock_item(item: AgendaItem) -> AgendaItem:
+    """The item's meeting and then the item, locked in the order every agenda and minutes
+    change takes them, and read again: the minutes may have been approved (and locked) or the
+    item removed since the page was opened."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=item.meeting_id)
+    )
+    locked = AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
+    if locked is None:
+        raise ValidationError(
+            f"Item {item.number} was removed from the agenda by someone else, so nothing was "
+            "recorded."
+        )
+    locked.meeting = meeting
+    return locked
+
+
 @transaction.atomic
 def add_declaration(
     item: AgendaItem, *, person: Person, interest: str, withdrew: bool
 ) -> Declaration:
     """Record an interest declared for an item, and whether the person withdrew from it."""
+    item = _lock_item(item)
     _editable(item.meeting)
     if item.declarations.filter(person=person).exists():
         raise ValidationError(
@@ -192,13 +217,16 @@ def add_declaration(
 
 @transaction.atomic
 def remove_declaration(declaration: Declaration) -> None:
-    _editable(declaration.item.meeting)
+    item = _lock_item(declaration.item)
+    _editable(item.meeting)
+    _refuse_removed(item.declarations.filter(pk=declaration.pk), "declaration")
     declaration.delete()
 
 
 @transaction.atomic
 def add_dissent(item: AgendaItem, *, person: Person, text: str) -> Dissent:
     """Record a member's dissent or objection against an item (it prints in the minutes)."""
+    item = _lock_item(item)
     _editable(item.meeting)
     dissent = Dissent(item=item, person=person, text=text)
     dissent.full_clean()
@@ -209,8 +237,15 @@ def add_dissent(item: AgendaItem, *, person: Person, text: str) -> Dissent:
 
 @transaction.atomic
 def remove_dissent(dissent: Dissent) -> None:
-    _editable(dissent.item.meeting)
+    item = _lock_item(dissent.item)
+    _editable(item.meeting)
+    _refuse_removed(item.dissents.filter(pk=dissent.pk), "dissent")
     dissent.delete()
+
+
+def _refuse_removed(still_there: QuerySet, what: str) -> None:
+    if not still_there.exists():
+        raise ValidationError(f"That {what} was already removed by someone else.")
 
 
 @transaction.atomic
@@ -317,12 +352,30 @@ def publish_minutes(meeting: Meeting, user: User | None) -> Meeting:
 
 @transaction.atomic
 def correct_minutes(
-    paragraph: MinuteParagraph, *, text: str, reason: str, user: User | None
+    paragraph: MinuteParagraph,
+    *,
+    text: str,
+    reason: str,
+    user: User | None,
+    version: int | None = None,
 ) -> MinutesCorrection:
-    """Change a paragraph of approved minutes, recorded as a correction with its reason."""
-    meeting = paragraph.item.meeting
+    """Change a paragraph of approved minutes, recorded as a correction with its reason.
+
+    `version` is the paragraph's version the form was opened with: a correction written
+    against text someone else has corrected since is refused (EditConflict)."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=paragraph.item.meeting_id)
+    )
+    paragraph = (
+        MinuteParagraph.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=paragraph.pk)
+    )
     if not meeting.minutes_locked:
         raise ValidationError("These minutes are not approved yet: edit them directly.")
+    check_version(paragraph, version, "this paragraph")
     text = text.strip()
     if not reason.strip():
         raise ValidationError({"reason": "Give the reason for the correction."})
@@ -339,6 +392,7 @@ def correct_minutes(
     correction.full_clean()
     correction.save()
     paragraph.text = text
+    paragraph.version += 1
     paragraph.full_clean()
     paragraph.save()
     if meeting.minutes_are_public:

@@ -52,6 +52,10 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
     )
+    attendance_version = models.PositiveIntegerField(
+        default=0,
+        help_text="Raised on every change to the meeting's attendance (optimistic locking).",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -142,6 +146,10 @@ class Meeting(models.Model):
         """Quorum per agenda item, from the records (a handful of queries, whatever the size)."""
         return compute_quorum(self)
 
+    def member_ids(self) -> set[int]:
+        """The people with an active appointment to the body on the meeting date."""
+        return set(self.body.appointments_on(self.date).values_list("person_id", flat=True))
+
 
 def item_sort_key(number: str) -> tuple[int, str]:
     match = re.fullmatch(r"(\d+)([a-z]*)", number)
@@ -208,7 +216,11 @@ class AgendaItem(models.Model):
                 {"number": f"'{self.number}' is not an item number such as 8 or 8a."}
             )
         if self.outcome in self.NEEDS_QUORUM and self.meeting_id and self.pk:
-            result = self.meeting.quorum()
+            self.check_quorate(self.meeting.quorum())
+
+    def check_quorate(self, result: q.MeetingQuorum) -> None:
+        """Refuse an outcome that needs a quorum at an item where the meeting had none."""
+        if self.outcome in self.NEEDS_QUORUM:
             for item in result.items:
                 if item.number == self.number and not item.quorate:
                     missing = f"; missing: {', '.join(item.missing)}" if item.missing else ""
@@ -269,6 +281,17 @@ class Attendance(models.Model):
     def clean(self) -> None:
         if not self.meeting_id or not self.person_id or not self.capacity:
             return
+        counts = self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE)
+        self.clean_record(self.meeting.member_ids() if counts else set())
+        if counts:
+            self._check_no_double_count()
+
+    def clean_record(self, members: set[int]) -> None:
+        """The rules of this record alone, given the ids of the members on the meeting date.
+
+        An import checks a meeting's whole attendance with one query for the members and one
+        check_no_double_count() instead of a few queries per row.
+        """
         meeting = self.meeting
         if self.capacity == self.Capacity.SUBSTITUTE:
             if not self.on_behalf_of_id:
@@ -277,9 +300,7 @@ class Attendance(models.Model):
                 )
             if self.on_behalf_of_id == self.person_id:
                 raise ValidationError({"on_behalf_of": "A person cannot substitute for themself."})
-            if not meeting.body.appointments_on(meeting.date).filter(
-                person_id=self.on_behalf_of_id
-            ).exists():
+            if self.on_behalf_of_id not in members:
                 raise ValidationError(
                     {
                         "on_behalf_of": f"{self.on_behalf_of} is not a member of {meeting.body} "
@@ -290,9 +311,7 @@ class Attendance(models.Model):
             raise ValidationError(
                 {"on_behalf_of": "Only a substitute attends on behalf of a member."}
             )
-        if self.capacity == self.Capacity.MEMBER and not meeting.body.appointments_on(
-            meeting.date
-        ).filter(person_id=self.person_id).exists():
+        if self.capacity == self.Capacity.MEMBER and self.person_id not in members:
             raise ValidationError(
                 {
                     "capacity": f"{self.person} has no active appointment to {meeting.body} on "
@@ -310,8 +329,6 @@ class Attendance(models.Model):
                     f"{self.from_item.number}."
                 }
             )
-        if self.capacity in (self.Capacity.MEMBER, self.Capacity.SUBSTITUTE):
-            self._check_no_double_count()
 
     def _check_no_double_count(self) -> None:
         """A member and their substitute never both count for the same item."""
@@ -320,19 +337,7 @@ class Attendance(models.Model):
             .exclude(pk=self.pk)
             .filter(capacity__in=[self.Capacity.MEMBER, self.Capacity.SUBSTITUTE])
         )
-        attendees = [a.as_attendee() for a in others] + [self.as_attendee()]
-        items = list(self.meeting.items.all())
-        try:
-            q.check_no_double_count(attendees, [q.Item(number=i.number) for i in items])
-        except q.QuorumError as exc:
-            names = dict(Person.objects.filter(pk__in=exc.people).values_list("pk", "name"))
-            member, substitute = (names.get(int(p), p) for p in exc.people)
-            where = f"item {exc.item}" if exc.item else "the meeting"
-            raise ValidationError(
-                f"{member} and their substitute {substitute} are both recorded present for "
-                f"{where}; only one of them counts. Record the member's departure or the "
-                "substitute's arrival by item."
-            ) from exc
+        check_no_double_count(self.meeting, [*others, self])
 
     def as_attendee(self) -> q.Attendee:
         return q.Attendee(
@@ -360,6 +365,9 @@ class MinuteParagraph(models.Model):
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="paragraphs")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every change to its text (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -401,6 +409,26 @@ class Dissent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} on item {self.item.number}"
+
+
+def check_no_double_count(meeting: Meeting, records: list[Attendance]) -> None:
+    """A member and their substitute never both count for the same item of the meeting.
+
+    `records` are all the meeting's member and substitute rows (one import checks them once).
+    """
+    attendees = [a.as_attendee() for a in records]
+    items = list(meeting.items.all())
+    try:
+        q.check_no_double_count(attendees, [q.Item(number=i.number) for i in items])
+    except q.QuorumError as exc:
+        names = dict(Person.objects.filter(pk__in=exc.people).values_list("pk", "name"))
+        member, substitute = (names.get(int(p), p) for p in exc.people)
+        where = f"item {exc.item}" if exc.item else "the meeting"
+        raise ValidationError(
+            f"{member} and their substitute {substitute} are both recorded present for "
+            f"{where}; only one of them counts. Record the member's departure or the "
+            "substitute's arrival by item."
+        ) from exc
 
 
 def paragraph_numbers(items: list[AgendaItem], paragraphs: dict[int, list]) -> dict[int, str]:

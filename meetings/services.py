@@ -46,32 +46,47 @@ TAIL_KINDS = {Kind.AOB, Kind.DATE_OF_NEXT_MEETING, Kind.CLOSE}
 
 
 class EditConflict(ValidationError):
-    """Someone else saved the record since this form was opened (optimistic locking)."""
+    """Someone else saved the record since this form was opened (optimistic locking).
+
+    `current` is the version saved now: a form shown again carries it, so that saving again
+    after reviewing the other person's change is accepted."""
+
+    def __init__(self, message: str, *, current: int | None = None) -> None:
+        super().__init__(message, code="conflict")
+        self.current = current
 
 
 def check_version(
-    obj: Meeting | AgendaItem, version: int | None, what: str, *, typed: bool = True
+    obj: models.Model,
+    version: int | None,
+    what: str,
+    *,
+    typed: bool = True,
+    field: str = "version",
 ) -> None:
-    """Refuse a save made from a stale form; the caller shows the typed values back (or, for a
-    button such as Up or Remove, the page as it is now)."""
-    if version is None or version == obj.version:
+    """Refuse a save made from a stale form; the caller holds the row lock on obj and shows the
+    typed values back (or, for a button such as Up or Remove, the page as it is now)."""
+    current = getattr(obj, field)
+    if version is None or version == current:
         return
     if typed:
         raise EditConflict(
             f"Someone else saved {what} while you were editing it, so your changes were not "
             "saved. What you typed is shown below beside the current version: review it and "
-            "save again."
+            "save again.",
+            current=current,
         )
     raise EditConflict(
         f"Someone else changed {what} since you opened the page, so nothing was changed. "
-        "Check it as it is now and try again."
+        "Check it as it is now and try again.",
+        current=current,
     )
 
 
-def _bump(obj: Meeting | AgendaItem) -> None:
+def bump_version(obj: models.Model, field: str = "version") -> None:
     """Raise the version (the caller holds the row lock) so stale forms are refused."""
-    obj.version += 1
-    obj.save(update_fields=["version"])
+    setattr(obj, field, getattr(obj, field) + 1)
+    obj.save(update_fields=[field])
 
 
 def freeze_published_documents(
@@ -223,7 +238,7 @@ def add_item(
     item = _new_item(meeting, title=title, presenter=presenter, kind=kind, position=index)
     ordered.insert(index, item)
     _apply_order(meeting, ordered, {item.pk: sub_item})
-    _bump(meeting)
+    bump_version(meeting)
     item.refresh_from_db()
     return item
 
@@ -256,7 +271,7 @@ def update_item(
     item.save()
     if sub_item != item.is_sub_item:
         renumber_items(meeting, {item.pk: sub_item})
-        _bump(meeting)
+        bump_version(meeting)
     item.refresh_from_db()
     return item
 
@@ -305,7 +320,7 @@ def move_item(item: AgendaItem, *, up: bool, version: int | None) -> list[Agenda
     flat = [i for b in blocks for i in b]
     subs_flags = {i.pk: i.is_sub_item for i in flat}
     result = _apply_order(meeting, flat, subs_flags)
-    _bump(meeting)
+    bump_version(meeting)
     return result
 
 
@@ -315,6 +330,11 @@ def remove_item(item: AgendaItem, *, version: int | None) -> None:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     check_version(meeting, version, "the agenda", typed=False)
     _refuse_when_locked(meeting)
+    # The item's row too: a paper being added to it (save_paper locks the item) is counted.
+    locked = AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
+    if locked is None:
+        raise ValidationError(f"Item '{item.title}' was already removed by someone else.")
+    item = locked
     held = [
         (item.papers.count(), "paper"),
         (item.paragraphs.count(), "minute paragraph"),
@@ -335,7 +355,7 @@ def remove_item(item: AgendaItem, *, version: int | None) -> None:
     ForwardPlanItem.objects.filter(placed_item=item).update(placed_item=None)
     item.delete()
     renumber_items(meeting)
-    _bump(meeting)
+    bump_version(meeting)
 
 
 @transaction.atomic
@@ -384,13 +404,40 @@ def unique_paper_key(item: AgendaItem, title: str, exclude: int | None = None) -
 
 
 @transaction.atomic
-def save_paper(paper: Paper, *, upload: UploadedFile | None = None) -> Paper:
-    """Add or change a paper; one added after the agenda was published is a supplement."""
-    item = paper.item
+def save_paper(
+    paper: Paper, *, upload: UploadedFile | None = None, version: int | None = None
+) -> Paper:
+    """Add or change a paper; one added after the agenda was published is a supplement.
+
+    A change made from a form opened before someone else saved the paper is refused
+    (EditConflict): `version` is the paper's version the form was opened with."""
+    try:
+        # The item's row: new papers of an item take their keys and places one at a time, and
+        # an item being removed (remove_item locks it too) sees the paper.
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=paper.item_id)
+        )
+    except AgendaItem.DoesNotExist:
+        raise ValidationError(
+            "The agenda item was removed while you were writing, so the paper was not saved. "
+            "What you typed is shown below: copy it before leaving the page."
+        ) from None
     if paper.pk is None:
+        paper.item = item
         paper.key = unique_paper_key(item, paper.title)
         paper.position = item.papers.count()
         paper.supplement = item.meeting.agenda_is_public
+    else:
+        saved = Paper.objects.select_for_update().filter(pk=paper.pk).first()
+        if saved is None:
+            raise ValidationError(
+                "Someone else removed this paper while you were editing it, so it was not "
+                "saved. What you typed is shown below: copy it before leaving the page."
+            )
+        check_version(saved, version, f"the paper '{saved.title}'")
+        paper.version = saved.version + 1
     if upload is not None:
         # The stored name is rebuilt from the paper's key (reports.models.paper_upload_to).
         paper.file.save(f"{paper.key}.pdf", upload, save=False)
@@ -573,6 +620,10 @@ def place_planned_item(plan: ForwardPlanItem, meeting: Meeting) -> AgendaItem:
     """Pull a forward-plan item into a meeting's agenda as a business item."""
     if plan.body_id != meeting.body_id:
         raise ValidationError("That meeting belongs to another body.")
+    # The meeting's row first, as every agenda change takes it; then the plan item's, read
+    # again: two secretaries placing the same plan item make one agenda item, not two.
+    Meeting.objects.select_for_update().get(pk=meeting.pk)
+    plan = ForwardPlanItem.objects.select_for_update().get(pk=plan.pk)
     if plan.is_placed:
         raise ValidationError(
             f"'{plan.title}' is already item {plan.placed_item.number} of "

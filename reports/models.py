@@ -69,6 +69,9 @@ class Paper(models.Model):
         default=False,
         help_text="The secretary confirms the uploaded PDF contains its equality comments.",
     )
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save from the workspace (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:

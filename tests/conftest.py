@@ -14,3 +14,8 @@ DEMO_FILE = ROOT / "docs" / "demo-records.json"
 @pytest.fixture(scope="session")
 def demo_document() -> dict:
     return json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The app-server tests run last: they stop and start PostgreSQL under load."""
+    items.sort(key=lambda item: item.get_closest_marker("servers") is not None)

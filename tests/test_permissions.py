@@ -165,6 +165,20 @@ MATRIX: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=...)
     # Accounts (django.contrib.auth) --------------------------------------------------------
     Row("/accounts/login/", 200, 200, 200, 200, "login"),
     Row("/accounts/logout/", 405, 405, 405, 405, "logout"),  # sign-out is a POST
+    # The second factor (members/views/accounts.py): no one here has an authenticator, so the
+    # code step has nothing to ask and sends everyone on (the public to sign in).
+    Row("/accounts/login/code/", LOGIN, 302, 302, 302, "login-code"),
+    Row("/accounts/security/", LOGIN, 200, 200, 200, "account-security"),
+    Row(
+        "/accounts/security/",
+        LOGIN,
+        200,
+        200,
+        200,
+        "account-security",
+        "POST",
+        {"action": "confirm", "code": "12ab56"},  # refused with an error: nothing changes
+    ),
     # Public site (members/views/public.py, meetings/views/public.py) -----------------------
     Row("/", 200, 200, 200, 200, "public:home"),
     Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -321,10 +322,16 @@ def test_export_of_an_unknown_body_is_refused(db: None) -> None:
         call_command("export_records", "--body", "nope")
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _minimal_pdf() -> bytes:
+    """One blank page: a PDF the importer can read and check for active content."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+MINIMAL_PDF = _minimal_pdf()
 
 
 class UploadedPaperImportTests(TestCase):

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tests.conftest import ROOT
-from vru_governance.env import env_bool, env_int
+from vru_governance.env import env_bool, env_int, env_json_object
 
 STRONG_KEY = "k7#Qp2!vZr9@Lm4$Tx8&Wn3^Hb6*Yc1(Ud5)Fe0-Gj2+Ks7=Ao9_Ri4~Ev8"
 
@@ -60,6 +60,37 @@ def test_a_bad_number_is_refused_with_its_value(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CONN_MAX_AGE", "forever")
     with pytest.raises(ImproperlyConfigured, match="CONN_MAX_AGE='forever' is not a whole"):
         env_int("CONN_MAX_AGE", 60)
+
+
+def test_storage_options_must_be_a_json_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORAGE_OPTIONS", '{"bucket_name": "papers"}')
+    assert env_json_object("STORAGE_OPTIONS") == {"bucket_name": "papers"}
+    monkeypatch.setenv("STORAGE_OPTIONS", '["papers"]')
+    with pytest.raises(ImproperlyConfigured, match="must be a JSON object, not list"):
+        env_json_object("STORAGE_OPTIONS")
+    monkeypatch.setenv("STORAGE_OPTIONS", "{bucket")
+    with pytest.raises(ImproperlyConfigured, match="STORAGE_OPTIONS is not valid JSON"):
+        env_json_object("STORAGE_OPTIONS")
+
+
+def test_another_storage_backend_is_chosen_from_the_environment() -> None:
+    script = (
+        "import django; django.setup(); "
+        "from django.core.files.storage import default_storage as s; "
+        "print(type(s._wrapped).__name__ if hasattr(s, '_wrapped') else '', s.location)"
+    )
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DEBUG": "true",
+        "DJANGO_SETTINGS_MODULE": "vru_governance.settings",
+        "STORAGE_OPTIONS": '{"location": "/tmp/vru-shared-storage"}',
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "/tmp/vru-shared-storage"
 
 
 def test_tests_use_the_fast_password_hasher(settings) -> None:  # noqa: ANN001

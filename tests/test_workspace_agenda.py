@@ -179,7 +179,7 @@ class AgendaEditorTests(WorkspaceWorld, TestCase):
             {"title": "Actions Arising (second)", "kind": "actions_arising", "version": stale},
         )
         page = second.content.decode()
-        assert second.status_code == 200
+        assert second.status_code == 409
         assert "Someone else saved item 4 while you were editing it" in page
         assert 'value="Actions Arising (second)"' in page  # what they typed is kept
         assert "Saved now: “Actions Arising (first)”" in page

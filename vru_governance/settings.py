@@ -11,7 +11,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from vru_governance.env import env_bool, env_int, env_list, env_str
+from vru_governance.env import env_bool, env_int, env_json_object, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -37,7 +37,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, behind the second factor (vru_governance/admin_site.py).
+    "vru_governance.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "members",
     "meetings",
     "actions",
@@ -62,10 +65,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session verified once the user gave a code from their authenticator.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A view that loses the database answers 503 with a plain page, never a stack trace.
+    "vru_governance.errors.DatabaseUnavailableMiddleware",
     # Any successful write through the site empties the public page cache.
     "vru_governance.page_cache.InvalidateOnWriteMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
@@ -83,6 +90,16 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address: count the proxies
+# (AXES_PROXY_COUNT=1 behind one nginx) and take the client from X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# The optional second factor: a code from an authenticator app (members/second_factor.py).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "VRU Governance")
+# Secretaries without an authenticator must set one up before the workspace or the admin.
+OTP_REQUIRED_FOR_SECRETARIAT = env_bool("OTP_REQUIRED_FOR_SECRETARIAT", False)
 
 ROOT_URLCONF = "vru_governance.urls"
 
@@ -107,6 +124,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
+        # A kept connection is checked before a request reuses it, so the app servers recover
+        # by themselves when the database comes back after a restart.
+        conn_health_checks=True,
     )
 }
 
@@ -137,16 +157,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded papers and rendered documents are private: served only through views
     # that check access, never from a public folder.
+    # Several app servers share object storage instead: STORAGE_BACKEND names any Django
+    # storage (e.g. django-storages' "storages.backends.s3.S3Storage", private bucket) and
+    # STORAGE_OPTIONS (JSON) its options. Only the storage API is used, never local paths.
     "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
         # Tests keep their files apart from a developer's uploads.
-        "OPTIONS": {"location": str(VAR_DIR / ("test-media" if TESTING else "media"))},
+        "OPTIONS": env_json_object(
+            "STORAGE_OPTIONS",
+            {"location": str(VAR_DIR / ("test-media" if TESTING else "media"))},
+        ),
     },
+    # Hashed names and pre-compressed copies for WhiteNoise. A proxy that compresses by
+    # itself may take "django.contrib.staticfiles.storage.ManifestStaticFilesStorage":
+    # collectstatic is then seconds instead of a minute of Brotli.
     "staticfiles": {
-        "BACKEND": (
+        "BACKEND": env_str(
+            "STATICFILES_BACKEND",
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
         )
     },
 }
@@ -175,6 +205,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# A load balancer's health check may come over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
@@ -182,6 +214,11 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 
 # The masthead printed at the top of the board's documents, as on the seed's pages.
 DOCUMENTS_MASTHEAD = env_str("DOCUMENTS_MASTHEAD", "MAYOR OF LONDON")
+# Agenda packs: parts rendered in this many processes (0: one per core; 1: no pool), and kept
+# in this cache, keyed by their content, for this long (reports/documents/parts.py).
+DOCUMENTS_RENDER_WORKERS = env_int("DOCUMENTS_RENDER_WORKERS", 0)
+DOCUMENTS_PART_CACHE = "default"
+DOCUMENTS_PART_CACHE_SECONDS = env_int("DOCUMENTS_PART_CACHE_SECONDS", 60 * 24 * 3600)
 
 # Content Security Policy: no inline script or style anywhere, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -226,3 +263,5 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING el
 
 # Papers uploaded as PDF: the largest accepted file.
 PAPER_UPLOAD_MAX_BYTES = env_int("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Records files given to import_records: larger ones are refused before they are read.
+RECORDS_IMPORT_MAX_BYTES = env_int("RECORDS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)

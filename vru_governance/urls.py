@@ -4,12 +4,18 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from members.views import accounts
+from vru_governance import views
+
 admin.site.site_header = "VRU Governance"
 admin.site.site_title = "VRU Governance"
 
 urlpatterns = [
+    path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", accounts.sign_in_code, name="login-code"),
+    path("accounts/security/", accounts.security, name="account-security"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("reports.urls")),
     path("manage/", include("vru_governance.urls_workspace")),

@@ -20,6 +20,7 @@ from meetings.views.partner import (
     not_a_partner,
     partner_for,
 )
+from meetings.views.workspace import refused
 from members import access
 
 
@@ -44,6 +45,7 @@ def update_action(
         return not_a_partner(request)
     action = action_for(request, partner, body_slug, meeting_key, action_key)
     form = ActionUpdateForm(request.POST, prefix=f"action-{action.pk}")
+    status = 400
     if form.is_valid():
         try:
             add_update(
@@ -51,11 +53,14 @@ def update_action(
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
                 author=request.user,
+                version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if refused(form, exc) is not None:
+                # The dashboard shows the action's status as saved now, above the note kept.
+                status = 409
         else:
             messages.success(request, f"Your update on “{action}” is recorded.")
             return redirect(reverse("public:partners") + f"#action-{action.pk}")
     context = dashboard_context(request, partner, action_forms={action.pk: form})
-    return render(request, "partners/dashboard.html", context, status=400)
+    return render(request, "partners/dashboard.html", context, status=status)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,8 +17,13 @@ from actions.forms import ActionForm, FilterForm, UpdateForm
 from actions.models import Action, ActionOwner
 from meetings.history import history_entries
 from meetings.minutes_services import owner_candidates
+from meetings.views.workspace import conflict_status, posted_version, refused
 from members.models import Body
-from members.views.workspace import form_errors, secretary_bodies, workspace_view
+from members.views.workspace import (
+    secretary_bodies,
+    workspace_login_required,
+    workspace_view,
+)
 
 
 def _log(request: HttpRequest, bodies: list[Body], body: Body | None) -> HttpResponse:
@@ -66,7 +70,7 @@ def action_log(request: HttpRequest, body: Body) -> HttpResponse:
     return _log(request, [body], body)
 
 
-@login_required
+@workspace_login_required
 def all_actions(request: HttpRequest) -> HttpResponse:
     """The action log of every body this secretary serves, with a body filter."""
     return _log(request, secretary_bodies(request), None)
@@ -92,16 +96,18 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
         "deadline": action.deadline,
         "ongoing": action.ongoing,
         "owners": action.owners_display(),
+        "version": action.version,
     }
     form = ActionForm(initial=initial)
-    update_form = UpdateForm(initial={"status": action.status})
+    update_form = UpdateForm(initial={"status": action.status, "version": action.version})
+    conflict = None
     if request.method == "POST" and "update" in request.POST:
         update_form = UpdateForm(request.POST)
         if update_form.is_valid():
             try:
                 services.add_update(action, author=request.user, **update_form.cleaned_data)
             except ValidationError as exc:
-                form_errors(update_form, exc)
+                conflict = refused(update_form, exc)
             else:
                 messages.success(request, "Status update recorded.")
                 return redirect("workspace:action", body=body.slug, meeting=meeting, key=key)
@@ -118,9 +124,10 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
                     ongoing=data["ongoing"],
                     owners=services.owners_from_text(data["owners"], people, preferred),
                     confirm="confirm" in request.POST,
+                    version=data["version"],
                 )
             except ValidationError as exc:
-                form_errors(form, exc)
+                conflict = refused(form, exc)
             else:
                 messages.success(
                     request, "Action confirmed." if "confirm" in request.POST else "Action saved."
@@ -128,6 +135,8 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
                 if request.POST.get("next") == "minutes":
                     return redirect("workspace:minutes", body=body.slug, key=meeting)
                 return redirect("workspace:action", body=body.slug, meeting=meeting, key=key)
+    if conflict is not None:
+        action = _action_of(body, meeting, key)  # as the other person saved it
     context: dict[str, Any] = {
         "body": body,
         "action": action,
@@ -136,8 +145,11 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
         "updates": action.updates.select_related("author"),
         "history": history_entries([Action.history.filter(id=action.pk)]),
         "back": request.GET.get("next") or request.POST.get("next", ""),
+        "conflict": conflict,
     }
-    return render(request, "workspace/actions/detail.html", context)
+    return render(
+        request, "workspace/actions/detail.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_POST
@@ -145,7 +157,7 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
 def action_discard(request: HttpRequest, body: Body, meeting: str, key: str) -> HttpResponse:
     action = _action_of(body, meeting, key)
     try:
-        services.discard_action(action)
+        services.discard_action(action, version=posted_version(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

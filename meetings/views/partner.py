@@ -118,11 +118,13 @@ def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpda
         if not access.can_see_minutes(request.user, action.meeting):
             continue
         open_rows, closed = by_body.setdefault(action.meeting.body_id, ([], []))
-        if action.is_closed:
+        if action.is_closed and action.pk not in bound:
+            # (One closed by someone else while the partner wrote an update keeps its form.)
             closed.append(action)
             continue
         form = bound.get(action.pk) or ActionUpdateForm(
-            prefix=f"action-{action.pk}", initial={"status": action.status}
+            prefix=f"action-{action.pk}",
+            initial={"status": action.status, "version": action.version},
         )
         url = reverse(
             "public:partner-action-update",

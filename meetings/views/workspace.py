@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
@@ -61,6 +62,25 @@ def posted_version(request: HttpRequest) -> int | None:
     """The version a button's form was rendered with (None when it sent none)."""
     version = request.POST.get("version", "")
     return int(version) if version.isdigit() else None
+
+
+def refused(form: forms.BaseForm, exc: ValidationError) -> services.EditConflict | None:
+    """Put a service's error on the form, which keeps what was typed. On an edit conflict the
+    form also takes the version saved now, so that saving again after reviewing the other
+    person's change is accepted; the conflict is returned for the page to show."""
+    form_errors(form, exc)
+    if not isinstance(exc, services.EditConflict):
+        return None
+    if exc.current is not None and form.is_bound:
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(exc.current)
+        form.data = data
+    return exc
+
+
+def conflict_status(conflict: ValidationError | None) -> int:
+    """409 Conflict for a page shown again because someone else saved first."""
+    return 409 if conflict is not None else 200
 
 
 @workspace_view
@@ -144,8 +164,7 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                     version=data["version"],
                 )
             except ValidationError as exc:
-                conflict = exc if isinstance(exc, services.EditConflict) else None
-                form_errors(details, exc)
+                conflict = refused(details, exc)
             else:
                 messages.success(request, "Meeting details saved.")
                 return redirect("workspace:agenda", body=body.slug, key=meeting.key)
@@ -156,8 +175,7 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                 # title, presenter, kind, sub_item, after and version: the service's arguments
                 item = services.add_item(meeting, **add.cleaned_data)
             except ValidationError as exc:
-                conflict = exc if isinstance(exc, services.EditConflict) else None
-                form_errors(add, exc)
+                conflict = refused(add, exc)
             else:
                 messages.success(request, f"Item {item.number} added.")
                 return redirect("workspace:agenda", body=body.slug, key=meeting.key)
@@ -165,7 +183,9 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
         meeting.refresh_from_db()
     context = _agenda_context(meeting)
     context.update(details=details, add=add, conflict=conflict)
-    return render(request, "workspace/meetings/agenda.html", context)
+    return render(
+        request, "workspace/meetings/agenda.html", context, status=conflict_status(conflict)
+    )
 
 
 @workspace_view
@@ -185,8 +205,7 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
         try:
             item = services.update_item(item, **form.cleaned_data)
         except ValidationError as exc:
-            conflict = exc if isinstance(exc, services.EditConflict) else None
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             messages.success(request, f"Item {item.number} saved.")
             return redirect("workspace:agenda", body=body.slug, key=meeting.key)
@@ -204,6 +223,7 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
             "papers": papers,
             "conflict": conflict,
         },
+        status=conflict_status(conflict),
     )
 
 
@@ -253,16 +273,30 @@ def paper_edit(
     instance.item = item
     uploaded = bool(instance.file) or request.GET.get("as") == "upload"
     form_class = PaperUploadForm if uploaded else PaperForm
-    form = form_class(request.POST or None, request.FILES or None, instance=instance)
+    form = form_class(
+        request.POST or None,
+        request.FILES or None,
+        instance=instance,
+        initial={"version": instance.version},
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_paper(form.instance, upload=form.cleaned_data.get("upload"))
+            saved = services.save_paper(
+                form.instance,
+                upload=form.cleaned_data.get("upload"),
+                version=form.cleaned_data["version"],
+            )
         except ValidationError as exc:
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             note = " (a supplement: the agenda was already published)" if saved.supplement else ""
             messages.success(request, f"Paper '{saved.title}' saved{note}.")
             return redirect("workspace:item", body=body.slug, key=meeting.key, number=item.number)
+    current = None
+    if request.method == "POST" and instance.pk:
+        # The form changed the instance it was given: the page names the paper as saved.
+        current = item.papers.filter(pk=instance.pk).first()
     return render(
         request,
         "workspace/meetings/paper.html",
@@ -270,10 +304,12 @@ def paper_edit(
             "body": body,
             "meeting": meeting,
             "item": item,
-            "paper": instance,
+            "paper": current or instance,
             "form": form,
             "uploaded": uploaded,
+            "conflict": conflict,
         },
+        status=conflict_status(conflict),
     )
 
 

@@ -6,16 +6,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from meetings import attendance_services as services
-from meetings.forms import AttendeeForm, MemberAttendanceForm
-from meetings.models import Attendance, Meeting
-from meetings.views.workspace import meeting_of
+from meetings.forms import AttendeeForm, MemberAttendanceForm, VersionForm
+from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.services import EditConflict
+from meetings.views.workspace import conflict_status, meeting_of, posted_version, refused
 from members.models import Body
-from members.views.workspace import form_errors, workspace_view
+from members.views.workspace import workspace_view
 
 
 def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any]]:
@@ -51,6 +52,7 @@ def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any
                 "appointment": appt,
                 "form": form,
                 "record": record,
+                "own": own,
                 "substitutes": substitutes,
                 "seat": terms.seat_by_key().get(appt.seat_key) if terms else None,
             }
@@ -68,6 +70,46 @@ def _row_errors(rows: list[dict[str, Any]]) -> list[str]:
         name = row["appointment"].person.name
         for field, errors in form.errors.items():
             found += [f"{name}: {form[field].label}: {error}" for error in errors]
+    return found
+
+
+def _state(
+    state: str, from_item: AgendaItem | int | None, to_item: AgendaItem | int | None
+) -> tuple[str, int | None, int | None]:
+    """A member row as compared for a conflict: arrivals and departures only when present."""
+    if state not in (services.PRESENT, services.REMOTE):
+        return (state, None, None)
+
+    def pk(item: AgendaItem | int | None) -> int | None:
+        return item.pk if isinstance(item, AgendaItem) else item
+
+    return (state, pk(from_item), pk(to_item))
+
+
+def _saved_now(rows: list[dict[str, Any]], items: list[AgendaItem]) -> list[str]:
+    """The members whose saved record differs from what was sent, as saved now: shown beside
+    the choices kept after someone else saved the attendance first."""
+    labels = dict(services.MEMBER_STATES)
+    numbers = {i.pk: i.number for i in items}
+    found = []
+    for row in rows:
+        form, own = row["form"], row["own"]
+        if not form.is_valid() or (own is None and row["record"] is not None):
+            continue  # recorded as a substitute or in attendance: the table below shows it
+        saved = _state(
+            services.member_state(own),
+            own.from_item_id if own else None,
+            own.to_item_id if own else None,
+        )
+        sent = form.cleaned_data
+        if saved == _state(sent["state"], sent["from_item"], sent["to_item"]):
+            continue
+        text = labels[saved[0]]
+        if saved[1]:
+            text += f", arrived at item {numbers.get(saved[1], '?')}"
+        if saved[2]:
+            text += f", left after item {numbers.get(saved[2], '?')}"
+        found.append(f"{row['appointment'].person.name}: {text}")
     return found
 
 
@@ -96,7 +138,13 @@ def _attendee_form(
 ) -> AttendeeForm:
     members = [r["appointment"].person for r in rows]
     return AttendeeForm(
-        data, meeting=meeting, members=members, items=items, instance=instance, prefix="attendee"
+        data,
+        meeting=meeting,
+        members=members,
+        items=items,
+        instance=instance,
+        prefix="attendee",
+        initial={"version": meeting.attendance_version},
     )
 
 
@@ -105,10 +153,14 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     """Mark every member present, remote, apologies or absent; arrivals and departures."""
     meeting = meeting_of(body, key)
     items = list(meeting.items.all())
-    rows = _rows(meeting, items, request.POST if request.method == "POST" else None)
-    refused: list[str] = []
+    data = request.POST if request.method == "POST" else None
+    rows = _rows(meeting, items, data)
+    grid = VersionForm(data, initial={"version": meeting.attendance_version})
+    refusals: list[str] = []
+    conflict = None
+    saved_now: list[str] = []
     if request.method == "POST":
-        if all(r["form"].is_valid() for r in rows):
+        if grid.is_valid() and all(r["form"].is_valid() for r in rows):
             try:
                 services.record_attendance(
                     meeting,
@@ -121,15 +173,27 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                         )
                         for r in rows
                     ],
+                    version=grid.cleaned_data["version"],
                 )
+            except EditConflict as exc:
+                conflict = refused(grid, exc)
             except ValidationError as exc:
-                refused = exc.messages
+                refusals = exc.messages
             else:
                 messages.success(request, "Attendance saved.")
                 return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
+        saved_now = _saved_now(rows, items)
     context = _context(meeting, rows, _attendee_form(meeting, rows, items), items)
-    context["row_errors"] += refused
-    return render(request, "workspace/meetings/attendance.html", context)
+    context["row_errors"] += refusals
+    context.update(grid=grid, conflict=conflict, saved_now=saved_now)
+    return render(
+        request,
+        "workspace/meetings/attendance.html",
+        context,
+        status=conflict_status(conflict),
+    )
 
 
 @workspace_view
@@ -146,6 +210,7 @@ def attendee_edit(
     )
     rows = _rows(meeting, items)
     form = _attendee_form(meeting, rows, items, request.POST or None, instance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         record = form.instance
         try:
@@ -153,34 +218,50 @@ def attendee_edit(
                 record,
                 new_person_name=form.cleaned_data.get("new_person_name", ""),
                 new_person_role=form.cleaned_data.get("new_person_role", ""),
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             messages.success(
                 request, f"{record.person} recorded ({record.get_capacity_display().lower()})."
             )
             return redirect("workspace:attendance", body=body.slug, key=meeting.key)
     if instance is not None:
+        # The form changed the instance it was given: the page shows the record as saved.
+        saved = meeting.attendance.filter(pk=instance.pk).select_related(
+            "person", "on_behalf_of", "from_item", "to_item"
+        )
         return render(
             request,
             "workspace/meetings/attendee.html",
-            {"body": body, "meeting": meeting, "form": form, "record": instance},
+            {
+                "body": body,
+                "meeting": meeting,
+                "form": form,
+                "record": saved.first() or instance,
+                "conflict": conflict,
+            },
+            status=conflict_status(conflict),
         )
-    return render(
-        request, "workspace/meetings/attendance.html", _context(meeting, rows, form, items)
-    )
+    context = _context(meeting, rows, form, items)
+    context.update(grid=VersionForm(initial={"version": meeting.attendance_version}))
+    return render(request, "workspace/meetings/attendance.html", context)
 
 
 @require_POST
 @workspace_view
 def attendee_remove(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
     meeting = meeting_of(body, key)
-    record = get_object_or_404(
-        meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk
-    )
+    record = meeting.attendance.filter(pk=pk).select_related("person").first()
+    if record is None:
+        # Most often removed by the other secretary a moment before: nothing is left to do.
+        messages.info(request, "That person was already removed from the attendance.")
+        return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if record.capacity in ("member", "apologies"):
+        raise Http404("Members are recorded on the member rows.")
     try:
-        services.remove_attendee(record)
+        services.remove_attendee(record, version=posted_version(request))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

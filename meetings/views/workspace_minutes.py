@@ -23,8 +23,7 @@ from meetings.forms import (
     ParagraphFormSet,
 )
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
-from meetings.services import EditConflict
-from meetings.views.workspace import item_of, meeting_of
+from meetings.views.workspace import conflict_status, item_of, meeting_of, refused
 from members.models import Body, Person
 from members.views.workspace import form_errors, workspace_view
 
@@ -39,6 +38,7 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     """The minutes editor: every item with its numbered paragraphs, and the lifecycle."""
     meeting = meeting_of(body, key)
     closing = ClosingTimeForm(initial={"end_time": meeting.end_time, "version": meeting.version})
+    conflict = None
     if request.method == "POST":
         closing = ClosingTimeForm(request.POST)
         if closing.is_valid():
@@ -49,10 +49,12 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                     version=closing.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                form_errors(closing, exc)
+                conflict = refused(closing, exc)
             else:
                 messages.success(request, "Closing time saved.")
                 return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
     view = services.minutes_view(meeting)
     unconfirmed = [
         a
@@ -71,7 +73,9 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             "unconfirmed": unconfirmed,
             "approve_form": ApproveForm(meeting=meeting),
             "corrections": meeting.corrections.select_related("paragraph__item", "made_by"),
+            "conflict": conflict,
         },
+        status=conflict_status(conflict),
     )
 
 
@@ -106,8 +110,7 @@ def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> Htt
                 outcome=form.cleaned_data["outcome"],
             )
         except ValidationError as exc:
-            conflict = exc if isinstance(exc, EditConflict) else None
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             note = (
                 f" {len(created)} action{'s' if len(created) != 1 else ''} to confirm."
@@ -146,7 +149,8 @@ def _item_page(
     return render(
         request,
         "workspace/meetings/item_minutes.html",
-        {
+        status=conflict_status(conflict),
+        context={
             "body": meeting.body,
             "meeting": meeting,
             "item": item,
@@ -200,7 +204,11 @@ def _remove(
     """Remove a declaration or a dissent, fetched through its item."""
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
-    record = get_object_or_404(getattr(item, related), pk=pk)
+    record = getattr(item, related).filter(pk=pk).first()
+    if record is None:
+        # Most often removed by the other secretary a moment before: nothing is left to do.
+        messages.info(request, "That record was already removed.")
+        return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
     try:
         REMOVED[related](record)
     except ValidationError as exc:
@@ -285,17 +293,29 @@ def correct(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse
     paragraph = get_object_or_404(
         MinuteParagraph.objects.select_related("item"), pk=pk, item__meeting=meeting
     )
-    form = CorrectionForm(request.POST or None, initial={"text": paragraph.text})
+    form = CorrectionForm(
+        request.POST or None, initial={"text": paragraph.text, "version": paragraph.version}
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.correct_minutes(paragraph, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             messages.success(request, "Correction recorded.")
             return redirect("workspace:minutes", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        paragraph.refresh_from_db()
     return render(
         request,
         "workspace/meetings/correct.html",
-        {"body": body, "meeting": meeting, "paragraph": paragraph, "form": form},
+        {
+            "body": body,
+            "meeting": meeting,
+            "paragraph": paragraph,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=conflict_status(conflict),
     )

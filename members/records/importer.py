@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,11 +16,21 @@ from django.core.files.storage import default_storage
 from django.db import models, transaction
 
 from actions.models import Action, ActionOwner, ActionUpdate
-from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting, MinuteParagraph
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    Declaration,
+    Dissent,
+    Meeting,
+    MinuteParagraph,
+    check_no_double_count,
+)
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from members.records import FORMAT
+from members.records.bulk import NEW, Batch, held_relations, is_new, refresh_relations
 from members.records.schema import schema_errors
 from reports.models import SECTION_KEYS, Paper
+from reports.pdf_safety import UnreadablePdf, active_content
 
 
 class RecordsError(Exception):
@@ -36,10 +47,12 @@ class Summary:
 
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
+    # Paper files written to storage: a caller whose own transaction then fails deletes them.
+    saved_files: list[str] = field(default_factory=list)
 
-    def count(self, kind: str, created: bool) -> None:
+    def count(self, kind: str, created: bool, n: int = 1) -> None:
         target = self.created if created else self.updated
-        target[kind] = target.get(kind, 0) + 1
+        target[kind] = target.get(kind, 0) + n
 
     @property
     def changed(self) -> bool:
@@ -80,6 +93,8 @@ class Importer:
         self.errors: list[tuple[str, str]] = []
         self.summary = Summary()
         self.people: dict[str, Person] = {}
+        # Action owners that are role names ("Clerk"), not people: asked of the database once.
+        self.not_people: set[str] = set()
         # Checks that need the whole document in place, run after everything is written.
         self.deferred: list[tuple[str, Callable[[], None]]] = []
         # Files written to storage; a refused import deletes them again.
@@ -91,6 +106,8 @@ class Importer:
         self.errors.append((path, message))
 
     def validate(self, path: str, obj: models.Model, exclude: list[str] | None = None) -> bool:
+        refresh_relations(obj)
+        exclude = [*(exclude or []), *held_relations(obj)]
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
@@ -108,9 +125,18 @@ class Importer:
         path: str,
         clean: bool = True,
         exclude: list[str] | None = None,
+        *,
+        fresh: bool = False,
+        batch: Batch | None = None,
     ) -> models.Model | None:
-        """Create or update one record by its natural key; save only what changed."""
-        obj = model.objects.filter(**lookup).first()
+        """Create or update one record by its natural key; save only what changed.
+
+        `fresh`: its parent is new in this import, so no record can match. `batch`: its parent
+        is new too, and a new record waits in the batch (without its primary key) to be
+        inserted with others of its kind.
+        """
+        fresh = fresh or batch is not None
+        obj = None if fresh else model.objects.filter(**lookup).first()
         created = obj is None
         if created:
             obj = model(**lookup, **values)
@@ -122,9 +148,27 @@ class Importer:
                 setattr(obj, k, values[k])
         if clean and not self.validate(path, obj, exclude=exclude):
             return None
+        if created and batch is not None:
+            batch.add(kind, obj)
+            return obj
         obj.save()
+        if created:
+            setattr(obj, NEW, True)
         self.summary.count(kind, created)
         return obj
+
+    def batch(self) -> Batch:
+        return Batch(lambda kind, n: self.summary.count(kind, True, n))
+
+    def owner_person(self, key: str) -> Person | None:
+        """The person an action owner's key names, or None for a role name such as 'Clerk'."""
+        if key not in self.people and key not in self.not_people:
+            found = Person.objects.filter(key=key).first()
+            if found is None:
+                self.not_people.add(key)
+            else:
+                self.people[key] = found
+        return self.people.get(key)
 
     def person(self, key: str, path: str) -> Person | None:
         if key not in self.people:
@@ -143,8 +187,12 @@ class Importer:
         make: Callable[[dict[str, Any]], models.Model],
         fields: list[str],
         path: Callable[[int], str],
+        batch: Batch | None = None,
     ) -> list[models.Model]:
-        """Make an ordered list of child records equal to the file's, touching only differences."""
+        """Make an ordered list of child records equal to the file's, touching only differences.
+
+        With a batch (the parent is new: `existing` is empty), new records wait in it.
+        """
         kept = []
         for index, values in enumerate(wanted):
             if index < len(existing):
@@ -158,7 +206,11 @@ class Importer:
                         self.summary.count(kind, False)
             else:
                 obj = make(values)
-                if self.validate(path(index), obj):
+                if not self.validate(path(index), obj):
+                    pass
+                elif batch is not None:
+                    batch.add(kind, obj)
+                else:
                     obj.save()
                     self.summary.count(kind, True)
             kept.append(obj)
@@ -205,8 +257,17 @@ class Importer:
         # place, so that a board's first roster is judged as a whole.
         for appt_path, appt in appointments:
             self.deferred.append((appt_path, appt.clean))
+        # New meetings are written in two rounds of a few INSERTs for the whole body: their
+        # agenda items, then everything that refers to an item.
+        batch = self.batch()
+        rest = []
         for m, meeting in enumerate(data.get("meetings", [])):
-            self.meeting(body, meeting, f"{path}.meetings[{m}]")
+            rest.append(self.meeting(body, meeting, f"{path}.meetings[{m}]", batch))
+        batch.flush()
+        for then in rest:
+            if then is not None:
+                then()
+        batch.flush()
 
     def terms(self, body: Body, data: dict[str, Any], path: str) -> None:
         quorum = data.get("quorum", {})
@@ -324,7 +385,11 @@ class Importer:
 
     # meetings ---------------------------------------------------------------------------
 
-    def meeting(self, body: Body, data: dict[str, Any], path: str) -> None:
+    def meeting(
+        self, body: Body, data: dict[str, Any], path: str, batch: Batch
+    ) -> Callable[[], None] | None:
+        """The meeting and its items; what refers to the items comes in the function returned
+        (to run once the batch's items are in), or at once for a meeting already there."""
         meeting = self.upsert(
             "meetings",
             Meeting,
@@ -337,13 +402,19 @@ class Importer:
                 "status": data["status"],
             },
             path,
+            fresh=is_new(body),
         )
         if meeting is None:
-            return
+            return None
         items: dict[str, AgendaItem] = {}
         numbers = [i["number"] for i in data.get("items", [])]
         for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
             self.error(f"{path}.items", f"Item number {dup} is used twice.")
+        # A new meeting's records wait in the batch; an existing meeting's are compared one by
+        # one. A file that repeats a natural key within the meeting takes the one-by-one way,
+        # which reports it.
+        if not is_new(meeting) or _repeats_keys(data):
+            batch = None
         for i, item_data in enumerate(data.get("items", [])):
             item = self.upsert(
                 "agenda items",
@@ -358,16 +429,29 @@ class Importer:
                 },
                 f"{path}.items[{i}]",
                 exclude=["outcome"],  # judged once attendance and declarations are in
+                batch=batch,
             )
             if item is not None:
                 items[item.number] = item
-        self.attendance(meeting, data.get("attendance", []), items, path)
-        for i, item_data in enumerate(data.get("items", [])):
-            item = items.get(item_data["number"])
-            if item is not None:
-                self.item_records(meeting, item, item_data, f"{path}.items[{i}]")
-                if item.outcome in AgendaItem.NEEDS_QUORUM:
-                    self.deferred.append((f"{path}.items[{i}].outcome", item.clean))
+
+        def rest() -> None:
+            self.attendance(meeting, data.get("attendance", []), items, path, batch)
+            needs_quorum = []
+            for i, item_data in enumerate(data.get("items", [])):
+                item = items.get(item_data["number"])
+                if item is not None:
+                    self.item_records(meeting, item, item_data, f"{path}.items[{i}]", batch)
+                    if item.outcome in AgendaItem.NEEDS_QUORUM:
+                        needs_quorum.append((f"{path}.items[{i}].outcome", item))
+            # Judged once everything is in, against one computation of the meeting's quorum.
+            quorum = functools.cache(meeting.quorum)
+            for item_path, item in needs_quorum:
+                self.deferred.append((item_path, functools.partial(_check_quorate, item, quorum)))
+
+        if batch is not None:
+            return rest  # once the items have their keys
+        rest()
+        return None
 
     def attendance(
         self,
@@ -375,6 +459,7 @@ class Importer:
         rows: list[dict[str, Any]],
         items: dict[str, AgendaItem],
         path: str,
+        batch: Batch | None = None,
     ) -> None:
         seen: set[str] = set()
         records = []
@@ -398,7 +483,11 @@ class Importer:
                     self.error(f"{row_path}.{key}", f"The meeting has no item {number}.")
             if person is None:
                 continue
-            obj = Attendance.objects.filter(meeting=meeting, person=person).first()
+            obj = (
+                None
+                if batch is not None
+                else Attendance.objects.filter(meeting=meeting, person=person).first()
+            )
             values = {
                 "capacity": row["capacity"],
                 "on_behalf_of": behalf,
@@ -416,26 +505,48 @@ class Importer:
             else:
                 for k, v in values.items():
                     setattr(obj, k, v)
-            obj.save()
-            self.summary.count("attendance", created)
+            if created and batch is not None:
+                batch.add("attendance", obj)
+            else:
+                obj.save()
+                self.summary.count("attendance", created)
             records.append((row_path, obj))
-        listed = {obj.pk for _, obj in records}
-        for stale in meeting.attendance.exclude(pk__in=listed):
-            stale.delete()
-            self.summary.count("attendance", False)
+        if batch is None:
+            listed = {obj.pk for _, obj in records}
+            for stale in meeting.attendance.exclude(pk__in=listed):
+                stale.delete()
+                self.summary.count("attendance", False)
+        # Judged once everything is in: each row, with the meeting's members asked for once,
+        # then the whole attendance for a member and their substitute both counting.
+        members = functools.cache(meeting.member_ids)
         for row_path, obj in records:
-            self.deferred.append((row_path, obj.full_clean))
+            self.deferred.append((row_path, functools.partial(_check_attendance, obj, members)))
+        counting = [
+            obj
+            for _, obj in records
+            if obj.capacity in (Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE)
+        ]
+        if counting:
+            self.deferred.append(
+                (f"{path}.attendance", functools.partial(check_no_double_count, meeting, counting))
+            )
 
     def item_records(
-        self, meeting: Meeting, item: AgendaItem, data: dict[str, Any], path: str
+        self,
+        meeting: Meeting,
+        item: AgendaItem,
+        data: dict[str, Any],
+        path: str,
+        batch: Batch | None = None,
     ) -> None:
         self.sync_children(
             "minute paragraphs",
-            list(item.paragraphs.order_by("position", "pk")),
+            _existing(lambda: item.paragraphs.order_by("position", "pk"), batch),
             [{"text": text, "position": p} for p, text in enumerate(data.get("minutes", []))],
             lambda v: MinuteParagraph(item=item, **v),
             ["text", "position"],
             lambda p: f"{path}.minutes[{p}]",
+            batch,
         )
         declarations = []
         for d, row in enumerate(data.get("declarations", [])):
@@ -447,11 +558,12 @@ class Importer:
                 )
         self.sync_children(
             "declarations",
-            list(item.declarations.order_by("pk")),
+            _existing(lambda: item.declarations.order_by("pk"), batch),
             declarations,
             lambda v: Declaration(item=item, **v),
             ["person", "interest", "withdrew"],
             lambda d: f"{path}.declarations[{d}]",
+            batch,
         )
         dissents = []
         for d, row in enumerate(data.get("dissent", [])):
@@ -460,18 +572,26 @@ class Importer:
                 dissents.append({"person": person, "text": row["text"]})
         self.sync_children(
             "dissent",
-            list(item.dissents.order_by("pk")),
+            _existing(lambda: item.dissents.order_by("pk"), batch),
             dissents,
             lambda v: Dissent(item=item, **v),
             ["person", "text"],
             lambda d: f"{path}.dissent[{d}]",
+            batch,
         )
         for p, paper in enumerate(data.get("papers", [])):
-            self.paper(item, paper, p, f"{path}.papers[{p}]")
+            self.paper(item, paper, p, f"{path}.papers[{p}]", batch)
         for a, action in enumerate(data.get("actions", [])):
-            self.action(meeting, item, action, a, f"{path}.actions[{a}]")
+            self.action(meeting, item, action, a, f"{path}.actions[{a}]", batch)
 
-    def paper(self, item: AgendaItem, data: dict[str, Any], position: int, path: str) -> None:
+    def paper(
+        self,
+        item: AgendaItem,
+        data: dict[str, Any],
+        position: int,
+        path: str,
+        batch: Batch | None = None,
+    ) -> None:
         exemption = data.get("exemption") or {}
         sections = data.get("sections") or {}
         values: dict[str, Any] = {
@@ -495,7 +615,9 @@ class Importer:
             content = self.read_pdf(data["file"], f"{path}.file")
             if content is None:
                 return
-        paper = Paper.objects.filter(item=item, key=data["key"]).first()
+        paper = None
+        if batch is None:
+            paper = Paper.objects.filter(item=item, key=data["key"]).first()
         created = paper is None
         if created:
             paper = Paper(item=item, key=data["key"], **values)
@@ -512,7 +634,11 @@ class Importer:
             changed = True
         if not changed:
             return
-        if self.validate(path, paper):
+        if not self.validate(path, paper):
+            return
+        if created and batch is not None:
+            batch.add("papers", paper)
+        else:
             paper.save()
             self.summary.count("papers", created)
 
@@ -532,10 +658,24 @@ class Importer:
         if not content.startswith(b"%PDF-"):
             self.error(path, f"'{name}' is not a PDF.")
             return None
+        try:
+            found = active_content(content)
+        except UnreadablePdf as exc:
+            self.error(path, f"'{name}': {exc}")
+            return None
+        if found:
+            self.error(path, f"'{name}' contains {' and '.join(found)}; papers must be plain PDFs.")
+            return None
         return content
 
     def action(
-        self, meeting: Meeting, item: AgendaItem, data: dict[str, Any], position: int, path: str
+        self,
+        meeting: Meeting,
+        item: AgendaItem,
+        data: dict[str, Any],
+        position: int,
+        path: str,
+        batch: Batch | None = None,
     ) -> None:
         deadline = data.get("deadline")
         action = self.upsert(
@@ -552,35 +692,84 @@ class Importer:
                 "status_note": data.get("status_note", ""),
             },
             path,
+            batch=batch,
         )
         if action is None:
             return
         owners = []
         for o, key in enumerate(data["owners"]):
-            person = self.people.get(key) or Person.objects.filter(key=key).first()
+            person = self.owner_person(key)
             owners.append(
                 {"person": person, "role": "" if person else key, "position": o}
             )
-        self.sync_children(
-            "action owners",
-            list(action.owners.order_by("position", "pk")),
-            owners,
-            lambda v: ActionOwner(action=action, **v),
-            ["person", "role", "position"],
-            lambda o: f"{path}.owners[{o}]",
-        )
         updates = [
             {"date": _date(u["date"]), "status": u["status"], "note": u.get("note", "")}
             for u in data.get("updates", [])
         ]
-        self.sync_children(
-            "action updates",
-            list(action.updates.order_by("date", "pk")),
-            updates,
-            lambda v: ActionUpdate(action=action, **v),
-            ["date", "status", "note"],
-            lambda u: f"{path}.updates[{u}]",
-        )
+
+        def children() -> None:
+            self.sync_children(
+                "action owners",
+                _existing(lambda: action.owners.order_by("position", "pk"), batch),
+                owners,
+                lambda v: ActionOwner(action=action, **v),
+                ["person", "role", "position"],
+                lambda o: f"{path}.owners[{o}]",
+                batch,
+            )
+            self.sync_children(
+                "action updates",
+                _existing(lambda: action.updates.order_by("date", "pk"), batch),
+                updates,
+                lambda v: ActionUpdate(action=action, **v),
+                ["date", "status", "note"],
+                lambda u: f"{path}.updates[{u}]",
+                batch,
+            )
+
+        if batch is not None:
+            batch.after(children)  # once the action has its key
+        else:
+            children()
+
+
+def _existing(
+    children: Callable[[], models.QuerySet], batch: Batch | None
+) -> list[models.Model]:
+    """A record's children in the database: none for a record new in this import (batch)."""
+    return [] if batch is not None else list(children())
+
+
+def _repeats_keys(meeting: dict[str, Any]) -> bool:
+    """Whether a natural key repeats within the meeting (one INSERT for all would refuse it)."""
+    items = meeting.get("items", [])
+    groups = [
+        [i["number"] for i in items],
+        [row["person"] for row in meeting.get("attendance", [])],
+        [a["key"] for i in items for a in i.get("actions", [])],
+        *([p["key"] for p in i.get("papers", [])] for i in items),
+        *([d["person"] for d in i.get("declarations", [])] for i in items),
+    ]
+    return any(len(set(keys)) != len(keys) for keys in groups)
+
+
+def _check_quorate(item: AgendaItem, quorum: Callable[[], Any]) -> None:
+    item.check_quorate(quorum())
+
+
+def _check_attendance(obj: Attendance, members: Callable[[], set[int]]) -> None:
+    """full_clean() of one attendance row, but for what concerns the whole meeting."""
+    errors: dict[str, list] = {}
+    for check in (
+        lambda: obj.clean_fields(exclude=held_relations(obj)),
+        lambda: obj.clean_record(members()),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _decimal(text: str):
@@ -616,4 +805,5 @@ def import_records(data: Any, base_dir: Path | None = None) -> Summary:
         for name in importer.saved_files:
             default_storage.delete(name)
         raise
+    importer.summary.saved_files = list(importer.saved_files)
     return importer.summary

@@ -30,6 +30,7 @@ from members.forms import (
     lines_of,
 )
 from members.models import Appointment, Body, Interest, Person, TermsOfReference
+from members.views.accounts import second_step_redirect
 
 
 def secretary_body(request: HttpRequest, slug: str) -> Body:
@@ -44,10 +45,26 @@ def secretary_body(request: HttpRequest, slug: str) -> Body:
     raise Http404("No such body.")
 
 
-def workspace_view(view: Any) -> Any:
-    """Sign-in required, then the body fetched through the one access check."""
+def workspace_login_required(view: Any) -> Any:
+    """Signed in, and past the second factor: a code for users with an authenticator, and
+    enrolment first where OTP_REQUIRED_FOR_SECRETARIAT asks for it."""
 
     @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = second_step_redirect(request)
+        if step is not None:
+            return step
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def workspace_view(view: Any) -> Any:
+    """Sign-in (and second factor) required, then the body fetched through the one access
+    check."""
+
+    @workspace_login_required
     @wraps(view)
     def wrapper(request: HttpRequest, body: str, *args: Any, **kwargs: Any) -> HttpResponse:
         return view(request, secretary_body(request, body), *args, **kwargs)
@@ -77,7 +94,7 @@ def secretary_bodies(request: HttpRequest) -> list[Body]:
     return bodies
 
 
-@login_required
+@workspace_login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The bodies this secretary serves."""
     bodies = secretary_bodies(request)
@@ -284,17 +301,19 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
             ):
                 setattr(terms, name, getattr(source, name))
     seat_lines, group_lines = services.next_version_from(source)
-    form = TermsForm(request.POST or None, instance=terms)
     # Initial rows only for a new page: a posted row is compared with nothing, so every
     # typed row counts (blank extra rows are ignored, ticked rows removed).
     bound = request.method == "POST"
+    # Bound on every POST, even an empty one (whose form would otherwise have no cleaned_data).
+    data = request.POST if bound else None
+    form = TermsForm(data, instance=terms)
     seats = SeatFormSet(
-        request.POST or None,
+        data,
         prefix="seats",
         initial=None if bound else [s.__dict__ for s in seat_lines],
     )
     groups = GroupFormSet(
-        request.POST or None,
+        data,
         prefix="groups",
         initial=None
         if bound

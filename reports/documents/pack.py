@@ -1,10 +1,13 @@
 """The agenda pack: agenda, minutes of the last meeting, actions arising and every paper.
 
-The numbered parts are laid out as one WeasyPrint document in which each part starts on a
-right-hand page (`break-before: right`; the left-blank pages say so). Where each part really
-starts is read back from the laid-out pages; only then is the agenda laid out, with those page
-references, and put in front. Uploaded PDFs are laid out as numbered placeholder pages and
-merged under them with pypdf.
+Each part (the minutes, the actions-arising report, each paper, each uploaded PDF, each notice
+of a withheld paper) is rendered on its own, without page numbers, and reused while its
+content does not change (reports/documents/parts.py); parts are rendered across cores. A part
+with an odd number of pages is followed by a blank page, so every part starts on a right-hand
+page. The page references follow from the parts' page counts; only then is the agenda
+rendered, and everything is joined with pypdf, the pack-wide page numbers stamped on the
+joined pages (reports/documents/assemble.py). Uploaded PDFs are drawn under placeholder pages
+of their part.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from reports.documents.agenda import (
     lead_in,
     next_meeting_line,
 )
+from reports.documents.assemble import Piece, assemble
 from reports.documents.formats import long_date, short_date
 from reports.documents.minutes import Minutes, build_minutes
 from reports.documents.papers import PaperView, build_paper
-from reports.documents.render import Correction, Metadata, Rendered, blank_page, layout, write
-from reports.documents.uploads import Upload, merge_uploads, read_upload
+from reports.documents.parts import render_parts
+from reports.documents.render import Correction, Metadata, Rendered, render_html
+from reports.documents.uploads import Upload, read_upload
+from reports.documents.workers import PartJob, PartPdf
 from reports.models import Paper
 
 
@@ -97,7 +103,10 @@ def _parts(
         previous = records.previous_meeting(meeting)
 
     def add(kind: str, item: AgendaItem, bookmark: str, **kwargs: Any) -> None:
-        anchor = f"part-{len(parts) + 1}"
+        # Anchors name the content, not its place, so that a part keeps its cache key when
+        # another part is added or removed before it.
+        paper = kwargs.get("paper")
+        anchor = f"{kind.replace('_', '-')}-{paper.pk}" if paper else kind.replace("_", "-")
         parts.append(Part(kind=kind, item=item, anchor=anchor, bookmark=bookmark, **kwargs))
 
     for item in items:
@@ -142,21 +151,45 @@ def _parts(
     return parts, notes
 
 
-def _place_parts(document: Any, parts: list[Part]) -> int:
-    """Read from the laid-out pages where each part starts; return the padded page count."""
-    first_page: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            first_page.setdefault(anchor, index)
-    total = len(document.pages)
-    padded = total + total % 2
-    for index, part in enumerate(parts):
-        part.start = first_page[part.anchor] + 1
-        following = parts[index + 1] if index + 1 < len(parts) else None
-        part.end = first_page[following.anchor] if following else padded
+def _place_parts(parts: list[Part], rendered: list[PartPdf]) -> int:
+    """Number the parts' pages (each padded to an even count); return the body's page count."""
+    number = 1
+    for part, pdf in zip(parts, rendered, strict=True):
+        part.start = number
+        number += pdf.pages + pdf.pages % 2
+        part.end = number - 1
         if part.upload is not None:
-            part.upload.page_indexes = [first_page[a] for a in part.upload.anchors(part.anchor)]
-    return padded
+            part.upload.page_indexes = list(pdf.upload_pages)
+    return number - 1
+
+
+def _part_job(part: Part, meeting: Meeting) -> PartJob:
+    html = render_html("reports/pdf/pack_part.html", {"part": part, "meeting": meeting})
+    upload = part.upload
+    if upload is not None and upload.reader is not None:
+        return PartJob(
+            html=html,
+            upload=upload.data,
+            upload_anchors=tuple(part.upload_anchors),
+            exempt=part.exempt,
+        )
+    return PartJob(html=html)
+
+
+def _blank_job() -> PartJob:
+    """The page that pads a part (or the agenda) to an even count; numbered by the stamp."""
+    return PartJob(html=render_html("reports/pdf/blank.html", {"number": None}, capture=False))
+
+
+def _numbers_job(rendered: list[PartPdf]) -> PartJob:
+    """One page per numbered page of the pack, with the footer its kind of page prints."""
+    styles = []
+    for pdf in rendered:
+        styles += ["upload" if i in pdf.upload_pages else "" for i in range(pdf.pages)]
+        if pdf.pages % 2:
+            styles.append("")
+    html = render_html("reports/pdf/page_numbers.html", {"styles": styles}, capture=False)
+    return PartJob(html=html, tagged=False)
 
 
 def _entries(
@@ -227,57 +260,64 @@ def build_pack(
     with_pack: bool = True,
     with_agenda: bool = True,
 ) -> PackResult:
-    """Lay out the parts, compute the agenda's page references, and write what is asked for."""
+    """Render (or reuse) the parts, compute the agenda's page references, join what is asked."""
     items = records.load_items(meeting, papers=True)
     parts, notes = _parts(meeting, items, audience)
-    body = None
-    padded = 0
-    if parts:
-        body = layout(
-            "reports/pdf/pack_body.html",
-            {"parts": parts, "meeting": meeting, "metadata": Metadata("", "", "")},
-        )
-        padded = _place_parts(body, parts)
-    # The standalone agenda needs no links; inside the pack its page references are links.
+    first = render_parts([*(_part_job(part, meeting) for part in parts), _blank_job()])
+    *rendered, blank = first.parts
+    body_pages = _place_parts(parts, rendered)
+    labels = [part.bookmark for part in parts] + ["blank page"]
+    done = [labels[i] for i in first.rendered]
+
     entries = _entries(meeting, items, parts, notes, audience, link=with_pack)
     view = build_agenda(meeting, entries, for_partners=audience == Audience.PARTNERS)
     metadata = agenda_metadata(view)
     context = {"view": view, "metadata": metadata, "correction": correction}
-    agenda_doc = layout("reports/pdf/agenda.html", context)
-    agenda_pages = list(agenda_doc.pages)
+    second: list[tuple[str, PartJob]] = []
+    if with_pack:
+        second.append(("agenda", PartJob(html=render_html("reports/pdf/agenda.html", context))))
+        if body_pages:
+            second.append(("page numbers", _numbers_job(rendered)))
+    if with_agenda:  # the agenda alone has no parts to link to: rendered without links
+        for entry in entries:
+            entry.anchor = ""
+        html = render_html("reports/pdf/agenda.html", context, capture=not with_pack)
+        second.append(("agenda alone", PartJob(html=html)))
+    then = render_parts([job for _, job in second])
+    done += [second[i][0] for i in then.rendered]
+    results = {label: pdf for (label, _), pdf in zip(second, then.parts, strict=True)}
 
     pack = None
+    agenda_pages = 0
     if with_pack:
-        pages = list(agenda_pages)
-        if len(pages) % 2:
-            pages.append(blank_page(None))
-        offset = len(pages)
-        if body is not None:
-            pages += list(body.pages)
-            if len(body.pages) % 2:
-                pages.append(blank_page(len(body.pages) + 1))
+        agenda_pdf = results["agenda"]
+        agenda_pages = agenda_pdf.pages
+        pieces = [Piece(agenda_pdf.pdf, numbered=False, anchors=False)]
+        if agenda_pdf.pages % 2:
+            pieces.append(Piece(blank.pdf, numbered=False, anchors=False))
+        offset = agenda_pdf.pages + agenda_pdf.pages % 2
+        for pdf in rendered:
+            pieces.append(Piece(pdf.pdf))
+            if pdf.pages % 2:
+                pieces.append(Piece(blank.pdf, anchors=False))
+        numbers = results.get("page numbers")
         pack_meta = pack_metadata(view, audience)
-        pdf = write(agenda_doc, pages, pack_meta)
-        uploads = [p.upload for p in parts if p.upload is not None and p.upload.reader]
-        if uploads:
-            pdf = merge_uploads(pdf, uploads, offset=offset)
         pack = Rendered(
-            pdf=pdf,
-            pages=len(pages),
+            pdf=assemble(pieces, metadata=pack_meta, numbers=numbers.pdf if numbers else None),
+            pages=offset + body_pages,
             metadata=pack_meta,
-            extra={"padded_body_pages": padded, "agenda_pages": offset},
+            extra={"padded_body_pages": body_pages, "agenda_pages": offset, "rendered": done},
         )
     agenda = None
     if with_agenda:
-        if with_pack:  # the agenda alone has no parts to link to: lay it out without links
-            for entry in entries:
-                entry.anchor = ""
-            agenda_doc = layout("reports/pdf/agenda.html", context)
+        alone = results["agenda alone"]
+        agenda_pages = agenda_pages or alone.pages
         agenda = Rendered(
-            pdf=write(agenda_doc, list(agenda_doc.pages), metadata),
-            pages=len(agenda_doc.pages),
+            pdf=assemble([Piece(alone.pdf, numbered=False)], metadata=metadata),
+            pages=alone.pages,
             metadata=metadata,
+            extra={"rendered": done},
         )
     return PackResult(
-        pack=pack, agenda=agenda, parts=parts, agenda_pages=len(agenda_pages), entries=entries
+        pack=pack, agenda=agenda, parts=parts, agenda_pages=agenda_pages, entries=entries
     )

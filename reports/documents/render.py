@@ -1,4 +1,4 @@
-"""The one place WeasyPrint is called: HTML templates to laid-out documents to PDF bytes."""
+"""HTML templates to laid-out documents to PDF bytes (WeasyPrint is called in workers.py)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from reports.documents.workers import LANGUAGE, PDF_VARIANT, fetcher, layout_html
+
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only when a document is rendered.
     from weasyprint import Document, Page
 
-# PDF/UA-1 makes WeasyPrint tag the structure, mark the document as tagged, show the title
-# in the window bar and write XMP metadata beside the info dictionary.
-PDF_VARIANT = "pdf/ua-1"
-LANGUAGE = "en-GB"
-# When set (by the benchmark), every HTML document laid out is also appended here.
+# When set (by the benchmark), the HTML of every document and part laid out is appended here.
 CAPTURED_HTML: ContextVar[list[str] | None] = ContextVar("captured_html", default=None)
 
 
@@ -42,36 +40,21 @@ class Rendered:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _fetcher():  # noqa: ANN202 — a weasyprint URLFetcher
-    """Fetch nothing over the network: only data: URLs (fonts come from the system)."""
-    from weasyprint.urls import URLFetcher
+__all__ = ["PDF_VARIANT", "Correction", "Metadata", "Rendered", "fetcher", "render_html"]
 
-    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+def render_html(template: str, context: dict[str, Any], *, capture: bool = True) -> str:
+    """A document's (or a part's) HTML, from its template."""
+    html = render_to_string(template, context)
+    captured = CAPTURED_HTML.get()
+    if capture and captured is not None:
+        captured.append(html)
+    return html
 
 
 def layout(template: str, context: dict[str, Any]) -> Document:
     """Render a template to HTML and lay it out in pages (not yet written)."""
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    captured = CAPTURED_HTML.get()
-    if captured is not None:
-        captured.append(html)
-    return HTML(string=html, base_url=None, url_fetcher=_fetcher()).render(pdf_variant=PDF_VARIANT)
-
-
-def blank_page(number: int | None = None, *, running: str = "") -> Page:
-    """A page that says it is intentionally blank, with its page number in the footer."""
-    document = layout("reports/pdf/blank.html", {"number": number, "running": running})
-    return document.pages[0]
-
-
-def pad_to_even(pages: list[Page], *, first_number: int | None = None) -> list[Page]:
-    """Pages plus a blank one when their count is odd, so the next part starts on the right."""
-    if len(pages) % 2 == 0:
-        return list(pages)
-    number = None if first_number is None else first_number + len(pages)
-    return [*pages, blank_page(number)]
+    return layout_html(render_html(template, context))
 
 
 def write(document: Document, pages: list[Page], metadata: Metadata) -> bytes:

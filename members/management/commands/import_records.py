@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from members.records.importer import RecordsError, import_records
-
-MAX_BYTES = 50 * 1024 * 1024
 
 
 class Command(BaseCommand):
@@ -22,8 +21,13 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file.")
-        if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB; refused.")
+        limit = settings.RECORDS_IMPORT_MAX_BYTES
+        size = path.stat().st_size
+        if size > limit:
+            raise CommandError(
+                f"{path}: {size:,} bytes, larger than the {limit:,} bytes accepted "
+                "(RECORDS_IMPORT_MAX_BYTES); nothing was imported."
+            )
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
@@ -32,6 +36,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
             ) from exc
+        except ValueError as exc:  # e.g. a number too long for Python to convert
+            raise CommandError(f"{path}: not usable JSON ({exc}).") from exc
+        except RecursionError as exc:
+            raise CommandError(f"{path}: not usable JSON (nested too deeply).") from exc
         try:
             summary = import_records(data, base_dir=path.parent)
         except RecordsError as exc:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.core.management.base import BaseCommand, CommandError
 
+from reports.backup import digest
 from reports.models import StoredDocument
 
 
@@ -14,16 +13,12 @@ def problem_with(document: StoredDocument) -> str | None:
     storage = document.file.storage
     if not document.file.name or not storage.exists(document.file.name):
         return "the file is missing"
-    digest = hashlib.sha256()
-    size = 0
     with storage.open(document.file.name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-            size += len(chunk)
+        sha, size = digest(handle)
     if size != document.size:
         return f"its size is {size} bytes, not the {document.size} recorded"
-    if digest.hexdigest() != document.sha256:
-        return f"its SHA-256 is {digest.hexdigest()}, not the {document.sha256} recorded"
+    if sha != document.sha256:
+        return f"its SHA-256 is {sha}, not the {document.sha256} recorded"
     return None
 
 

@@ -1,0 +1,33 @@
+"""The form for a one-time code from an authenticator app (signing in, enrolling, removing)."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+
+
+class CodeForm(forms.Form):
+    """Six digits; spaces and dashes that apps show between groups are ignored."""
+
+    code = forms.CharField(
+        label="6-digit code",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code your authenticator app shows."},
+    )
+
+    def clean_code(self) -> str:
+        code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"\d{6}", code):
+            raise forms.ValidationError(
+                "Enter the 6 digits your authenticator app shows, for example 123456."
+            )
+        return code

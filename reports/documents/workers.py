@@ -1,0 +1,237 @@
+"""Rendering parts of a document to PDF bytes, in worker processes where they can start.
+
+Nothing here imports Django: a worker gets plain HTML (and an uploaded PDF's bytes) and returns
+PDF bytes, so it never touches the ORM or a database connection. The pool is forked from the
+calling process when that process has a single thread (WeasyPrint is then already imported and
+shared copy-on-write); a process with other threads (a threaded server, a live-server test)
+uses a fork server instead, because a thread inside fontconfig or a lock at the moment of a
+fork could leave the child stuck. Where no pool can start (a daemonic process, a platform
+without fork, a sandbox refusing processes) the parts are rendered one after the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import multiprocessing
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+
+# PDF/UA-1 makes WeasyPrint tag the structure, mark the document as tagged, show the title
+# in the window bar and write XMP metadata beside the info dictionary.
+PDF_VARIANT = "pdf/ua-1"
+LANGUAGE = "en-GB"
+
+# Bands (PDF points, 1 mm = 2.835 pt) kept free for our page number and the exempt marking:
+# an uploaded page is scaled to fit between them, so nothing of it is covered.
+FOOTER_BAND = 12 * 72 / 25.4
+MARKING_BAND = 12 * 72 / 25.4
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One part to render: its HTML and, for an uploaded paper, the PDF drawn under it."""
+
+    html: str
+    upload: bytes | None = None
+    upload_anchors: tuple[str, ...] = ()
+    exempt: bool = False
+    tagged: bool = True
+
+
+@dataclass(frozen=True)
+class PartPdf:
+    """A rendered part: PDF bytes, its page count, and the pages that carry an upload."""
+
+    pdf: bytes
+    pages: int
+    upload_pages: tuple[int, ...] = ()
+
+
+def fetcher():  # noqa: ANN201 — a weasyprint URLFetcher
+    """Fetch nothing over the network: only data: URLs (fonts come from the system)."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+
+def layout_html(html: str, *, tagged: bool = True) -> Any:  # noqa: ANN401 — weasyprint Document
+    from weasyprint import HTML
+
+    variant = PDF_VARIANT if tagged else None
+    return HTML(string=html, base_url=None, url_fetcher=fetcher()).render(pdf_variant=variant)
+
+
+def render_part(job: PartJob) -> PartPdf:
+    """Lay out and write one part; draw an uploaded PDF under its placeholder pages."""
+    document = layout_html(job.html, tagged=job.tagged)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT if job.tagged else None)
+    if job.tagged:
+        prefix = hashlib.sha256(job.html.encode()).hexdigest()[:12]
+        pdf = unique_ids(pdf, f"{prefix}-")
+    indexes: tuple[int, ...] = ()
+    if job.upload is not None:
+        first_page: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                first_page.setdefault(anchor, index)
+        indexes = tuple(first_page[anchor] for anchor in job.upload_anchors)
+        pdf = draw_upload(pdf, job.upload, indexes, exempt=job.exempt)
+    return PartPdf(pdf=pdf, pages=len(document.pages), upload_pages=indexes)
+
+
+def _members(value: Any) -> list[Any]:  # noqa: ANN401 — a pikepdf object
+    import pikepdf
+
+    if value is None:
+        return []
+    return list(value) if isinstance(value, pikepdf.Array) else [value]
+
+
+def unique_ids(pdf: bytes, prefix: str) -> bytes:
+    """Prefix the structure elements' IDs (table headers) and the cells' references to them.
+
+    WeasyPrint numbers them from the PDF's object numbers, which start again in every part:
+    once the parts are joined they must still name one header each.
+    """
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        tree = document.Root.get("/StructTreeRoot")
+        if tree is None:
+            return pdf
+        changed = False
+        seen: set[tuple[int, int]] = set()
+        stack = _members(tree.get("/K"))
+        while stack:
+            element = stack.pop()
+            if not isinstance(element, pikepdf.Dictionary):
+                continue
+            if element.is_indirect:
+                if element.objgen in seen:
+                    continue
+                seen.add(element.objgen)
+            if "/ID" in element:
+                element.ID = pikepdf.String(prefix + str(element.ID))
+                changed = True
+            for attributes in _members(element.get("/A")):
+                if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                    attributes.Headers = pikepdf.Array(
+                        [pikepdf.String(prefix + str(h)) for h in attributes.Headers]
+                    )
+                    changed = True
+            stack += _members(element.get("/K"))
+        if not changed:
+            return pdf
+        out = io.BytesIO()
+        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def open_upload(data: bytes) -> Any:  # noqa: ANN401 — a pypdf PdfReader
+    """An uploaded PDF, decrypted if it only has an empty user password."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise PyPdfError("the file is encrypted")
+    return reader
+
+
+def draw_upload(pdf: bytes, upload: bytes, page_indexes: Sequence[int], *, exempt: bool) -> bytes:
+    """Draw each uploaded page under its placeholder page (footer and marking stay on top)."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    # Pages must belong to a writer before their rotation can be moved into the content.
+    sources = PdfWriter(clone_from=open_upload(upload))
+    for source_index, target_index in enumerate(page_indexes):
+        target = writer.pages[target_index]
+        source = sources.pages[source_index]
+        if source.rotation:
+            source.transfer_rotation_to_content()
+        box = source.mediabox
+        width, height = float(box.width), float(box.height)
+        target_width = float(target.mediabox.width)
+        top = MARKING_BAND if exempt else 0.0
+        room = float(target.mediabox.height) - FOOTER_BAND - top
+        scale = min(target_width / width, room / height)
+        dx = (target_width - width * scale) / 2 - float(box.left) * scale
+        dy = FOOTER_BAND + (room - height * scale) / 2 - float(box.bottom) * scale
+        transform = Transformation().scale(scale, scale).translate(dx, dy)
+        target.merge_transformed_page(source, transform, over=False)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# The pool ------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def available_cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+_INHERITED: list[Any] = []
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked worker: never use (or close) the database connections of the parent.
+
+    Closing a copy of a PostgreSQL connection would end the parent's session on the shared
+    socket, so the copies are kept alive, unused, until the worker exits (os._exit).
+    """
+    db = sys.modules.get("django.db")
+    if db is None:  # a fork-server worker: nothing was inherited
+        return
+    try:
+        for connection in db.connections.all(initialized_only=True):
+            _INHERITED.append(connection.connection)
+            connection.connection = None
+    except Exception:  # noqa: BLE001 — settings not configured: nothing was inherited
+        return
+
+
+def _context() -> Any:  # noqa: ANN401 — a multiprocessing context
+    """fork from a single-threaded process; a fork server (WeasyPrint preloaded) otherwise."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["weasyprint", "pypdf", __name__])
+    return context
+
+
+def run_parallel(function: Callable[[T], R], jobs: Sequence[T], *, workers: int) -> list[R]:
+    """function(job) for every job, in a pool of `workers` processes; serial if none starts."""
+    workers = min(workers, len(jobs))
+    if workers <= 1:
+        return [function(job) for job in jobs]
+    try:
+        context = _context()
+        import weasyprint  # noqa: F401 — imported once here, shared by the forked workers
+
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_forget_inherited_connections
+        ) as pool:
+            futures = [pool.submit(function, job) for job in jobs]
+            return [future.result() for future in futures]
+    except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:
+        # AssertionError: "daemonic processes are not allowed to have children";
+        # ValueError: no such start method on this platform.
+        logger.warning("Rendering in one process: no worker pool (%s)", exc)
+        return [function(job) for job in jobs]
