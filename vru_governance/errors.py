@@ -39,7 +39,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        if not isinstance(exc, DatabaseError) or not _unreachable(exc):
+        if not isinstance(exc, (DatabaseError, InterfaceError)) or not _unreachable(exc):
             return None
         logger.error("Database unreachable for %s %s: %s", request.method, request.path, exc)
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
