@@ -31,3 +31,27 @@ class CodeForm(forms.Form):
                 "Enter the 6 digits your authenticator app shows, for example 123456."
             )
         return code
+
+
+class EnrolForm(CodeForm):
+    """A first code, and the password again: a session left open is not enough to enrol a
+    phone that would then lock the account's owner out."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password to confirm it is you."},
+    )
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, user, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["code"].widget.attrs.pop("autofocus", None)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

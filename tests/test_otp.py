@@ -96,7 +96,9 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
         assert "<svg" in svg and "<path" in svg and "style=" not in svg and "<script" not in svg
         assert "Off." in page
 
-        response = client.post(SECURITY, {"action": "confirm", "code": code(device)})
+        response = client.post(
+            SECURITY, {"action": "confirm", "password": PASSWORD, "code": code(device)}
+        )
         assert response.status_code == 302
         device.refresh_from_db()
         assert device.confirmed
@@ -110,10 +112,14 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
         client = self.client_for(self.secretary)
         client.get(SECURITY)
         device = TOTPDevice.objects.get(user=self.secretary)
-        response = client.post(SECURITY, {"action": "confirm", "code": wrong_code(device)})
+        response = client.post(
+            SECURITY, {"action": "confirm", "password": PASSWORD, "code": wrong_code(device)}
+        )
         assert response.status_code == 200
         assert second_factor.WRONG_CODE in response.content.decode()
-        response = client.post(SECURITY, {"action": "confirm", "code": "12ab56"})
+        response = client.post(
+            SECURITY, {"action": "confirm", "password": PASSWORD, "code": "12ab56"}
+        )
         assert "Enter the 6 digits your authenticator app shows" in response.content.decode()
         device.refresh_from_db()
         assert not device.confirmed
@@ -121,6 +127,18 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
         # Refused enrolment changes nothing for signing in: the password alone still works.
         client = Client()
         assert self.sign_in(client, self.secretary) == "/manage/prg/"
+
+    def test_enrolling_asks_for_the_password_again(self) -> None:
+        client = self.client_for(self.secretary)
+        client.get(SECURITY)
+        device = TOTPDevice.objects.get(user=self.secretary)
+        for password, message in [("", "Enter your password"), ("guess", "not your password")]:
+            response = client.post(
+                SECURITY, {"action": "confirm", "password": password, "code": code(device)}
+            )
+            assert response.status_code == 200 and message in response.content.decode()
+        device.refresh_from_db()
+        assert not device.confirmed
 
     def test_the_same_secret_is_shown_until_confirmed_and_can_be_replaced(self) -> None:
         client = self.client_for(self.secretary)
@@ -139,7 +157,7 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
         assert "Set up an authenticator app" in page
         assert "Partners&#x27; dashboard" in page or "Partners' dashboard" in page
         device = TOTPDevice.objects.get(user=self.partner)
-        client.post(SECURITY, {"action": "confirm", "code": code(device)})
+        client.post(SECURITY, {"action": "confirm", "password": PASSWORD, "code": code(device)})
         device.refresh_from_db()
         assert device.confirmed
         # From now on the partner's sign-in asks for the code too.
@@ -314,7 +332,13 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
 
         device = TOTPDevice.objects.get(user=self.secretary)
         response = client.post(
-            SECURITY, {"action": "confirm", "code": code(device), "next": "/manage/prg/members/"}
+            SECURITY,
+            {
+                "action": "confirm",
+                "password": PASSWORD,
+                "code": code(device),
+                "next": "/manage/prg/members/",
+            },
         )
         assert response["Location"] == "/manage/prg/members/"
         assert client.get("/manage/prg/members/").status_code == 200

@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from members import second_factor
-from members.forms_accounts import CodeForm
+from members.forms_accounts import CodeForm, EnrolForm
 
 ENROL_FIRST = (
     "Your account needs two-step sign-in before you can use the workspace. "
@@ -112,7 +112,8 @@ def security(request: HttpRequest) -> HttpResponse:
     device = second_factor.confirmed_device(user)
     next_url = safe_next(request, default="")
     here = with_next("account-security", next_url) if next_url else reverse("account-security")
-    form = CodeForm(request.POST or None)
+    data = request.POST if request.method == "POST" else None
+    form = CodeForm(data) if device else EnrolForm(data, user=user)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "new-secret" and device is None:
