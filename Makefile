@@ -42,6 +42,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Chromium missing: browser tests will be skipped (sudo apt-get install chromium)"; fi; }
 
+# Documents: HarfBuzz font subsetting (WeasyPrint is much faster with it) and, for the bench's
+# comparison, LibreOffice; installed when we may (root), skipped otherwise.
+.PHONY: document-tools
+document-tools:
+	@{ ls /usr/lib/*/libharfbuzz-subset.so.0 && command -v soffice; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libharfbuzz-subset0 libreoffice-writer-nogui; \
+	  else echo "Missing libharfbuzz-subset0 or LibreOffice (sudo apt-get install libharfbuzz-subset0 libreoffice-writer-nogui)"; fi; }
+
 migrations-check: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
@@ -59,8 +67,13 @@ clean:
 
 # Render the demo documents and a generated ~60-page pack: seconds and peak memory per
 # document (and LibreOffice's figures where it is installed) in var/bench/documents.json.
+# Then a decade of generated records in PostgreSQL (database vru_bench, dropped and created),
+# imported and exported (timed), served by gunicorn and loaded by wrk against a floor measured
+# in the same run: var/bench/results.json and results.md, each goal MET or NOT MET.
 .PHONY: bench
-bench: install
+bench: install document-tools
 	mkdir -p var/bench
+	date +%s > var/bench/.started
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py bench_documents --demo $(DEMO) --output var/bench/documents.json
+	$(PY) bench/run_bench.py --started-file var/bench/.started

@@ -10,5 +10,5 @@ from django.views.decorators.http import require_safe
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> HttpResponse:
-    """"ok" for load balancers, and the floor of `make bench`: no database, no template."""
+    """Answers "ok" for load balancers and as the floor of `make bench` (no database)."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")

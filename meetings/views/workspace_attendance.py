@@ -31,7 +31,8 @@ def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any
             a.person.name,
         ),
     )
-    records = {a.person_id: a for a in meeting.attendance.all()}
+    # The person too: each member's row names their substitutes.
+    records = {a.person_id: a for a in meeting.attendance.select_related("person")}
     rows = []
     for appt in appointments:
         record = records.get(appt.person_id)

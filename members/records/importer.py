@@ -13,9 +13,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 
 from actions.models import Action, ActionOwner, ActionUpdate
+from meetings.attendance_services import named
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,6 +26,7 @@ from meetings.models import (
     MinuteParagraph,
     check_no_double_count,
 )
+from meetings.quorum import QuorumError
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from members.records import FORMAT
 from members.records.bulk import NEW, Batch, held_relations, is_new, refresh_relations
@@ -214,7 +216,7 @@ class Importer:
                     obj.save()
                     self.summary.count(kind, True)
             kept.append(obj)
-        for obj in existing[len(wanted):]:
+        for obj in existing[len(wanted) :]:
             obj.delete()
             self.summary.count(kind, False)
         return kept
@@ -232,6 +234,8 @@ class Importer:
             except ValidationError as exc:
                 for message in _messages(exc):
                     self.error(path, message)
+            except QuorumError as exc:  # attendance that quorum cannot be computed from
+                self.error(path, named(exc))
 
     def body(self, data: dict[str, Any], path: str) -> None:
         body = self.upsert(
@@ -549,12 +553,23 @@ class Importer:
             batch,
         )
         declarations = []
+        declared: set[str] = set()
         for d, row in enumerate(data.get("declarations", [])):
+            if row["person"] in declared:
+                self.error(
+                    f"{path}.declarations[{d}]",
+                    f"'{row['person']}' already declared an interest on this item.",
+                )
+                continue
+            declared.add(row["person"])
             person = self.person(row["person"], f"{path}.declarations[{d}].person")
             if person is not None:
                 declarations.append(
-                    {"person": person, "interest": row["interest"],
-                     "withdrew": row.get("withdrew", False)}
+                    {
+                        "person": person,
+                        "interest": row["interest"],
+                        "withdrew": row.get("withdrew", False),
+                    }
                 )
         self.sync_children(
             "declarations",
@@ -699,9 +714,7 @@ class Importer:
         owners = []
         for o, key in enumerate(data["owners"]):
             person = self.owner_person(key)
-            owners.append(
-                {"person": person, "role": "" if person else key, "position": o}
-            )
+            owners.append({"person": person, "role": "" if person else key, "position": o})
         updates = [
             {"date": _date(u["date"]), "status": u["status"], "note": u.get("note", "")}
             for u in data.get("updates", [])
@@ -733,9 +746,7 @@ class Importer:
             children()
 
 
-def _existing(
-    children: Callable[[], models.QuerySet], batch: Batch | None
-) -> list[models.Model]:
+def _existing(children: Callable[[], models.QuerySet], batch: Batch | None) -> list[models.Model]:
     """A record's children in the database: none for a record new in this import (batch)."""
     return [] if batch is not None else list(children())
 
@@ -801,6 +812,15 @@ def import_records(data: Any, base_dir: Path | None = None) -> Summary:
             importer.run(data)
             if importer.errors:
                 raise RecordsError(importer.errors)
+    except (IntegrityError, DataError) as exc:
+        # A rule only the database checks (a record given twice, a number out of range):
+        # the transaction is rolled back, and the document refused like any other.
+        for name in importer.saved_files:
+            default_storage.delete(name)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RecordsError(
+            [("(document)", f"The database refused the records ({first}).")]
+        ) from exc
     except Exception:
         for name in importer.saved_files:
             default_storage.delete(name)
