@@ -81,7 +81,8 @@ def meetings(request: HttpRequest, body_slug: str) -> JsonResponse:
     found = published_meetings().filter(body=body).order_by("date", "start_time", "pk")
     year = request.GET.get("year", "")
     if year:
-        if not year.isdigit():
+        # A year the calendar has: "²" passes isdigit() and 99999 has no date.
+        if not (year.isascii() and year.isdigit() and len(year) <= 4 and int(year) >= 1):
             raise Http404("year must be a number such as 2019.")
         found = found.filter(date__year=int(year))
     paginator = Paginator(found, MEETINGS_PER_PAGE)

@@ -8,6 +8,7 @@ from typing import Any
 import pypdf
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
 
@@ -28,12 +29,28 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """Records chosen by id: an id no database column can hold is an invalid choice, not an
+    error from the database (Django filters the posted ids with one IN query)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)
+
+
 class NewMeetingForm(forms.Form):
     date = forms.DateField(widget=DATE)
     start_time = forms.TimeField(widget=TIME, label="Start time")
     end_time = forms.TimeField(widget=TIME, label="Finish time", required=False)
     place = forms.CharField(max_length=300, required=False)
-    planned = forms.ModelMultipleChoiceField(
+    planned = IdsField(
         queryset=ForwardPlanItem.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -94,7 +111,22 @@ PAPER_WIDGETS = {
 }
 
 
-class PaperForm(forms.ModelForm):
+class PaperErrorsMixin:
+    """The model's rules name its fields: one this form does not show is said beside the
+    upload (the file) or above the form, never an error of the page."""
+
+    def _update_errors(self, errors: ValidationError) -> None:
+        if hasattr(errors, "error_dict"):
+            placed: dict[str, list] = {}
+            for name, found in errors.error_dict.items():
+                if name not in self.fields and name != NON_FIELD_ERRORS:
+                    name = "upload" if name == "file" and "upload" in self.fields else None
+                placed.setdefault(name or NON_FIELD_ERRORS, []).extend(found)
+            errors = ValidationError(placed)
+        super()._update_errors(errors)
+
+
+class PaperForm(PaperErrorsMixin, forms.ModelForm):
     """A paper authored in the browser, section by section."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -109,7 +141,7 @@ class PaperForm(forms.ModelForm):
         }
 
 
-class PaperUploadForm(forms.ModelForm):
+class PaperUploadForm(PaperErrorsMixin, forms.ModelForm):
     """A paper uploaded as a PDF: only real PDFs up to the size limit are accepted."""
 
     upload = forms.FileField(label="PDF file", required=False)
@@ -130,6 +162,18 @@ class PaperUploadForm(forms.ModelForm):
         if upload is None:
             return None
         return check_pdf(upload)
+
+    def _post_clean(self) -> None:
+        # services.save_paper attaches the file; until then the model's rules would judge a
+        # new upload as an authored paper (and name fields this form does not have).
+        if self.instance.file:
+            super()._post_clean()
+            return
+        self.instance.file.name = "pending-upload.pdf"
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.file.name = ""
 
 
 def check_pdf(upload: UploadedFile) -> UploadedFile:

@@ -95,7 +95,7 @@ class TermsForm(forms.ModelForm):
         if not text:
             return None, None
         parts = [p.strip() for p in text.replace("–", "-").split("-")]
-        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        if len(parts) != 2 or not all(p.isascii() and p.isdigit() and len(p) <= 4 for p in parts):
             raise forms.ValidationError(f"'{text}' is not two numbers of days such as 28-42.")
         return int(parts[0]), int(parts[1])
 

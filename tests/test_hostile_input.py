@@ -11,7 +11,6 @@ import re
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stderr
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +19,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client, TestCase, override_settings
 from django.utils.html import escape
 from icalendar import Calendar
@@ -65,6 +66,8 @@ PLAIN_IMPORTED = {
     "declaration": "HXDECLARATION",
     "paper_title": "HXPAPERTITLE",
     "paper_author": "HXPAPERAUTHOR",
+    "terms_title": "HXTERMSTITLE",
+    "seat_label": "HXSEATLABEL",
 }
 # Fields typed as Markdown: they come out sanitised (no script, no javascript: link).
 MARKDOWN_IMPORTED = {
@@ -72,6 +75,7 @@ MARKDOWN_IMPORTED = {
     "dissent": "HXDISSENT",
     "paper_summary": "HXPAPERSUMMARY",
     "paper_equality": "HXPAPEREQUALITY",
+    "terms_text": "HXTERMSTEXT",
 }
 PLAIN_FORMS = {
     "person_name": "HXFORMPERSON",
@@ -89,12 +93,15 @@ PLAIN_FORMS = {
     "partner_update": "HXPARTNERUPDATE",
     "partner_interest": "HXPARTNERINTEREST",
     "proposal": "HXPARTNERPROPOSAL",
+    "attendee": "HXFORMATTENDEE",
+    "correction": "HXFORMCORRECTION",
 }
 MARKDOWN_FORMS = {
     "minute": "HXFORMMINUTE",
     "dissent": "HXFORMDISSENT",
     "paper_summary": "HXFORMSUMMARY",
     "paper_equality": "HXFORMEQUALITY",
+    "corrected": "HXFORMCORRECTED",
 }
 # A line break in the place must not become a new property of the calendar.
 ICAL_INJECTION = "\r\nX-INJECTED:yes\r\nATTACH:http://evil.example/"
@@ -171,6 +178,18 @@ def pdf_problems(data: bytes) -> list[str]:
     return found
 
 
+def test_the_checks_flag_each_payload_left_unescaped() -> None:
+    """The checks above can fail: raw payloads and a PDF with script are caught."""
+    for payload in (PAYLOADS[0], PAYLOADS[1], PAYLOADS[4], '<a href=" javascript:alert(1)">x</a>'):
+        with pytest.raises(AssertionError):
+            assert_inert(f"<p>{payload}</p>", "raw")
+    assert_inert(f"<p>{escape(HOSTILE)}</p>", "escaped")
+    with pytest.raises(AssertionError):
+        assert_shown_escaped(f"<p>{HOSTILE}</p>", "raw", {"x": ""})
+    assert pdf_problems(pdf_with(_document_javascript)) == ["JavaScript"]
+    assert pdf_problems(pdf_with()) == []
+
+
 # The world ---------------------------------------------------------------------------------
 
 
@@ -181,6 +200,10 @@ def hostile_records() -> dict:
     sadiq = next(p for p in body["people"] if p["key"] == "sadiq-khan")
     sadiq["name"] = hostile(PLAIN_IMPORTED["person_name"])
     sadiq["role"] = hostile(PLAIN_IMPORTED["person_role"])
+    terms = next(t for t in body["terms_of_reference"] if t["status"] == "endorsed")
+    terms["title"] = hostile(PLAIN_IMPORTED["terms_title"])
+    terms["text"] = hostile(MARKDOWN_IMPORTED["terms_text"])
+    terms["seats"][0]["label"] = hostile(PLAIN_IMPORTED["seat_label"])
     march = next(m for m in body["meetings"] if m["key"] == "2019-03-06")
     march["place"] = hostile(PLAIN_IMPORTED["place"]) + ICAL_INJECTION
     item4 = next(i for i in march["items"] if i["number"] == "4")
@@ -378,6 +401,16 @@ class HostileWorld(TemporaryMedia):
             action_url,
             {"update": "1", "status": "open", "note": hostile(forms["update"])},
         )
+        expect(
+            secretary,
+            "post",
+            "/manage/prg/meetings/2019-05-01/attendance/add/",
+            {
+                "attendee-capacity": "in_attendance",
+                "attendee-new_person_name": hostile(forms["attendee"]),
+                "attendee-new_person_role": hostile(forms["attendee"]),
+            },
+        )
         expect(secretary, "post", f"{may}circulate/")
         # The partner: an update on their action, an interest, a proposal.
         expect(
@@ -412,6 +445,17 @@ class HostileWorld(TemporaryMedia):
         )
         expect(secretary, "post", f"{may}approve/", {"by_chair": "on"})
         expect(secretary, "post", f"{may}publish/")
+        paragraph = MinuteParagraph.objects.get(item=item)
+        expect(
+            secretary,
+            "post",
+            f"{may}paragraphs/{paragraph.pk}/correct/",
+            {
+                "text": hostile(md["corrected"]),
+                "reason": hostile(forms["correction"]),
+                "version": paragraph.version,
+            },
+        )
 
 
 PUBLIC_PAGES = [
@@ -432,6 +476,9 @@ PUBLIC_PAGES = [
     "/search/?q=HXFORMITEM",
     "/search/?q=HXFORMMINUTE",
     "/search/?q=HXFORMSUMMARY",
+    "/search/?q=HXPAPERSUMMARY",
+    "/search/?q=HXPAPEREQUALITY",
+    "/search/?q=HXFORMEQUALITY",
 ]
 
 
@@ -457,7 +504,8 @@ class HostileOutputTests(HostileWorld, TestCase):
         # Action texts are not on the public pages (they are in the PDFs and the API).
         plain = {k: m for k, m in PLAIN_IMPORTED.items() if not k.startswith(("action", "upd"))}
         shown = ("person_name", "person_role", "exception", "place", "item_title", "presenter")
-        typed = {k: PLAIN_FORMS[k] for k in (*shown, "paper_title", "declaration")}
+        shown += ("paper_title", "declaration", "attendee", "correction")
+        typed = {k: PLAIN_FORMS[k] for k in shown}
         assert_shown_escaped(text, "public pages", plain, typed)
         assert_shown(text, "public pages", MARKDOWN_IMPORTED, MARKDOWN_FORMS)
         assert TEMPLATE in text
@@ -477,6 +525,7 @@ class HostileOutputTests(HostileWorld, TestCase):
             f"/manage/prg/people/{self.form_person.key}/",
             "/manage/prg/people/jake-ferguson/",
             "/manage/prg/forward-plan/",
+            "/manage/prg/terms/2019-interim/",
             "/manage/prg/actions/",
             "/manage/actions/",
             f"/manage/prg/actions/2019-05-01/{action.key}/",
@@ -582,7 +631,7 @@ class HostileOutputTests(HostileWorld, TestCase):
             if "<" in value and not any(value.startswith(t) for t in typed):
                 assert_inert(value, f"API string {value[:80]!r}")
         wanted = {k: PLAIN_IMPORTED[k] for k in ("person_name", "place", "item_title", "action")}
-        wanted.update(minute=MARKDOWN_IMPORTED["minute"], form=MARKDOWN_FORMS["minute"])
+        wanted.update(minute=MARKDOWN_IMPORTED["minute"], form=MARKDOWN_FORMS["corrected"])
         missing = [m for m in wanted.values() if not any(s.startswith(hostile(m)) for s in strings)]
         assert not missing, f"not in the API as typed: {missing}"
 
@@ -609,12 +658,63 @@ class HostileOutputTests(HostileWorld, TestCase):
         # Line breaks fall anywhere (even inside "](", where the text extractor adds a space).
         text = re.sub(r"\s+", "", "".join(texts))
         # Status updates are not printed (their latest note is, as the action's status).
-        plain = [m for k, m in PLAIN_IMPORTED.items() if k != "update"]
-        plain += [PLAIN_FORMS[k] for k in ("person_name", "place", "item_title", "paper_title")]
+        # Nor are the terms of reference (they have pages of their own).
+        skip = ("update", "terms_title", "seat_label")
+        plain = [m for k, m in PLAIN_IMPORTED.items() if k not in skip]
+        printed = ("person_name", "place", "item_title", "paper_title", "attendee", "correction")
+        plain += [PLAIN_FORMS[k] for k in printed]
         missing = [mark for mark in plain if re.sub(r"\s+", "", hostile(mark)) not in text]
         assert not missing, f"not printed as typed: {missing}"
-        markdown = [*MARKDOWN_IMPORTED.values(), *MARKDOWN_FORMS.values()]
+        # The May paragraph was corrected after publication: its corrected text is printed.
+        markdown = [m for k, m in MARKDOWN_IMPORTED.items() if k != "terms_text"]
+        markdown += [m for k, m in MARKDOWN_FORMS.items() if k != "minute"]
         assert not [mark for mark in markdown if mark not in text]
+
+    def test_payloads_in_query_strings_come_back_escaped_and_never_fail(self) -> None:
+        secretary = Client()
+        secretary.force_login(self.secretary)
+        for payload in (*PAYLOADS, HOSTILE, "a\x00b", "²", "9" * 5000, "\ue000x\ue001"):
+            for client, url, params in (
+                (Client(), "/search/", {"q": payload, "year": payload, "body": payload}),
+                (Client(), "/prg/meetings/", {"year": payload, "page": payload}),
+                (Client(), "/api/bodies/prg/meetings/", {"year": payload, "page": payload}),
+                (secretary, "/manage/prg/members/", {"on": payload}),
+                (secretary, "/manage/prg/actions/", {"owner": payload, "sort": payload}),
+                (secretary, "/manage/prg/actions/2019-03-06/2019-03-06-1-1/", {"next": payload}),
+            ):
+                response = client.get(url, params)
+                assert response.status_code in (200, 404), (url, payload, response.status_code)
+                if response["Content-Type"].startswith("text/html"):
+                    assert_inert(page_of(response), f"{url} {payload!r}")
+        page = page_of(Client().get("/search/", {"q": HOSTILE}))
+        assert escape(HOSTILE) in page  # the query is shown back, escaped
+
+    def test_an_id_no_database_column_can_hold_is_an_invalid_choice(self) -> None:
+        client = Client()
+        client.force_login(self.secretary)
+        huge = "9" * 25
+        for url, data in (
+            ("/manage/prg/meetings/", {"date": "2019-07-24", "start_time": "14:00"}),
+            ("/manage/prg/meetings/2019-05-01/minutes/items/5/declarations/", {}),
+            ("/manage/prg/forward-plan/", {"title": "Plan"}),
+            ("/manage/prg/members/appoint/", {"seat_key": "community", "start": "2019-02-01"}),
+        ):
+            fields = ("planned", "decl-person", "proposed_by", "target_meeting", "person")
+            response = client.post(url, {**data, **{name: huge for name in fields}})
+            assert response.status_code == 200, url
+            assert "Select a valid choice" in page_of(response) or "is not a valid value" in (
+                page_of(response)
+            ), url
+        assert not Meeting.objects.filter(key="2019-07-24").exists()
+
+    def test_an_item_number_in_the_url_is_any_text_and_never_fails(self) -> None:
+        client = Client()
+        client.force_login(self.secretary)
+        for number in ("%00", "a%00b", "%3Cscript%3E", "9" * 500, "%E2%80%AE"):
+            for part in ("agenda", "minutes"):
+                url = f"/manage/prg/meetings/2019-05-01/{part}/items/{number}/"
+                assert client.get(url).status_code == 404, url
+                assert client.post(url, {"title": HOSTILE}).status_code == 404, url
 
 
 def json_strings(value: object) -> list[str]:
@@ -779,6 +879,36 @@ class HostileUploadTests(TemporaryMedia, TestCase):
             assert Path(paper.file.path).resolve().is_relative_to(location)
         assert not (location.parent / "etc").exists()
 
+    def test_a_final_pdf_is_judged_as_an_upload_not_as_an_authored_paper(self) -> None:
+        data = {"title": "Final paper", "classification": "public", "final": "on"}
+        # Without the equality box: refused beside the box, not with a server error.
+        page = page_of(
+            self.client.post(self.url, {**data, "upload": SimpleUploadedFile("p.pdf", pdf_with())})
+        )
+        assert "Confirm that the uploaded PDF says how equality issues were considered" in page
+        response = self.client.post(
+            self.url,
+            {
+                **data,
+                "file_has_equality_comments": "on",
+                "upload": SimpleUploadedFile("p.pdf", pdf_with()),
+            },
+        )
+        assert response.status_code == 302
+        assert Paper.objects.get(key="final-paper").final
+
+    def test_an_authored_paper_given_a_pdf_is_refused_beside_the_upload(self) -> None:
+        base = "/manage/prg/meetings/2019-06-12/agenda/items/4/papers/"
+        authored = {"title": "Authored", "classification": "public", "issues": "Text."}
+        assert self.client.post(f"{base}new/", authored).status_code == 302
+        response = self.client.post(
+            f"{base}authored/?as=upload",
+            {**authored, "upload": SimpleUploadedFile("p.pdf", pdf_with())},
+        )
+        assert response.status_code == 200
+        assert "either written by section or an uploaded PDF, not both" in page_of(response)
+        assert not Paper.objects.get(key="authored").file
+
 
 # Import files ------------------------------------------------------------------------------
 
@@ -813,17 +943,16 @@ class MalformedImportTests(TemporaryMedia, TestCase):
         self.before = row_counts()
 
     def run_command(self, content: bytes, name: str = "records.json") -> str:
-        """manage.py import_records FILE as the shell runs it: its exit status and stderr."""
-        from django.core.management import ManagementUtility
-
+        """import_records FILE: what it writes to stderr, and the error it stops with."""
         path = self.folder / name
         path.write_bytes(content)
         err = io.StringIO()
-        with pytest.raises(SystemExit) as exit_, redirect_stderr(err):
-            ManagementUtility(["manage.py", "import_records", str(path)]).execute()
-        assert exit_.value.code == 1
+        with pytest.raises(CommandError) as refused:
+            call_command("import_records", str(path), stdout=io.StringIO(), stderr=err)
+        # manage.py exits with a CommandError's returncode (and prints its message).
+        assert refused.value.returncode == 1
         assert row_counts() == self.before, "a refused import must change nothing"
-        return err.getvalue()
+        return f"{err.getvalue()}{refused.value}"
 
     def refused(self, doc: object) -> str:
         return self.run_command(json.dumps(doc).encode())
@@ -862,6 +991,25 @@ class MalformedImportTests(TemporaryMedia, TestCase):
         err = self.refused(doc)
         assert "No person with key 'nobody-at-all' in the file or the database." in err
         assert "No person with key 'ghost'" in err
+
+    def test_records_only_the_database_can_judge_are_refused_too(self) -> None:
+        doc = demo_document()
+        body = doc["bodies"][0]
+        item = body["meetings"][1]["items"][4]
+        item["declarations"] = [
+            {"person": "jake-ferguson", "interest": "Trustee"},
+            {"person": "jake-ferguson", "interest": "Trustee again"},
+        ]
+        err = self.refused(doc)
+        assert "'jake-ferguson' already declared an interest on this item." in err
+        doc = demo_document()
+        doc["bodies"][0]["terms_of_reference"][0]["meeting_interval_days"] = [42, 28]
+        assert "bodies[0].terms_of_reference[0]" in self.refused(doc)
+        doc = demo_document()
+        row = doc["bodies"][0]["meetings"][1]["attendance"][0]
+        row["capacity"] = "substitute"
+        row.pop("on_behalf_of", None)
+        assert "bodies[0].meetings[1].attendance[0]" in self.refused(doc)
 
     def test_a_date_that_only_looks_like_one_is_refused(self) -> None:
         doc = demo_document()

@@ -25,7 +25,8 @@ RESULTS_PER_PAGE = 20
 def _year(request: HttpRequest, years: list[int]) -> int:
     """The year asked for, else the latest year with meetings, else this year."""
     raw = request.GET.get("year", "")
-    if raw.isdigit() and 1900 <= int(raw) <= 2999:
+    # isdigit() alone lets "²" through, which int() refuses.
+    if raw.isascii() and raw.isdigit() and len(raw) == 4 and 1900 <= int(raw) <= 2999:
         return int(raw)
     return years[0] if years else timezone.localdate().year
 
@@ -66,12 +67,20 @@ def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpRespon
 
 def search(request: HttpRequest) -> HttpResponse:
     """Published agendas, public papers and published minutes, ranked, with snippets."""
-    query = request.GET.get("q", "").strip()[:200]
+    # No NUL characters: PostgreSQL refuses them in a query's text.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     bodies = list(Body.objects.order_by("name"))
     body = next((b for b in bodies if b.slug == request.GET.get("body")), None)
     years = search_backend.years(body)
     raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() and int(raw_year) in years else None
+    year = (
+        int(raw_year)
+        if raw_year.isascii()
+        and raw_year.isdigit()
+        and len(raw_year) <= 4
+        and int(raw_year) in years
+        else None
+    )
     results = search_backend.search(query, body=body, year=year) if query else []
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {

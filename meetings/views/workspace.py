@@ -51,7 +51,8 @@ def meeting_of(body: Body, key: str) -> Meeting:
 
 
 def item_of(meeting: Meeting, number: str) -> AgendaItem:
-    item = meeting.items.filter(number=number).first()
+    # The URL's number is any text: one with a NUL character (PostgreSQL refuses it) is no item.
+    item = None if "\x00" in number else meeting.items.filter(number=number).first()
     if item is None:
         raise Http404("No such item.")
     item.meeting = meeting
@@ -61,7 +62,8 @@ def item_of(meeting: Meeting, number: str) -> AgendaItem:
 def posted_version(request: HttpRequest) -> int | None:
     """The version a button's form was rendered with (None when it sent none)."""
     version = request.POST.get("version", "")
-    return int(version) if version.isdigit() else None
+    # isdigit() alone lets "²" through, which int() refuses.
+    return int(version) if version.isascii() and version.isdigit() and len(version) < 10 else None
 
 
 def refused(form: forms.BaseForm, exc: ValidationError) -> services.EditConflict | None:
