@@ -179,6 +179,8 @@ MATRIX: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=...)
         "POST",
         {"action": "confirm", "code": "12ab56"},  # refused with an error: nothing changes
     ),
+    # The load balancer's health check (vru_governance/views.py): no records, no session.
+    Row("/health/", 200, 200, 200, 200, "health"),
     # Public site (members/views/public.py, meetings/views/public.py) -----------------------
     Row("/", 200, 200, 200, 200, "public:home"),
     Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),
