@@ -12,8 +12,11 @@ import pikepdf
 from django.conf import settings
 from django.core.cache import caches
 from django.test import TestCase, override_settings
+from pypdf.errors import PyPdfError
 
 from meetings.models import Meeting
+from reports.documents import workers as workers_module
+from reports.documents.agenda import balanced_columns
 from reports.documents.pack import Audience, PackResult, build_pack
 from reports.documents.parts import PartsRendered, part_key, render_parts
 from reports.documents.workers import PartJob, render_part
@@ -263,6 +266,12 @@ class PartsRenderingTests(TestCase):
         self.assertEqual(again.rendered, [])
         self.assertEqual(self.texts(again), ["TINY-PART-1", "TINY-PART-2", "TINY-PART-3"])
 
+    def test_a_process_with_other_threads_renders_in_workers_from_a_fork_server(self) -> None:
+        with mock.patch("reports.documents.workers.threading.active_count", return_value=3):
+            self.assertEqual(workers_module._context().get_start_method(), "forkserver")
+            rendered = render_parts(tiny_jobs())
+        self.assertEqual(self.texts(rendered), ["TINY-PART-1", "TINY-PART-2", "TINY-PART-3"])
+
     def test_a_pool_that_cannot_start_falls_back_to_rendering_in_one_process(self) -> None:
         refused = mock.patch(
             "reports.documents.workers.ProcessPoolExecutor",
@@ -273,14 +282,26 @@ class PartsRenderingTests(TestCase):
         self.assertIn("Rendering in one process", logs.output[0])
         self.assertEqual(self.texts(rendered), ["TINY-PART-1", "TINY-PART-2", "TINY-PART-3"])
 
+    def test_a_part_that_cannot_be_rendered_fails_the_render_and_is_not_retried(self) -> None:
+        page = tiny_jobs()[0].html
+        bad = PartJob(html=page, upload=b"not a PDF at all", upload_anchors=())
+        with self.assertNoLogs("reports.documents.workers", "WARNING"):
+            with self.assertRaises(PyPdfError):
+                render_parts([*tiny_jobs(), bad])
+
     def test_a_failing_cache_costs_renders_not_the_parts(self) -> None:
         store = caches[settings.DOCUMENTS_PART_CACHE]
-        broken = mock.patch.object(store, "get_many", side_effect=ConnectionError("cache down"))
-        unkept = mock.patch.object(store, "set_many", side_effect=ConnectionError("cache down"))
-        with broken, unkept, self.assertLogs("reports.documents.parts", "WARNING") as logs:
+        broken = mock.patch.object(store, "get", side_effect=ConnectionError("cache down"))
+        with broken, self.assertLogs("reports.documents.parts", "WARNING") as logs:
             rendered = render_parts(tiny_jobs())
-        self.assertEqual(len(logs.output), 2)
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("rendering every part", logs.output[0])
         self.assertEqual(self.texts(rendered), ["TINY-PART-1", "TINY-PART-2", "TINY-PART-3"])
+        unkept = mock.patch.object(store, "set_many", side_effect=ConnectionError("cache down"))
+        with unkept, self.assertLogs("reports.documents.parts", "WARNING") as logs:
+            rendered = render_parts(tiny_jobs())
+        self.assertIn("parts not kept", logs.output[0])
+        self.assertEqual(rendered.rendered, [0, 1, 2])
 
     def test_a_cache_entry_that_is_not_a_part_is_rendered_again_not_served(self) -> None:
         jobs = tiny_jobs()
@@ -300,3 +321,21 @@ class PartsRenderingTests(TestCase):
         self.assertNotEqual(part_key(upload), part_key(other))
         self.assertNotEqual(part_key(PartJob(html=html)), part_key(PartJob(html=html, exempt=True)))
         self.assertTrue(re.fullmatch(r"documents:part:[0-9a-f]{64}", part_key(upload)))
+
+
+class PartnerColumnsTests(TestCase):
+    def test_partners_are_split_in_two_columns_of_about_equal_height_in_order(self) -> None:
+        lines = [f"Partner {n}, Role" for n in range(9)]
+        left, right = balanced_columns(lines)
+        self.assertEqual(left + right, lines)
+        self.assertEqual((len(left), len(right)), (5, 4))
+
+    def test_a_long_entry_counts_for_the_lines_it_takes(self) -> None:
+        long = "Professor Someone, Statutory Health Advisor to the Mayor and Regional Director"
+        lines = [long, long, "A, B", "C, D", "E, F", "G, H"]
+        left, right = balanced_columns(lines)
+        self.assertEqual(left + right, lines)
+        self.assertEqual(left, [long, long])
+
+    def test_no_partners_make_two_empty_columns(self) -> None:
+        self.assertEqual(balanced_columns([]), [[], []])

@@ -42,6 +42,34 @@ class AgendaView:
     running: str
     for_partners: bool
 
+    @property
+    def partner_columns(self) -> list[list[str]]:
+        """The partners in two columns, the first at least as tall, as CSS columns would be."""
+        return balanced_columns(self.partners)
+
+
+# About this many characters fit on a line of a partner column (80 mm at 9.5 pt).
+COLUMN_CHARACTERS = 43
+
+
+def balanced_columns(lines: list[str]) -> list[list[str]]:
+    """Split lines in two columns of about equal height, filling the first column first.
+
+    The cover used CSS columns, which WeasyPrint balances by laying the list out many times
+    (half a second per agenda); two lists in a grid, split here, look the same.
+    """
+    heights = [max(1, -(-len(line) // COLUMN_CHARACTERS)) + 0.5 for line in lines]
+    total = sum(heights)
+    # The shortest column height that holds everything, as CSS column balancing finds it.
+    best, split, running = total, len(lines), 0.0
+    for index in range(len(lines) + 1):
+        tallest = max(running, total - running)
+        if tallest <= best:  # on a tie, the first column takes more
+            best, split = tallest, index
+        if index < len(lines):
+            running += heights[index]
+    return [lines[:split], lines[split:]]
+
 
 def partners(meeting: Meeting) -> list[str]:
     """'Name, Role' of every member on the meeting date, in the seed's order."""

@@ -26,12 +26,28 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reports.documents.render import Metadata
+from reports.documents.workers import Metadata, release_memory
 
 STAMP = "/VruPageNumber"
 ARTIFACT = (
     b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq " + STAMP.encode() + b" Do Q\nEMC\n"
 )
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """What assemble() joins: run in a worker process, so it takes and gives plain data."""
+
+    pieces: tuple[Piece, ...]
+    metadata: Metadata
+    numbers: bytes | None = None
+
+
+def run_assembly(job: Assembly) -> bytes:
+    try:
+        return assemble(job.pieces, metadata=job.metadata, numbers=job.numbers)
+    finally:
+        release_memory()
 
 
 @dataclass(frozen=True)

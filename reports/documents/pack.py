@@ -12,6 +12,7 @@ of their part.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -27,14 +28,14 @@ from reports.documents.agenda import (
     lead_in,
     next_meeting_line,
 )
-from reports.documents.assemble import Piece, assemble
+from reports.documents.assemble import Assembly, Piece, run_assembly
 from reports.documents.formats import long_date, short_date
 from reports.documents.minutes import Minutes, build_minutes
 from reports.documents.papers import PaperView, build_paper
-from reports.documents.parts import render_parts
+from reports.documents.parts import PartRenderer, render_parts, workers
 from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import Upload, read_upload
-from reports.documents.workers import PartJob, PartPdf
+from reports.documents.workers import PartJob, PartPdf, Pool
 from reports.models import Paper
 
 
@@ -92,9 +93,15 @@ def minutes_ready(meeting: Meeting | None, partners: bool) -> bool:
 
 
 def _parts(
-    meeting: Meeting, items: list[AgendaItem], audience: Audience
+    meeting: Meeting,
+    items: list[AgendaItem],
+    audience: Audience,
+    on_part: Callable[[Part], None] | None = None,
 ) -> tuple[list[Part], dict[int, list[str]]]:
-    """The parts in item order, and notes the agenda prints under items that have no part."""
+    """The parts in item order, and notes the agenda prints under items that have no part.
+
+    `on_part` is called with each part as soon as it is made.
+    """
     partners = audience == Audience.PARTNERS
     parts: list[Part] = []
     notes: dict[int, list[str]] = {}
@@ -108,6 +115,8 @@ def _parts(
         paper = kwargs.get("paper")
         anchor = f"{kind.replace('_', '-')}-{paper.pk}" if paper else kind.replace("_", "-")
         parts.append(Part(kind=kind, item=item, anchor=anchor, bookmark=bookmark, **kwargs))
+        if on_part is not None:
+            on_part(parts[-1])
 
     for item in items:
         papers = list(item.papers.all())
@@ -261,9 +270,26 @@ def build_pack(
     with_agenda: bool = True,
 ) -> PackResult:
     """Render (or reuse) the parts, compute the agenda's page references, join what is asked."""
+    with Pool(workers()) as pool:
+        return _build(meeting, audience, correction, with_pack, with_agenda, pool)
+
+
+def _build(
+    meeting: Meeting,
+    audience: Audience,
+    correction: Correction | None,
+    with_pack: bool,
+    with_agenda: bool,
+    pool: Pool,
+) -> PackResult:
     items = records.load_items(meeting, papers=True)
-    parts, notes = _parts(meeting, items, audience)
-    first = render_parts([*(_part_job(part, meeting) for part in parts), _blank_job()])
+    # Each part goes to the workers as soon as its HTML is made (or comes from the cache).
+    renderer = PartRenderer(pool)
+    parts, notes = _parts(
+        meeting, items, audience, on_part=lambda part: renderer.add(_part_job(part, meeting))
+    )
+    renderer.add(_blank_job())
+    first = renderer.finish()
     *rendered, blank = first.parts
     body_pages = _place_parts(parts, rendered)
     labels = [part.bookmark for part in parts] + ["blank page"]
@@ -283,15 +309,16 @@ def build_pack(
             entry.anchor = ""
         html = render_html("reports/pdf/agenda.html", context, capture=not with_pack)
         second.append(("agenda alone", PartJob(html=html)))
-    then = render_parts([job for _, job in second])
+    then = render_parts([job for _, job in second], pool)
     done += [second[i][0] for i in then.rendered]
     results = {label: pdf for (label, _), pdf in zip(second, then.parts, strict=True)}
 
-    pack = None
-    agenda_pages = 0
+    # Joined in worker processes too (qpdf's memory goes with them): the pack and the agenda.
+    joins: dict[str, Assembly] = {}
+    offset = 0
+    pack_meta = pack_metadata(view, audience)
     if with_pack:
         agenda_pdf = results["agenda"]
-        agenda_pages = agenda_pdf.pages
         pieces = [Piece(agenda_pdf.pdf, numbered=False, anchors=False)]
         if agenda_pdf.pages % 2:
             pieces.append(Piece(blank.pdf, numbered=False, anchors=False))
@@ -301,22 +328,27 @@ def build_pack(
             if pdf.pages % 2:
                 pieces.append(Piece(blank.pdf, anchors=False))
         numbers = results.get("page numbers")
-        pack_meta = pack_metadata(view, audience)
+        joins["pack"] = Assembly(tuple(pieces), pack_meta, numbers=numbers.pdf if numbers else None)
+    if with_agenda:
+        joins["agenda"] = Assembly((Piece(results["agenda alone"].pdf, numbered=False),), metadata)
+    done_joins = pool.map(run_assembly, list(joins.values()))
+    joined = dict(zip(joins, done_joins, strict=True))
+
+    pack = None
+    if with_pack:
         pack = Rendered(
-            pdf=assemble(pieces, metadata=pack_meta, numbers=numbers.pdf if numbers else None),
+            pdf=joined["pack"],
             pages=offset + body_pages,
             metadata=pack_meta,
             extra={"padded_body_pages": body_pages, "agenda_pages": offset, "rendered": done},
         )
     agenda = None
+    agenda_pages = results["agenda"].pages if with_pack else 0
     if with_agenda:
         alone = results["agenda alone"]
         agenda_pages = agenda_pages or alone.pages
         agenda = Rendered(
-            pdf=assemble([Piece(alone.pdf, numbered=False)], metadata=metadata),
-            pages=alone.pages,
-            metadata=metadata,
-            extra={"rendered": done},
+            pdf=joined["agenda"], pages=alone.pages, metadata=metadata, extra={"rendered": done}
         )
     return PackResult(
         pack=pack, agenda=agenda, parts=parts, agenda_pages=agenda_pages, entries=entries

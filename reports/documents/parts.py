@@ -1,18 +1,18 @@
 """Parts rendered once and reused: each keyed by what it contains, rendered across cores.
 
 A part's key is the SHA-256 of its HTML (which includes the print CSS), of the uploaded PDF
-drawn under it if any, and of the versions of WeasyPrint and pypdf: the same content gives the
-same PDF wherever it lands, because page numbers are stamped on the joined document afterwards
-(reports/documents/assemble.py). Rendered parts are kept in the cache `DOCUMENTS_PART_CACHE`
-(Redis or files under var/cache in production; memory in tests) for DOCUMENTS_PART_CACHE_SECONDS.
-A cache that fails costs a render, never a document.
+drawn under it if any, and of the versions of WeasyPrint, pypdf and pikepdf: the same content
+gives the same PDF wherever it lands, because page numbers are stamped on the joined document
+afterwards (reports/documents/assemble.py). Rendered parts are kept in the cache named by
+DOCUMENTS_PART_CACHE (Redis or files under var/cache in production; memory in tests) for
+DOCUMENTS_PART_CACHE_SECONDS. A cache that fails costs a render, never a document.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
@@ -20,7 +20,7 @@ from importlib.metadata import version
 from django.conf import settings
 from django.core.cache import caches
 
-from reports.documents.workers import PartJob, PartPdf, available_cores, render_part, run_parallel
+from reports.documents.workers import PartJob, PartPdf, Pool, available_cores, render_part
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ DEFAULT_SECONDS = 60 * 24 * 3600
 
 @cache
 def _versions() -> str:
-    return f"{FORMAT}|weasyprint {version('weasyprint')}|pypdf {version('pypdf')}"
+    packages = ("weasyprint", "pypdf", "pikepdf")
+    return "|".join([FORMAT, *(f"{name} {version(name)}" for name in packages)])
 
 
 def part_key(job: PartJob) -> str:
@@ -75,34 +76,67 @@ class PartsRendered:
     rendered: list[int] = field(default_factory=list)
 
 
-def render_parts(jobs: Sequence[PartJob]) -> PartsRendered:
-    """Each job's PDF: from the cache when its content was rendered before, else rendered."""
-    keys = [part_key(job) for job in jobs]
-    store = _cache()
-    try:
-        found = store.get_many(list(dict.fromkeys(keys)))
-    except Exception:  # noqa: BLE001 — the cache is an optimisation
-        logger.warning("Document part cache unavailable: rendering every part", exc_info=True)
-        found = {}
-    ready: dict[str, PartPdf] = {}
-    for key, value in found.items():
-        part = _from_cache(value)
-        if part is not None:
-            ready[key] = part
-    missing: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        if key not in ready and key not in missing:
-            missing[key] = index
-    # The longest HTML first, so that the last part to finish is a short one.
-    order = sorted(missing.values(), key=lambda i: -len(jobs[i].html))
-    results = run_parallel(render_part, [jobs[i] for i in order], workers=workers())
-    fresh = {keys[i]: result for i, result in zip(order, results, strict=True)}
-    if fresh:
-        timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+class PartRenderer:
+    """Parts as they come: each looked up in the cache, the others sent to the pool at once.
+
+    So the workers start on the first parts while the records of the next are still being
+    turned into HTML.
+    """
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self.store = _cache()
+        self.cache_works = True
+        self.keys: list[str] = []
+        self.ready: dict[str, PartPdf] = {}
+        self.pending: dict[str, Callable[[], PartPdf]] = {}
+
+    def add(self, job: PartJob) -> None:
+        key = part_key(job)
+        self.keys.append(key)
+        if key in self.ready or key in self.pending:
+            return
+        cached = self._cached(key)
+        if cached is not None:
+            self.ready[key] = cached
+        else:
+            self.pending[key] = self.pool.submit(render_part, job)
+
+    def _cached(self, key: str) -> PartPdf | None:
+        if not self.cache_works:
+            return None
         try:
-            store.set_many({k: (p.pdf, p.pages, p.upload_pages) for k, p in fresh.items()}, timeout)
+            return _from_cache(self.store.get(key))
         except Exception:  # noqa: BLE001 — the cache is an optimisation
-            logger.warning("Document part cache unavailable: parts not kept", exc_info=True)
-    ready.update(fresh)
-    rendered = [i for i, key in enumerate(keys) if key in fresh]
-    return PartsRendered(parts=[ready[key] for key in keys], rendered=rendered)
+            logger.warning("Document part cache unavailable: rendering every part", exc_info=True)
+            self.cache_works = False
+            return None
+
+    def finish(self) -> PartsRendered:
+        """Every part added, in order, once the pool has rendered those not cached."""
+        fresh = {key: result() for key, result in self.pending.items()}
+        if fresh and self.cache_works:
+            timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+            try:
+                self.store.set_many(
+                    {k: (p.pdf, p.pages, p.upload_pages) for k, p in fresh.items()}, timeout
+                )
+            except Exception:  # noqa: BLE001 — the cache is an optimisation
+                logger.warning("Document part cache unavailable: parts not kept", exc_info=True)
+        self.ready.update(fresh)
+        rendered = [i for i, key in enumerate(self.keys) if key in fresh]
+        return PartsRendered(parts=[self.ready[key] for key in self.keys], rendered=rendered)
+
+
+def render_parts(jobs: Iterable[PartJob], pool: Pool | None = None) -> PartsRendered:
+    """Each job's PDF: from the cache when its content was rendered before, else rendered.
+
+    In `pool` when given (its workers serve several steps), else in a pool made for them.
+    """
+    if pool is None:
+        with Pool(workers()) as own:
+            return render_parts(jobs, own)
+    renderer = PartRenderer(pool)
+    for job in jobs:
+        renderer.add(job)
+    return renderer.finish()

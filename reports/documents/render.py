@@ -10,24 +10,13 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reports.documents.workers import LANGUAGE, PDF_VARIANT, fetcher, layout_html
+from reports.documents.workers import PDF_VARIANT, Metadata, fetcher, layout_html
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only when a document is rendered.
     from weasyprint import Document, Page
 
 # When set (by the benchmark), the HTML of every document and part laid out is appended here.
 CAPTURED_HTML: ContextVar[list[str] | None] = ContextVar("captured_html", default=None)
-
-
-@dataclass(frozen=True)
-class Metadata:
-    """Title, author, subject and keywords written into a PDF."""
-
-    title: str
-    author: str
-    subject: str
-    keywords: tuple[str, ...] = ()
-    lang: str = LANGUAGE
 
 
 @dataclass

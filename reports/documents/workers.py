@@ -11,6 +11,8 @@ without fork, a sandbox refusing processes) the parts are rendered one after the
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import hashlib
 import io
 import logging
@@ -35,6 +37,17 @@ LANGUAGE = "en-GB"
 # an uploaded page is scaled to fit between them, so nothing of it is covered.
 FOOTER_BAND = 12 * 72 / 25.4
 MARKING_BAND = 12 * 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Title, author, subject and keywords written into a PDF."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...] = ()
+    lang: str = LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -71,8 +84,30 @@ def layout_html(html: str, *, tagged: bool = True) -> Any:  # noqa: ANN401 — w
     return HTML(string=html, base_url=None, url_fetcher=fetcher()).render(pdf_variant=variant)
 
 
+@functools.cache
+def _libc() -> Any:  # noqa: ANN401 — a ctypes library, or None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc
+        return None
+
+
+def release_memory() -> None:
+    """Give the heap that a render freed back to the system (glibc keeps it otherwise)."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
+
+
 def render_part(job: PartJob) -> PartPdf:
     """Lay out and write one part; draw an uploaded PDF under its placeholder pages."""
+    try:
+        return _render_part(job)
+    finally:
+        release_memory()
+
+
+def _render_part(job: PartJob) -> PartPdf:
     document = layout_html(job.html, tagged=job.tagged)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT if job.tagged else None)
     if job.tagged:
@@ -212,26 +247,85 @@ def _context() -> Any:  # noqa: ANN401 — a multiprocessing context
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["weasyprint", "pypdf", __name__])
+    context.set_forkserver_preload(
+        ["weasyprint", "pypdf", "pikepdf", __name__, "reports.documents.assemble"]
+    )
     return context
 
 
-def run_parallel(function: Callable[[T], R], jobs: Sequence[T], *, workers: int) -> list[R]:
-    """function(job) for every job, in a pool of `workers` processes; serial if none starts."""
-    workers = min(workers, len(jobs))
-    if workers <= 1:
-        return [function(job) for job in jobs]
-    try:
-        context = _context()
-        import weasyprint  # noqa: F401 — imported once here, shared by the forked workers
+class Pool:
+    """Runs jobs in worker processes (started on first use), or here when none can start.
 
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_forget_inherited_connections
-        ) as pool:
-            futures = [pool.submit(function, job) for job in jobs]
-            return [future.result() for future in futures]
-    except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:
-        # AssertionError: "daemonic processes are not allowed to have children";
-        # ValueError: no such start method on this platform.
+    With workers=1 everything runs in this process. Otherwise even a single job runs in a
+    worker: what WeasyPrint and qpdf allocate goes with the worker, and a long-lived server
+    process stays the size it was. One pool serves every step of a document, so its workers
+    are started once.
+    """
+
+    def __init__(self, workers: int, *, processes: int | None = None) -> None:
+        self.processes = max(1, min(workers, processes or workers))
+        self.executor: ProcessPoolExecutor | None = None
+        self.serial = workers <= 1
+
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def map(self, function: Callable[[T], R], jobs: Sequence[T]) -> list[R]:
+        """function(job) for every job, in order; a job's own error is raised as it is."""
+        results = [self.submit(function, job) for job in jobs]
+        return [result() for result in results]
+
+    def submit(self, function: Callable[[T], R], job: T) -> Callable[[], R]:
+        """Start function(job) in a worker; call what is returned for its result."""
+        if self.serial:
+            return _done(function(job))
+        try:
+            if self.executor is None:
+                context = _context()
+                # Imported once here (a second or so), shared by the forked workers.
+                import pikepdf  # noqa: F401
+                import weasyprint  # noqa: F401
+
+                self.executor = ProcessPoolExecutor(
+                    max_workers=self.processes,
+                    mp_context=context,
+                    initializer=_forget_inherited_connections,
+                )
+            future = self.executor.submit(function, job)
+        except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:
+            # AssertionError: "daemonic processes are not allowed to have children";
+            # ValueError: no such start method on this platform.
+            self._give_up(exc)
+            return _done(function(job))
+
+        def result() -> R:
+            try:
+                return future.result()
+            except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
+                self._give_up(exc)
+                return function(job)
+
+        return result
+
+    def _give_up(self, exc: BaseException) -> None:
         logger.warning("Rendering in one process: no worker pool (%s)", exc)
-        return [function(job) for job in jobs]
+        self.close()
+        self.serial = True
+
+
+def _done(value: R) -> Callable[[], R]:
+    return lambda: value
+
+
+def run_parallel(function: Callable[[T], R], jobs: Sequence[T], *, workers: int) -> list[R]:
+    """function(job) for every job, in a pool of up to `workers` processes made for them."""
+    with Pool(workers, processes=len(jobs)) as pool:
+        return pool.map(function, jobs)
