@@ -96,10 +96,14 @@ class Action(models.Model):
         return f"{label}: {self.status_note}" if self.status_note else label
 
     def owners_display(self) -> str:
-        names = [o.display() for o in self.owners.all()]
-        if len(names) <= 1:
-            return "".join(names)
-        return ", ".join(names[:-1]) + " and " + names[-1]
+        return join_names([o.display() for o in self.owners.all()])
+
+
+def join_names(names: list[str]) -> str:
+    """'Lib Peck, Jake Ferguson and Clerk', as the minutes and the action log name owners."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class ActionOwner(models.Model):

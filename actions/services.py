@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
-from actions.models import CLOSED, Action, ActionOwner, ActionUpdate
+from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
 from meetings.models import Meeting
 from meetings.services import check_version
 from members.models import Person
@@ -90,12 +90,6 @@ def name_tokens(name: str) -> tuple[str, ...]:
     return tuple(w.replace("’", "'") for w in words if w.strip(".") not in HONORIFICS)
 
 
-def surname(name: str) -> str:
-    """The sorting name: the last word that is not an honour."""
-    tokens = name_tokens(name)
-    return tokens[-1] if tokens else name.lower()
-
-
 def split_owner_names(text: str) -> list[str]:
     """'Lib Peck and Jake Ferguson' → ['Lib Peck', 'Jake Ferguson']."""
     parts = re.split(r"\s*(?:,|;|&|\band\b)\s*", text.strip().rstrip("."))
@@ -126,20 +120,54 @@ def owners_from_text(
     return [match_person(n, people, preferred) or n for n in split_owner_names(text)]
 
 
-def set_owners(action: Action, owners: list[Owner]) -> None:
-    """Make the action's owners these people and roles, in this order."""
+def owner_names(owners: Iterable[Owner]) -> list[str]:
+    """Owners as the action names them: people by name, roles as typed (cut as stored)."""
+    return [o.name if isinstance(o, Person) else o[:200] for o in owners]
+
+
+def current_owner_names(action: Action) -> list[str]:
+    """The action's owners as stored now (read again, never from a prefetched list)."""
+    rows = ActionOwner.objects.filter(action=action).select_related("person")
+    return [row.display() for row in rows]
+
+
+def owners_note(before: list[str], after: list[str]) -> str:
+    """The action's history entry for a change of owners; empty when they are the same."""
+    if before == after:
+        return ""
+    if not before:
+        return f"Owners set to {join_names(after)}."
+    return f"Owners changed from {join_names(before)} to {join_names(after)}."
+
+
+def save_noting(action: Action, note: str) -> None:
+    """Save the action with a note on its history row (who and when are the request's user
+    and now, as for every change): the owners live in their own rows, which keep no history."""
+    action._change_reason = note or None  # read by simple-history as the row is saved
+    try:
+        action.save()
+    finally:
+        del action._change_reason
+
+
+def set_owners(action: Action, owners: list[Owner]) -> str:
+    """Make the action's owners these people and roles, in this order.
+
+    Returns the note for the action's history ("Owners changed from … to …"; empty when the
+    owners are unchanged, and then the rows are left as they are): the caller saves the
+    action with it (save_noting), so one history entry tells the whole change."""
     if not owners:
         raise ValidationError({"owners": "Name at least one owner: a person or a role."})
-    action.owners.all().delete()
-    for position, owner in enumerate(owners):
-        row = ActionOwner(
-            action=action,
-            person=owner if isinstance(owner, Person) else None,
-            role="" if isinstance(owner, Person) else owner[:200],
-            position=position,
-        )
+    rows = list(ActionOwner.objects.filter(action=action).select_related("person"))
+    wanted = [(o.pk, "") if isinstance(o, Person) else (None, o[:200]) for o in owners]
+    if [(row.person_id, row.role) for row in rows] == wanted:
+        return ""
+    ActionOwner.objects.filter(action=action).delete()
+    for position, (person_id, role) in enumerate(wanted):
+        row = ActionOwner(action=action, person_id=person_id, role=role, position=position)
         row.full_clean()
         row.save()
+    return owners_note([row.display() for row in rows], owner_names(owners))
 
 
 @transaction.atomic
@@ -158,6 +186,8 @@ def update_action(
     A change made from a form opened before someone else changed the action is refused
     (EditConflict): `version` is the action's version the form was opened with."""
     action = _lock(action, version)
+    # The owners first: their change is noted on the history row of this save.
+    note = set_owners(action, owners)
     action.description = description
     action.deadline = None if ongoing else deadline
     action.ongoing = ongoing
@@ -169,8 +199,7 @@ def update_action(
         action.confirmed = True
     action.version += 1
     action.full_clean()
-    action.save()
-    set_owners(action, owners)
+    save_noting(action, note)
     return action
 
 

@@ -13,113 +13,28 @@ between two floor runs at the same concurrency, and its ratios are to their mean
    MET / NOT MET go to var/bench/results.json and var/bench/results.md, with the PDF figures
    that `manage.py bench_documents` wrote to var/bench/documents.json just before.
 
-Traffic goes to 127.0.0.1 only; every wrk run is bounded in time.
+Traffic goes to 127.0.0.1 only; every wrk run is bounded in time. The parts live beside this
+script: bench_wrk.py (wrk runs and the floor), bench_http.py (GET and signing in),
+bench_report.py (the goals and results.md) and bench_common.py (paths and the log).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import http.client
-import json
 import os
-import platform
 import re
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "bench"
-LOGS = OUT / "logs"
-PY = sys.executable
-GUNICORN = str(Path(PY).with_name("gunicorn"))
-FORWARDED = {"X-Forwarded-Proto": "https"}  # as from the TLS proxy in front of production
-
-# Goals of the issue.
-PUBLIC_RPS_SHARE = 0.5  # published public pages: at least half the floor's requests/s ...
-PUBLIC_P99_RATIO = 3.0  # ... with a p99 at most three times the floor's
-SIGNED_IN_P99_MS = 150.0  # at 4 concurrent clients
-SEARCH_P95_MS = 50.0
-IMPORT_SECONDS = 60.0
-WHOLE_MINUTES = 15.0
-
-SEARCH_WORDS = [
-    "knife crime", "youth services", "school exclusions", "domestic abuse", "county lines",
-    "mentoring", "community grants", "data sharing", "parenting support", "victim support",
-    "summer programme", "mental health", "stop and search", "exploitation", "evaluation",
-]  # fmt: skip
-BOROUGHS = ["Hackney", "Croydon", "Newham", "Lambeth", "Brent", "Enfield", "Camden", ""]
-
-LUA = r"""
-local paths = {PATHS}
-local headers = {HEADERS}
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args)
-  n, not_ok, hits = 0, 0, 0
-  for k, v in pairs(headers) do wrk.headers[k] = v end
-end
-function request()
-  n = n % #paths + 1
-  return wrk.format("GET", paths[n])
-end
-function response(status, hdrs, body)
-  if status ~= 200 then not_ok = not_ok + 1 end
-  if hdrs["X-Page-Cache"] == "hit" then hits = hits + 1 end
-end
-function done(summary, latency, requests)
-  local bad, hit = 0, 0
-  for _, t in ipairs(threads) do bad = bad + t:get("not_ok"); hit = hit + t:get("hits") end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH_JSON {"requests": %d, "duration_us": %d, "not_200": %d, "cache_hits": %d, ' ..
-    '"socket_errors": %d, "p50_us": %d, "p90_us": %d, "p95_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "mean_us": %.1f}\n',
-    summary.requests, summary.duration, bad, hit,
-    e.connect + e.read + e.write + e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(95),
-    latency:percentile(99), latency.max, latency.mean))
-end
-"""
-
-
-@dataclass
-class Run:
-    """One wrk run against one page."""
-
-    name: str
-    url: str
-    who: str
-    connections: int
-    requests_per_s: float = 0.0
-    p50_ms: float = 0.0
-    p90_ms: float = 0.0
-    p95_ms: float = 0.0
-    p99_ms: float = 0.0
-    max_ms: float = 0.0
-    requests: int = 0
-    not_200: int = 0
-    socket_errors: int = 0
-    cache_hits: int = 0
-    distinct_urls: int = 1
-    # Against the floor runs just before and just after it (same concurrency), their mean.
-    floor_requests_per_s: float = 0.0
-    floor_p99_ms: float = 0.0
-    rps_vs_floor: float = 0.0
-    p99_vs_floor: float = 0.0
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+from bench_common import GUNICORN, LOGS, OUT, PY, ROOT, log
+from bench_http import free_port, http_get, redis_reachable, sign_in
+from bench_report import report
+from bench_wrk import Run, compare, ensure_wrk, search_paths, wrk_floor, wrk_run
 
 
 def step(name: str, command: list[str], env: dict[str, str]) -> dict[str, float]:
@@ -167,144 +82,6 @@ def recreate_database(name: str) -> None:
     connection.close()
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() != 0:
-        raise SystemExit("wrk is missing: sudo apt-get install -y wrk")
-    log("installing wrk from Debian")
-    subprocess.run(["apt-get", "update", "-qq"], check=True)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
-
-
-def redis_reachable(host: str = "127.0.0.1", port: int = 6379) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# HTTP, by hand: the session cookie is Secure (production settings), which a cookie jar would
-# keep from a plain-HTTP request to 127.0.0.1.
-
-
-def http_get(port: int, path: str, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {**FORWARDED, **({"Cookie": cookie} if cookie else {})}
-    connection.request("GET", path, headers=headers)
-    response = connection.getresponse()
-    body = response.read()
-    found = {k.lower(): v for k, v in response.getheaders()}
-    cookies = "; ".join(
-        v.split(";", 1)[0] for k, v in response.getheaders() if k.lower() == "set-cookie"
-    )
-    found["set-cookie"] = cookies
-    connection.close()
-    return response.status, found, body
-
-
-def sign_in(port: int, username: str, password: str) -> str:
-    """The session cookie after signing in through the real sign-in form."""
-    status, headers, body = http_get(port, "/accounts/login/")
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-    cookie = headers["set-cookie"]
-    if status != 200 or token is None or "csrftoken=" not in cookie:
-        raise RuntimeError(f"sign-in page: status {status}")
-    form = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrfmiddlewaretoken": token.group(1)}
-    )
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    connection.request(
-        "POST",
-        "/accounts/login/",
-        body=form,
-        headers={
-            **FORWARDED,
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie,
-            "Referer": f"https://127.0.0.1:{port}/accounts/login/",
-        },
-    )
-    response = connection.getresponse()
-    response.read()
-    session = [
-        v.split(";", 1)[0]
-        for k, v in response.getheaders()
-        if k.lower() == "set-cookie" and v.startswith("sessionid=")
-    ]
-    connection.close()
-    if response.status != 302 or not session:
-        raise RuntimeError(f"sign-in as {username}: status {response.status}, no session")
-    return session[0]
-
-
-def wrk_run(wrk: str, port: int, run: Run, paths: list[str], cookie: str, seconds: int) -> Run:
-    headers = {**FORWARDED, **({"Cookie": cookie} if cookie else {})}
-    lua_paths = ", ".join(json.dumps(p) for p in paths)
-    lua_headers = ", ".join(f"[{json.dumps(k)}] = {json.dumps(v)}" for k, v in headers.items())
-    lua = LUA.replace("{PATHS}", "{" + lua_paths + "}").replace(
-        "{HEADERS}", "{" + lua_headers + "}"
-    )
-    script = OUT / "wrk.lua"
-    script.write_text(lua)
-    command = [
-        wrk, "-t2", f"-c{run.connections}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", str(script), f"http://127.0.0.1:{port}{paths[0]}",
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((x for x in done.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
-    if done.returncode != 0 or line is None:
-        raise SystemExit(f"wrk failed on {run.url}:\n{done.stdout}\n{done.stderr}")
-    data = json.loads(line.removeprefix("BENCH_JSON "))
-    run.requests = data["requests"]
-    run.requests_per_s = round(data["requests"] / (data["duration_us"] / 1e6), 1)
-    for p in ("p50", "p90", "p95", "p99", "max"):
-        setattr(run, f"{p}_ms", round(data[f"{p}_us"] / 1000, 2))
-    run.not_200 = data["not_200"]
-    run.socket_errors = data["socket_errors"]
-    run.cache_hits = data["cache_hits"]
-    run.distinct_urls = len(set(paths))
-    log(
-        f"{run.name:22} c={run.connections}  {run.requests_per_s:8.1f} req/s  "
-        f"p50 {run.p50_ms:7.2f} ms  p95 {run.p95_ms:7.2f}  p99 {run.p99_ms:7.2f}  "
-        f"not-200 {run.not_200}  cache hits {run.cache_hits}"
-    )
-    return run
-
-
-def wrk_floor(wrk: str, port: int, connections: int, seconds: int) -> Run:
-    floor = Run("floor", "/health/", "public", connections)
-    return wrk_run(wrk, port, floor, ["/health/"], "", seconds)
-
-
-def compare(run: Run, floors: list[Run]) -> None:
-    """Ratios to the floor runs just before and just after (their mean)."""
-    run.floor_requests_per_s = round(sum(f.requests_per_s for f in floors) / len(floors), 1)
-    run.floor_p99_ms = round(sum(f.p99_ms for f in floors) / len(floors), 2)
-    run.rps_vs_floor = round(run.requests_per_s / run.floor_requests_per_s, 3)
-    run.p99_vs_floor = round(run.p99_ms / run.floor_p99_ms, 2)
-
-
-def search_paths(first: str) -> list[str]:
-    """Many different searches, as readers make them (each new one misses the page cache)."""
-    paths = [first]
-    for word in SEARCH_WORDS:
-        for borough in BOROUGHS:
-            query = f"{word} {borough}".strip()
-            paths.append("/search/?q=" + urllib.parse.quote_plus(query))
-    return list(dict.fromkeys(paths))
-
-
 def worker_peaks(master: int) -> list[float]:
     """Peak resident memory (MiB) of each gunicorn worker, from /proc."""
     peaks = []
@@ -346,10 +123,6 @@ def query_counts(pages: list[Any], users: dict[str, Any]) -> dict[str, int]:
                 response = client.get(page.url, secure=True)
             counts[page.name] = len(ctx.captured_queries) if response.status_code == 200 else -1
     return counts
-
-
-def goal(text: str, measured: str, met: bool) -> dict[str, Any]:
-    return {"goal": text, "measured": measured, "met": met}
 
 
 def main() -> None:
@@ -505,209 +278,6 @@ def main() -> None:
         server_log.close()
 
     report(args, started, load_before, cache, steps, data, counts, runs, peaks)
-
-
-def report(
-    args: argparse.Namespace,
-    started: float,
-    load_before: tuple[float, float, float],
-    cache: str,
-    steps: dict[str, dict[str, float]],
-    data: dict[str, int],
-    counts: dict[str, int],
-    runs: list[Run],
-    peaks: list[float],
-) -> None:
-    def find(name: str) -> Run:
-        return next(r for r in runs if r.name == name)
-
-    c, s = args.connections, args.signed_in_connections
-    goals = []
-    for name in ("meeting page", "meetings list"):
-        run = find(name)
-        goals.append(
-            goal(
-                f"{name}: requests/s at least {PUBLIC_RPS_SHARE:.0%} of the floor's "
-                f"({c} connections)",
-                f"{run.requests_per_s:.0f} vs {run.floor_requests_per_s:.0f} = "
-                f"{run.rps_vs_floor:.2f}",
-                run.rps_vs_floor >= PUBLIC_RPS_SHARE and run.not_200 == 0,
-            )
-        )
-        goals.append(
-            goal(
-                f"{name}: p99 at most {PUBLIC_P99_RATIO:.0f}x the floor's",
-                f"{run.p99_ms:.1f} ms vs {run.floor_p99_ms:.1f} ms = {run.p99_vs_floor:.1f}x",
-                run.p99_vs_floor <= PUBLIC_P99_RATIO and run.not_200 == 0,
-            )
-        )
-    for name in ("partner dashboard", "attendance page", "minutes editor"):
-        run = find(name)
-        goals.append(
-            goal(
-                f"{name} (signed in): p99 under {SIGNED_IN_P99_MS:.0f} ms at {s} clients",
-                f"{run.p99_ms:.1f} ms",
-                run.p99_ms < SIGNED_IN_P99_MS and run.not_200 == 0,
-            )
-        )
-    search = find("search")
-    goals.append(
-        goal(
-            f"search: p95 under {SEARCH_P95_MS:.0f} ms ({search.distinct_urls} different "
-            f"queries, {s} clients)",
-            f"{search.p95_ms:.1f} ms",
-            search.p95_ms < SEARCH_P95_MS and search.not_200 == 0,
-        )
-    )
-    goals.append(
-        goal(
-            f"the decade imports in under {IMPORT_SECONDS:.0f} s",
-            f"{steps['import']['seconds']:.1f} s ({steps['import']['cpu_seconds']:.1f} s of "
-            f"CPU; load average {steps['import']['load_average']})",
-            steps["import"]["seconds"] < IMPORT_SECONDS,
-        )
-    )
-    documents = _documents()
-    total_minutes = (time.time() - started) / 60
-    goals.append(
-        goal(
-            f"make bench runs end to end in under {WHOLE_MINUTES:.0f} minutes",
-            f"{total_minutes:.1f} min",
-            total_minutes < WHOLE_MINUTES,
-        )
-    )
-    results = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load_average_before": [round(x, 2) for x in load_before],
-            "load_average_after": [round(x, 2) for x in os.getloadavg()],
-        },
-        "settings": {
-            "scale": args.scale,
-            "gunicorn_workers": args.workers,
-            "connections_public": c,
-            "connections_signed_in": s,
-            "seconds_per_run": args.seconds,
-            "page_cache": cache,
-            "conn_max_age": 600,
-        },
-        "data": data,
-        "steps": steps,
-        "runs": [asdict(r) for r in runs],
-        "queries_per_page_on_the_decade": counts,
-        "gunicorn_worker_peak_rss_mib": peaks,
-        "documents": documents,
-        "goals": goals,
-        "total_minutes": round(total_minutes, 1),
-    }
-    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (OUT / "results.md").write_text(markdown(results), encoding="utf-8")
-    met = sum(g["met"] for g in goals)
-    log(f"{met} of {len(goals)} goals met; var/bench/results.md")
-    print(markdown(results))
-
-
-def _documents() -> dict[str, Any]:
-    path = OUT / "documents.json"
-    if not path.is_file():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def markdown(results: dict[str, Any]) -> str:
-    settings, machine = results["settings"], results["machine"]
-    lines = [
-        "# make bench results",
-        "",
-        f"{results['generated_at']}, {machine['cpus']} cores, Python {machine['python']}; "
-        f"load average {machine['load_average_before'][0]} before, "
-        f"{machine['load_average_after'][0]} after (other work on the machine skews the "
-        "absolute figures: read the ratios).",
-        f"gunicorn {settings['gunicorn_workers']} sync workers, CONN_MAX_AGE "
-        f"{settings['conn_max_age']}, DEBUG off; page cache: {settings['page_cache']}; "
-        f"wrk {settings['seconds_per_run']} s per run.",
-        "",
-        "## Goals",
-        "",
-        "| goal | measured | |",
-        "| --- | --- | --- |",
-    ]
-    for g in results["goals"]:
-        lines.append(f"| {g['goal']} | {g['measured']} | {'MET' if g['met'] else 'NOT MET'} |")
-    lines += [
-        "",
-        "## Pages (wrk, 127.0.0.1)",
-        "",
-        "Each page between two floor runs (/health/) at the same concurrency; the floor "
-        "columns are their mean, the ratios are to it.",
-        "",
-        "| page | who | conns | req/s | p50 ms | p95 ms | p99 ms | floor req/s | floor p99 ms "
-        "| req/s vs floor | p99 vs floor | not 200 | cache hits |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    ]
-    for r in results["runs"]:
-        lines.append(
-            f"| {r['name']} | {r['who']} | {r['connections']} | {r['requests_per_s']:.0f} "
-            f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} "
-            f"| {r['floor_requests_per_s']:.0f} | {r['floor_p99_ms']:.1f} "
-            f"| {r['rps_vs_floor']:.2f} | {r['p99_vs_floor']:.1f}x | {r['not_200']} "
-            f"| {r['cache_hits']} |"
-        )
-    lines += ["", "Pages measured:", ""]
-    lines += [
-        f"- {r['name']}: `{r['url']}`"
-        + (f" (and {r['distinct_urls'] - 1} other searches)" if r["distinct_urls"] > 1 else "")
-        for r in results["runs"]
-    ]
-    lines += [
-        "",
-        "## Records, import and export",
-        "",
-        ", ".join(f"{n:,} {kind}" for kind, n in results["data"].items()) + ".",
-        "",
-        "| step | seconds | CPU seconds | peak memory MiB | load average after |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for name, s in results["steps"].items():
-        lines.append(
-            f"| {name} | {s['seconds']:.1f} | {s['cpu_seconds']:.1f} | {s['peak_rss_mib']:.0f} "
-            f"| {s['load_average']} |"
-        )
-    lines += [
-        "",
-        "Queries per page on the decade (tests/test_scale_data.py checks they stay the same "
-        "as the records double): "
-        + ", ".join(f"{k} {v}" for k, v in results["queries_per_page_on_the_decade"].items())
-        + ".",
-        "",
-        "Peak memory of each gunicorn worker (MiB): "
-        + ", ".join(str(p) for p in results["gunicorn_worker_peak_rss_mib"])
-        + ".",
-        "",
-        "## Documents (manage.py bench_documents, var/bench/documents.json)",
-        "",
-    ]
-    documents = results["documents"].get("documents", [])
-    if not documents:
-        lines.append("Not measured (var/bench/documents.json is missing).")
-    else:
-        lines += [
-            "| document | pages | first s | warm s | peak MiB | goals |",
-            "| --- | --- | --- | --- | --- | --- |",
-        ]
-        for d in documents:
-            verdicts = "; ".join(
-                f"{name} {'MET' if g.get('met') else 'NOT MET' if g.get('met') is False else '-'}"
-                for name, g in d.get("goals", {}).items()
-            )
-            lines.append(
-                f"| {d.get('name')} | {d.get('pages', '')} | {d.get('seconds_first', '')} "
-                f"| {d.get('seconds_warm', '')} | {d.get('peak_rss_mib', '')} | {verdicts} |"
-            )
-    lines += ["", f"Whole run: {results['total_minutes']} minutes.", ""]
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,6 +14,7 @@ from meetings import quorum as q
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.services import bump_version, check_version
 from members.models import Person
+from reports.documents.formats import member_order
 
 VERSION = "attendance_version"
 
@@ -52,22 +54,20 @@ def member_state(attendance: Attendance | None) -> str:
     return REMOTE if attendance.remote else PRESENT
 
 
-LEADING_SECTORS = {"chair": 0, "deputy_chair": 1, "deputy_mayor": 2}
 CAPACITY_ORDER = {"member": 0, "substitute": 0, "in_attendance": 1, "apologies": 2}
 
 
 def _resequence(meeting: Meeting, rows: list[Attendance]) -> None:
     """Order the record as the seed minutes print it: Chair, Deputy Chair and Deputy Mayors
-    first, then everyone by surname; in attendance and apologies by surname."""
-    from actions.services import surname
-
+    first, then everyone by surname (member_order, as the agenda lists the partners); in
+    attendance and apologies by surname."""
     terms = meeting.terms()
     seats = dict(meeting.body.appointments_on(meeting.date).values_list("person_id", "seat_key"))
 
-    def key(a: Attendance) -> tuple[int, int, str, str]:
+    def key(a: Attendance) -> tuple[int, tuple[int, str, str]]:
         sector = terms.sector_of(seats.get(a.person_id, "")) if terms else None
-        lead = LEADING_SECTORS.get(sector, 9) if a.capacity == "member" else 9
-        return (CAPACITY_ORDER[a.capacity], lead, surname(a.person.name), a.person.name)
+        leading = sector if a.capacity == "member" else None
+        return (CAPACITY_ORDER[a.capacity], member_order(a.person.name, leading))
 
     ordered = sorted(rows, key=key)
     for position, row in enumerate(ordered):
@@ -242,9 +242,10 @@ class QuorumPanel:
         return self.result.lost_at() if self.result else ()
 
 
-def quorum_panel(meeting: Meeting) -> QuorumPanel:
+def quorum_panel(meeting: Meeting, **loaded: Any) -> QuorumPanel:
+    """The panel, from the records or from those the page has loaded (compute_quorum)."""
     try:
-        return QuorumPanel(meeting.quorum())
+        return QuorumPanel(meeting.quorum(**loaded))
     except q.QuorumError as exc:
         return QuorumPanel(None, named(exc))
 

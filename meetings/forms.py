@@ -3,6 +3,8 @@ minutes and the forward plan."""
 
 from __future__ import annotations
 
+import copy
+import functools
 from typing import Any
 
 import pypdf
@@ -242,12 +244,43 @@ class MemberAttendanceForm(forms.Form):
         empty_label="the close",
     )
 
-    def __init__(self, *args: Any, items: list[AgendaItem], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, items: list[AgendaItem] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("from_item", "to_item"):
-            field = self.fields[name]
-            field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
-            field.choices = [("", field.empty_label)] + [(i.pk, f"Item {i.number}") for i in items]
+        if items is not None:
+            _item_choices(self.fields, items)
+
+    @classmethod
+    def for_items(cls, items: list[AgendaItem]) -> type[MemberAttendanceForm]:
+        """The form with the meeting's items as its choices, set up once for the whole page
+        rather than once for each member's row."""
+        form_class = type(cls.__name__, (cls,), {"__module__": cls.__module__})
+        form_class.base_fields = copy.deepcopy(cls.base_fields)
+        _item_choices(form_class.base_fields, items)
+        return form_class
+
+
+def _names_as_choices(field: forms.ModelChoiceField) -> None:
+    """A select of people, labelled by name (Person.__str__) in the queryset's order, read as
+    (pk, name) pairs when it is rendered: building a Person for each of hundreds of options
+    cost more than the rest of the form. The queryset still checks what is posted."""
+    queryset = field.queryset
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+
+    @functools.cache  # read once for the form however often the widget goes through them
+    def choices() -> list[tuple[Any, str]]:
+        return [*empty, *queryset.values_list("pk", "name")]
+
+    field.choices = choices
+
+
+def _item_choices(fields: dict[str, forms.Field], items: list[AgendaItem]) -> None:
+    """Arrived at and left after: the meeting's items, by number."""
+    queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+    labels = [(i.pk, f"Item {i.number}") for i in items]
+    for name in ("from_item", "to_item"):
+        field = fields[name]
+        field.queryset = queryset
+        field.choices = [("", field.empty_label), *labels]
 
 
 class AttendeeForm(forms.ModelForm):
@@ -285,6 +318,8 @@ class AttendeeForm(forms.ModelForm):
         self.fields["on_behalf_of"].queryset = Person.objects.filter(
             pk__in=[m.pk for m in members]
         ).order_by("name")
+        for name in ("person", "on_behalf_of"):
+            _names_as_choices(self.fields[name])
         for name, empty in (("from_item", "the start"), ("to_item", "the close")):
             field = self.fields[name]
             field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
@@ -383,6 +418,10 @@ class CorrectionForm(VersionForm):
 
 
 class ForwardPlanForm(forms.ModelForm):
+    # The item's version the form was opened with (optimistic locking); not a model field of
+    # the form, so only the service compares and raises it.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = ForwardPlanItem
         fields = ["title", "presenter", "target_meeting", "target_month", "proposed_by", "notes"]
@@ -392,6 +431,8 @@ class ForwardPlanForm(forms.ModelForm):
     def __init__(self, *args: Any, body: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.body = body
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
         self.fields["target_meeting"].queryset = body.meetings.order_by("date")
         self.fields["proposed_by"].queryset = Person.objects.order_by("name")
 

@@ -37,3 +37,10 @@ class ProposalForm(forms.ModelForm):
         field.label_from_instance = lambda m: f"{m.date:%-d %B %Y}"
         field.required = False
         field.empty_label = "No particular meeting"
+        # The meetings given, in the queryset's order (one body's: by date and time), rather
+        # than read again to print them; the queryset still checks what is posted.
+        ordered = sorted(meetings, key=lambda m: (m.date, m.start_time, m.pk))
+        field.choices = [
+            ("", field.empty_label),
+            *((m.pk, field.label_from_instance(m)) for m in ordered),
+        ]

@@ -33,6 +33,8 @@ class Entry:
     what: str
     verb: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    # A change the fields do not show, in words (e.g. "Owners changed from … to …").
+    note: str = ""
 
 
 def _value(record: models.Model, f: models.Field) -> str:
@@ -82,11 +84,12 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
             fields = [f for f in record._meta.fields if f.name not in SKIP]
             before = previous.get(record.id)
             changes = []
+            note = record.history_change_reason or ""
             if before is not None and record.history_type == "~":
                 for f in fields:
                     if getattr(before, f.attname) != getattr(record, f.attname):
                         changes.append((str(f.verbose_name), _shown(before, f), _shown(record, f)))
-                if not changes:
+                if not changes and not note:
                     previous[record.id] = record
                     continue  # a save that changed nothing tracked (e.g. only the version)
             previous[record.id] = record
@@ -98,6 +101,7 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
                     what=f"{record.instance_type._meta.verbose_name} “{_label(record, related)}”",
                     verb=VERBS.get(record.history_type, record.history_type),
                     changes=changes,
+                    note=note,
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)

@@ -15,12 +15,18 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actions.models import Action, ActionOwner
-from actions.services import owners_from_text, set_owners, surname, unique_action_key
+from actions.services import (
+    owner_names,
+    owners_from_text,
+    owners_note,
+    save_noting,
+    set_owners,
+    unique_action_key,
+)
 from meetings import notifications
 from meetings.attendance_services import quorum_panel, refuse_outcomes_without_quorum
 from meetings.models import (
     AgendaItem,
-    Attendance,
     Declaration,
     Dissent,
     Meeting,
@@ -29,7 +35,7 @@ from meetings.models import (
     paragraph_numbers,
 )
 from meetings.services import check_version, freeze_published_documents
-from members.models import Person, Sector
+from members.models import Person
 
 Status = Meeting.Status
 
@@ -102,7 +108,9 @@ def create_action_from_line(
     owners: str,
     people: tuple[list[Person], set[int]],
 ) -> Action:
-    """An unconfirmed action owned by the named people (or roles) for the secretary to confirm."""
+    """An unconfirmed action owned by the named people (or roles) for the secretary to confirm;
+    its history's first entry names them."""
+    named = owners_from_text(owners, people[0], people[1])
     action = Action(
         meeting=meeting,
         item=item,
@@ -113,8 +121,8 @@ def create_action_from_line(
         confirmed=False,
     )
     action.full_clean()
-    action.save()
-    set_owners(action, owners_from_text(owners, people[0], people[1]))
+    save_noting(action, owners_note([], owner_names(named)))
+    set_owners(action, named)
     return action
 
 
@@ -429,40 +437,15 @@ class ItemView:
 @dataclass
 class MinutesView:
     meeting: Meeting
-    present: list[Attendance]
-    in_attendance: list[Attendance]
-    apologies: list[Attendance]
     items: list[ItemView]
     quorum_error: str
 
 
-LEADING_SECTORS = [Sector.CHAIR, Sector.DEPUTY_CHAIR, Sector.DEPUTY_MAYOR]
-
-
 def minutes_view(meeting: Meeting) -> MinutesView:
-    """Everything the summary minutes print, in a fixed number of queries."""
-    terms = meeting.terms()
-    seats = {a.person_id: a.seat_key for a in meeting.body.appointments_on(meeting.date)}
-    attendance = list(
-        meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
-    )
-
-    def lead(a: Attendance) -> tuple[int, int, str]:
-        sector = terms.sector_of(seats.get(a.person_id, "")) if terms else None
-        if a.capacity == Attendance.Capacity.MEMBER and sector in LEADING_SECTORS:
-            seat = terms.seat_by_key()[seats[a.person_id]]
-            return (0, seat.position, surname(a.person.name))
-        return (1, 0, surname(a.person.name))
-
-    present = sorted(
-        (
-            a
-            for a in attendance
-            if a.capacity in (Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE)
-        ),
-        key=lead,
-    )
-    by_surname = sorted(attendance, key=lambda a: surname(a.person.name))
+    """The minutes editor's items with their paragraphs, actions, declarations, dissents and
+    quorum, in a fixed number of queries."""
+    appointments = list(meeting.body.appointments_on(meeting.date))
+    attendance = list(meeting.attendance.all())  # for quorum only: no names are printed
     items = list(
         meeting.items.prefetch_related(
             "paragraphs",
@@ -477,7 +460,8 @@ def minutes_view(meeting: Meeting) -> MinutesView:
         )
     )
     numbers = paragraph_numbers(items, {i.pk: list(i.paragraphs.all()) for i in items})
-    panel = quorum_panel(meeting)
+    # Quorum from the records loaded above, not loaded again.
+    panel = quorum_panel(meeting, items=items, appointments=appointments, attendance=attendance)
     by_number = {r.number: r for r in panel.result.items} if panel.result else {}
     views = []
     for item in items:
@@ -509,11 +493,4 @@ def minutes_view(meeting: Meeting) -> MinutesView:
                 note,
             )
         )
-    return MinutesView(
-        meeting=meeting,
-        present=present,
-        in_attendance=[a for a in by_surname if a.capacity == Attendance.Capacity.IN_ATTENDANCE],
-        apologies=[a for a in by_surname if a.capacity == Attendance.Capacity.APOLOGIES],
-        items=views,
-        quorum_error=panel.error,
-    )
+    return MinutesView(meeting=meeting, items=views, quorum_error=panel.error)

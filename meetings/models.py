@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,7 +12,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from meetings import quorum as q
-from members.models import Body, Person, TermsOfReference
+from members.models import Appointment, Body, Person, TermsOfReference
+from reports.documents.formats import short_date
 
 
 class Meeting(models.Model):
@@ -119,14 +121,15 @@ class Meeting(models.Model):
             return None
         gap = (self.date - previous.date).days
         lo, hi = terms.meeting_interval_min_days, terms.meeting_interval_max_days
+        held = short_date(previous.date)
         if lo is not None and gap < lo:
             return (
-                f"{gap} days after the previous meeting ({previous.date}); the terms of "
+                f"{gap} days after the previous meeting ({held}); the terms of "
                 f"reference set {lo} to {hi} days."
             )
         if hi is not None and gap > hi:
             return (
-                f"{gap} days after the previous meeting ({previous.date}); the terms of "
+                f"{gap} days after the previous meeting ({held}); the terms of "
                 f"reference set {lo} to {hi} days."
             )
         return None
@@ -134,17 +137,23 @@ class Meeting(models.Model):
     def clean(self) -> None:
         if self.end_time and self.start_time and self.end_time < self.start_time:
             raise ValidationError(
-                {"end_time": f"The meeting closes ({self.end_time:%H:%M}) before it starts "
-                 f"({self.start_time:%H:%M})."}
+                {
+                    "end_time": f"The meeting closes ({self.end_time:%H:%M}) before it starts "
+                    f"({self.start_time:%H:%M})."
+                }
             )
         if self.body_id and self.date and self.terms() is None:
             raise ValidationError(
-                {"date": f"No terms of reference of {self.body} are in force on {self.date}."}
+                {
+                    "date": f"No terms of reference of {self.body} are in force on "
+                    f"{short_date(self.date)}."
+                }
             )
 
-    def quorum(self) -> q.MeetingQuorum:
-        """Quorum per agenda item, from the records (a handful of queries, whatever the size)."""
-        return compute_quorum(self)
+    def quorum(self, **loaded: Any) -> q.MeetingQuorum:
+        """Quorum per agenda item, from the records (a handful of queries, whatever the size,
+        fewer for the records a page has loaded already: see compute_quorum)."""
+        return compute_quorum(self, **loaded)
 
     def member_ids(self) -> set[int]:
         """The people with an active appointment to the body on the meeting date."""
@@ -304,7 +313,7 @@ class Attendance(models.Model):
                 raise ValidationError(
                     {
                         "on_behalf_of": f"{self.on_behalf_of} is not a member of {meeting.body} "
-                        f"on {meeting.date}, so nobody can substitute for them."
+                        f"on {short_date(meeting.date)}, so nobody can substitute for them."
                     }
                 )
         elif self.on_behalf_of_id:
@@ -315,7 +324,7 @@ class Attendance(models.Model):
             raise ValidationError(
                 {
                     "capacity": f"{self.person} has no active appointment to {meeting.body} on "
-                    f"{meeting.date}; record them as in attendance or as a substitute."
+                    f"{short_date(meeting.date)}; record them as in attendance or as a substitute."
                 }
             )
         for field in ("from_item", "to_item"):
@@ -443,17 +452,31 @@ def paragraph_numbers(items: list[AgendaItem], paragraphs: dict[int, list]) -> d
     return numbers
 
 
-def compute_quorum(meeting: Meeting) -> q.MeetingQuorum:
-    """Build the pure quorum inputs from the records and compute quorum per item."""
+def compute_quorum(
+    meeting: Meeting,
+    *,
+    items: list[AgendaItem] | None = None,
+    appointments: list[Appointment] | None = None,
+    attendance: list[Attendance] | None = None,
+) -> q.MeetingQuorum:
+    """Build the pure quorum inputs from the records and compute quorum per item. A page that
+    has loaded them already passes them in: every item of the meeting with its declarations
+    prefetched, the body's appointments on the meeting date, the meeting's attendance."""
     terms = meeting.terms()
-    items = list(meeting.items.all().prefetch_related("declarations"))
+    if items is None:
+        items = list(meeting.items.all().prefetch_related("declarations"))
     meeting._item_ids = [i.pk for i in items]
-    appointments = list(meeting.body.appointments_on(meeting.date))
+    if appointments is None:
+        appointments = list(meeting.body.appointments_on(meeting.date))
     rules = (
         terms.quorum_rules()
         if terms
-        else q.Rules(fraction=q.parse_fraction("1/2"), substitutes_count=False,
-                     remote_counts=False, groups=())
+        else q.Rules(
+            fraction=q.parse_fraction("1/2"),
+            substitutes_count=False,
+            remote_counts=False,
+            groups=(),
+        )
     )
     members = [
         q.Member(
@@ -462,7 +485,9 @@ def compute_quorum(meeting: Meeting) -> q.MeetingQuorum:
         )
         for a in appointments
     ]
-    attendees = [a.as_attendee() for a in meeting.attendance.all()]
+    if attendance is None:
+        attendance = list(meeting.attendance.all())
+    attendees = [a.as_attendee() for a in attendance]
     q_items = [
         q.Item(
             number=i.number,
@@ -498,6 +523,9 @@ class ForwardPlanItem(models.Model):
         help_text="The agenda item it became, once pulled into an agenda.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save and placing (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -520,9 +548,7 @@ class ForwardPlanItem(models.Model):
 class ChecklistAcknowledgement(models.Model):
     """A failed pre-publication check that the secretary acknowledged, with the reason."""
 
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, related_name="acknowledgements"
-    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="acknowledgements")
     check_key = models.CharField(max_length=30)
     reason = models.TextField()
     detail = models.TextField(blank=True, help_text="What the check found when acknowledged.")

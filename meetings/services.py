@@ -1,7 +1,11 @@
-"""Workflows on meetings: the agenda, papers, publication, the forward plan and attendance.
+"""Workflows on meetings: creating one, its details, and publishing its agenda.
 
 Each workflow is one transaction, runs the models' full_clean() and raises ValidationError.
-Minutes workflows are in meetings/minutes_services.py.
+The other workflows have their own modules, and the names other code imports from here are
+re-exported: the agenda and papers in meetings/agenda_services.py, the forward plan in
+meetings/plan_services.py, optimistic locking (check_version, EditConflict) in
+meetings/versions.py, minutes in meetings/minutes_services.py and attendance in
+meetings/attendance_services.py.
 """
 
 from __future__ import annotations
@@ -12,81 +16,58 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
-from django.db.models.functions import Cast, Concat
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from meetings import notifications
-from meetings.models import (
-    AgendaItem,
-    Attendance,
-    ChecklistAcknowledgement,
-    ForwardPlanItem,
-    Meeting,
-    item_sort_key,
+from meetings.agenda_services import (
+    STANDARD_AGENDA,
+    TAIL_KINDS,
+    add_item,
+    move_item,
+    remove_item,
+    renumber_items,
+    save_paper,
+    unique_paper_key,
+    update_item,
 )
+from meetings.models import AgendaItem, ChecklistAcknowledgement, ForwardPlanItem, Meeting
+from meetings.plan_services import (
+    PLAN_FIELDS,
+    place_planned_item,
+    planned_for,
+    save_forward_plan_item,
+)
+from meetings.versions import EditConflict, bump_version, check_version
 from members.models import Body
 from reports.models import Paper
 
-Kind = AgendaItem.Kind
-
-# The body's standard agenda; business items go between "Actions arising" and "AOB".
-STANDARD_AGENDA: list[tuple[str, str]] = [
-    ("Apologies for Absence and Chair's Announcements", Kind.APOLOGIES),
-    ("Declarations of Interest", Kind.DECLARATIONS),
-    ("Minutes of last meeting", Kind.MINUTES_OF_LAST_MEETING),
-    ("Actions Arising", Kind.ACTIONS_ARISING),
-    ("Any other business the Chair considers urgent", Kind.AOB),
-    ("Date of next meeting", Kind.DATE_OF_NEXT_MEETING),
-    ("Close", Kind.CLOSE),
+__all__ = [
+    "PLAN_FIELDS",
+    "STANDARD_AGENDA",
+    "TAIL_KINDS",
+    "Check",
+    "EditConflict",
+    "add_item",
+    "agenda_checks",
+    "bump_version",
+    "check_version",
+    "clear_days",
+    "create_meeting_with_standard_agenda",
+    "freeze_published_documents",
+    "move_item",
+    "place_planned_item",
+    "planned_for",
+    "publish_agenda",
+    "remove_item",
+    "renumber_items",
+    "save_forward_plan_item",
+    "save_paper",
+    "unique_meeting_key",
+    "unique_paper_key",
+    "update_item",
+    "update_meeting_details",
 ]
-TAIL_KINDS = {Kind.AOB, Kind.DATE_OF_NEXT_MEETING, Kind.CLOSE}
-
-
-class EditConflict(ValidationError):
-    """Someone else saved the record since this form was opened (optimistic locking).
-
-    `current` is the version saved now: a form shown again carries it, so that saving again
-    after reviewing the other person's change is accepted."""
-
-    def __init__(self, message: str, *, current: int | None = None) -> None:
-        super().__init__(message, code="conflict")
-        self.current = current
-
-
-def check_version(
-    obj: models.Model,
-    version: int | None,
-    what: str,
-    *,
-    typed: bool = True,
-    field: str = "version",
-) -> None:
-    """Refuse a save made from a stale form; the caller holds the row lock on obj and shows the
-    typed values back (or, for a button such as Up or Remove, the page as it is now)."""
-    current = getattr(obj, field)
-    if version is None or version == current:
-        return
-    if typed:
-        raise EditConflict(
-            f"Someone else saved {what} while you were editing it, so your changes were not "
-            "saved. What you typed is shown below beside the current version: review it and "
-            "save again.",
-            current=current,
-        )
-    raise EditConflict(
-        f"Someone else changed {what} since you opened the page, so nothing was changed. "
-        "Check it as it is now and try again.",
-        current=current,
-    )
-
-
-def bump_version(obj: models.Model, field: str = "version") -> None:
-    """Raise the version (the caller holds the row lock) so stale forms are refused."""
-    setattr(obj, field, getattr(obj, field) + 1)
-    obj.save(update_fields=[field])
 
 
 def freeze_published_documents(
@@ -102,45 +83,7 @@ def freeze_published_documents(
     documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
 
 
-# The agenda ----------------------------------------------------------------------------
-
-
-def _ordered_items(meeting: Meeting) -> list[AgendaItem]:
-    return list(meeting.items.order_by("position", "pk"))
-
-
-def _apply_order(
-    meeting: Meeting, ordered: list[AgendaItem], subs: dict[int, bool] | None = None
-) -> list[AgendaItem]:
-    """Give items positions in this order and numbers 1, 2, … with sub-items 8a, 8b."""
-    subs = subs or {}
-    main, letter = 0, 0
-    wanted: list[tuple[AgendaItem, str, int]] = []
-    for index, item in enumerate(ordered):
-        sub = subs.get(item.pk, item.is_sub_item) and index > 0
-        if sub and letter < 26:
-            letter += 1
-            number = f"{main}{chr(ord('a') + letter - 1)}"
-        else:
-            main, letter = main + 1, 0
-            number = str(main)
-        wanted.append((item, number, index))
-    changed = [(i, n, p) for i, n, p in wanted if i.number != n or i.position != p]
-    if changed:
-        # Free the numbers first: the database keeps item numbers unique per meeting.
-        AgendaItem.objects.filter(pk__in=[i.pk for i, _, _ in changed]).update(
-            number=Concat(models.Value("~"), Cast("pk", models.CharField()))
-        )
-        for item, number, position in changed:
-            item.number, item.position = number, position
-            item.save(update_fields=["number", "position"])
-    return ordered
-
-
-@transaction.atomic
-def renumber_items(meeting: Meeting, subs: dict[int, bool] | None = None) -> list[AgendaItem]:
-    """Renumber a meeting's items in their order: 1, 2, … and sub-items 8a, 8b."""
-    return _apply_order(meeting, _ordered_items(meeting), subs)
+# The meeting ---------------------------------------------------------------------------
 
 
 def unique_meeting_key(body: Body, date: dt.date) -> str:
@@ -194,170 +137,6 @@ def create_meeting_with_standard_agenda(
     return meeting
 
 
-def _new_item(meeting: Meeting, **values: object) -> AgendaItem:
-    """A new item under a free number (the renumbering that follows gives its real one)."""
-    free = (
-        max(
-            (item_sort_key(n)[0] for n in meeting.items.values_list("number", flat=True)), default=0
-        )
-        + 1
-    )
-    item = AgendaItem(meeting=meeting, number=str(free), **values)
-    item.full_clean()
-    item.save()
-    return item
-
-
-def _insert_at(ordered: list[AgendaItem], after: AgendaItem | None) -> int:
-    if after is not None:
-        index = next(i for i, it in enumerate(ordered) if it.pk == after.pk) + 1
-        # Keep the new item after the sub-items of the item it follows.
-        while index < len(ordered) and ordered[index].is_sub_item and not after.is_sub_item:
-            index += 1
-        return index
-    return next((i for i, it in enumerate(ordered) if it.kind in TAIL_KINDS), len(ordered))
-
-
-@transaction.atomic
-def add_item(
-    meeting: Meeting,
-    *,
-    title: str,
-    presenter: str = "",
-    kind: str = Kind.BUSINESS,
-    sub_item: bool = False,
-    after: AgendaItem | None = None,
-    version: int | None = None,
-) -> AgendaItem:
-    """Add an item (by default before 'Any other business') and renumber the agenda."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    check_version(meeting, version, "the agenda")
-    _refuse_when_locked(meeting)
-    ordered = _ordered_items(meeting)
-    index = _insert_at(ordered, after)
-    item = _new_item(meeting, title=title, presenter=presenter, kind=kind, position=index)
-    ordered.insert(index, item)
-    _apply_order(meeting, ordered, {item.pk: sub_item})
-    bump_version(meeting)
-    item.refresh_from_db()
-    return item
-
-
-@transaction.atomic
-def update_item(
-    item: AgendaItem,
-    *,
-    title: str,
-    presenter: str,
-    kind: str,
-    sub_item: bool,
-    version: int | None,
-) -> AgendaItem:
-    """Change an item's title, presenter, kind or sub-item flag (renumbering as needed)."""
-    # The meeting's row first, then the item's, as every change to the agenda takes them:
-    # taken the other way round, two secretaries' saves could wait on each other for ever.
-    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-    item.meeting = meeting
-    check_version(item, version, f"item {item.number}")
-    _refuse_when_locked(meeting)
-    if sub_item and not item.is_sub_item and _ordered_items(item.meeting)[0].pk == item.pk:
-        raise ValidationError(
-            {"sub_item": f"Item {item.number} is the first item, so it cannot be a sub-item."}
-        )
-    item.title, item.presenter, item.kind = title, presenter, kind
-    item.version += 1
-    item.full_clean()
-    item.save()
-    if sub_item != item.is_sub_item:
-        renumber_items(meeting, {item.pk: sub_item})
-        bump_version(meeting)
-    item.refresh_from_db()
-    return item
-
-
-def _blocks(ordered: list[AgendaItem]) -> list[list[AgendaItem]]:
-    blocks: list[list[AgendaItem]] = []
-    for item in ordered:
-        if item.is_sub_item and blocks:
-            blocks[-1].append(item)
-        else:
-            blocks.append([item])
-    return blocks
-
-
-@transaction.atomic
-def move_item(item: AgendaItem, *, up: bool, version: int | None) -> list[AgendaItem]:
-    """Move an item (with its sub-items) one place up or down, then renumber."""
-    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    check_version(meeting, version, "the agenda", typed=False)
-    _refuse_when_locked(meeting)
-    ordered = _ordered_items(meeting)
-    item = next(i for i in ordered if i.pk == item.pk)
-    if item.is_sub_item:
-        block = next(b for b in _blocks(ordered) if item in b)
-        subs = block[1:]
-        at = subs.index(item)
-        other = at - 1 if up else at + 1
-        if not 0 <= other < len(subs):
-            raise ValidationError(
-                f"Item {item.number} is already the {'first' if up else 'last'} sub-item of "
-                f"item {block[0].number}."
-            )
-        subs[at], subs[other] = subs[other], subs[at]
-        block[1:] = subs
-        blocks = _blocks(ordered)
-        blocks[[b[0].pk for b in blocks].index(block[0].pk)] = block
-    else:
-        blocks = _blocks(ordered)
-        at = next(i for i, b in enumerate(blocks) if b[0].pk == item.pk)
-        other = at - 1 if up else at + 1
-        if not 0 <= other < len(blocks):
-            raise ValidationError(
-                f"Item {item.number} is already the {'first' if up else 'last'} item."
-            )
-        blocks[at], blocks[other] = blocks[other], blocks[at]
-    flat = [i for b in blocks for i in b]
-    subs_flags = {i.pk: i.is_sub_item for i in flat}
-    result = _apply_order(meeting, flat, subs_flags)
-    bump_version(meeting)
-    return result
-
-
-@transaction.atomic
-def remove_item(item: AgendaItem, *, version: int | None) -> None:
-    """Remove an item that has nothing recorded against it, then renumber."""
-    meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-    check_version(meeting, version, "the agenda", typed=False)
-    _refuse_when_locked(meeting)
-    # The item's row too: a paper being added to it (save_paper locks the item) is counted.
-    locked = AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
-    if locked is None:
-        raise ValidationError(f"Item '{item.title}' was already removed by someone else.")
-    item = locked
-    held = [
-        (item.papers.count(), "paper"),
-        (item.paragraphs.count(), "minute paragraph"),
-        (item.actions.count(), "action"),
-        (item.declarations.count(), "declaration"),
-        (item.dissents.count(), "dissent"),
-        (
-            Attendance.objects.filter(models.Q(from_item=item) | models.Q(to_item=item)).count(),
-            "arrival or departure",
-        ),
-    ]
-    found = [f"{n} {label}{'s' if n != 1 else ''}" for n, label in held if n]
-    if found:
-        raise ValidationError(
-            f"Item {item.number} has {', '.join(found)} recorded against it; move or remove "
-            "those first."
-        )
-    ForwardPlanItem.objects.filter(placed_item=item).update(placed_item=None)
-    item.delete()
-    renumber_items(meeting)
-    bump_version(meeting)
-
-
 @transaction.atomic
 def update_meeting_details(
     meeting: Meeting,
@@ -381,69 +160,6 @@ def update_meeting_details(
     meeting.full_clean()
     meeting.save()
     return meeting
-
-
-def _refuse_when_locked(meeting: Meeting) -> None:
-    if meeting.minutes_locked:
-        raise ValidationError(
-            "The minutes of this meeting are approved and locked (status: "
-            f"{meeting.get_status_display()}), so its agenda can no longer change."
-        )
-
-
-# Papers --------------------------------------------------------------------------------
-
-
-def unique_paper_key(item: AgendaItem, title: str, exclude: int | None = None) -> str:
-    base = slugify(title)[:70] or "paper"
-    key, n = base, 1
-    while item.papers.exclude(pk=exclude).filter(key=key).exists():
-        n += 1
-        key = f"{base}-{n}"
-    return key
-
-
-@transaction.atomic
-def save_paper(
-    paper: Paper, *, upload: UploadedFile | None = None, version: int | None = None
-) -> Paper:
-    """Add or change a paper; one added after the agenda was published is a supplement.
-
-    A change made from a form opened before someone else saved the paper is refused
-    (EditConflict): `version` is the paper's version the form was opened with."""
-    try:
-        # The item's row: new papers of an item take their keys and places one at a time, and
-        # an item being removed (remove_item locks it too) sees the paper.
-        item = (
-            AgendaItem.objects.select_for_update(of=("self",))
-            .select_related("meeting__body")
-            .get(pk=paper.item_id)
-        )
-    except AgendaItem.DoesNotExist:
-        raise ValidationError(
-            "The agenda item was removed while you were writing, so the paper was not saved. "
-            "What you typed is shown below: copy it before leaving the page."
-        ) from None
-    if paper.pk is None:
-        paper.item = item
-        paper.key = unique_paper_key(item, paper.title)
-        paper.position = item.papers.count()
-        paper.supplement = item.meeting.agenda_is_public
-    else:
-        saved = Paper.objects.select_for_update().filter(pk=paper.pk).first()
-        if saved is None:
-            raise ValidationError(
-                "Someone else removed this paper while you were editing it, so it was not "
-                "saved. What you typed is shown below: copy it before leaving the page."
-            )
-        check_version(saved, version, f"the paper '{saved.title}'")
-        paper.version = saved.version + 1
-    if upload is not None:
-        # The stored name is rebuilt from the paper's key (reports.models.paper_upload_to).
-        paper.file.save(f"{paper.key}.pdf", upload, save=False)
-    paper.full_clean()
-    paper.save()
-    return paper
 
 
 # Publication ---------------------------------------------------------------------------
@@ -602,50 +318,3 @@ def publish_agenda(
     freeze_published_documents(meeting, "agenda", user=user)
     transaction.on_commit(lambda: notifications.notify_agenda_published(meeting, base_url))
     return meeting
-
-
-# The forward plan ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def save_forward_plan_item(plan: ForwardPlanItem) -> ForwardPlanItem:
-    """Add or change an item of the forward plan."""
-    plan.full_clean()
-    plan.save()
-    return plan
-
-
-@transaction.atomic
-def place_planned_item(plan: ForwardPlanItem, meeting: Meeting) -> AgendaItem:
-    """Pull a forward-plan item into a meeting's agenda as a business item."""
-    if plan.body_id != meeting.body_id:
-        raise ValidationError("That meeting belongs to another body.")
-    # The meeting's row first, as every agenda change takes it; then the plan item's, read
-    # again: two secretaries placing the same plan item make one agenda item, not two.
-    Meeting.objects.select_for_update().get(pk=meeting.pk)
-    plan = ForwardPlanItem.objects.select_for_update().get(pk=plan.pk)
-    if plan.is_placed:
-        raise ValidationError(
-            f"'{plan.title}' is already item {plan.placed_item.number} of "
-            f"{plan.placed_item.meeting}."
-        )
-    item = add_item(meeting, title=plan.title, presenter=plan.presenter)
-    plan.placed_item = item
-    plan.target_meeting = meeting
-    plan.full_clean()
-    plan.save()
-    return item
-
-
-def planned_for(meeting: Meeting) -> list[ForwardPlanItem]:
-    """Unplaced forward-plan items aimed at this meeting or its month, or at nothing yet."""
-    month = meeting.date.replace(day=1)
-    return list(
-        meeting.body.forward_plan.filter(placed_item__isnull=True)
-        .filter(
-            models.Q(target_meeting=meeting)
-            | models.Q(target_meeting__isnull=True, target_month__lte=month)
-            | models.Q(target_meeting__isnull=True, target_month__isnull=True)
-        )
-        .select_related("proposed_by")
-    )

@@ -76,9 +76,7 @@ def meeting_for(user: AnyUser, body_slug: str, key: str):  # noqa: ANN201
     """The meeting through its body, or 404 for anyone who may not see its agenda."""
     from meetings.models import Meeting
 
-    meeting = (
-        Meeting.objects.select_related("body").filter(body__slug=body_slug, key=key).first()
-    )
+    meeting = Meeting.objects.select_related("body").filter(body__slug=body_slug, key=key).first()
     if meeting is None or not can_see_agenda(user, meeting):
         raise Http404("No such meeting.")
     return meeting

@@ -57,6 +57,8 @@ class InterestForm(forms.ModelForm):
 
 class EndInterestForm(forms.Form):
     ended_on = forms.DateField(label="Ended on", widget=DATE)
+    # The entry's version the page was opened with (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class TermsForm(forms.ModelForm):

@@ -1,10 +1,16 @@
-"""The form for a one-time code from an authenticator app (signing in, enrolling, removing)."""
+"""The forms of two-step sign-in: a code from an authenticator app (enrolling), a code or a
+backup code (signing in, removing), and the password again (enrolling, new backup codes)."""
 
 from __future__ import annotations
 
 import re
 
 from django import forms
+from django.contrib.auth.models import User
+
+from members import backup_codes
+
+APP_CODE = re.compile(r"\d{6}")
 
 
 class CodeForm(forms.Form):
@@ -26,16 +32,49 @@ class CodeForm(forms.Form):
 
     def clean_code(self) -> str:
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"])
-        if not re.fullmatch(r"\d{6}", code):
+        if not APP_CODE.fullmatch(code):
             raise forms.ValidationError(
                 "Enter the 6 digits your authenticator app shows, for example 123456."
             )
         return code
 
 
-class EnrolForm(CodeForm):
-    """A first code, and the password again: a session left open is not enough to enrol a
-    phone that would then lock the account's owner out."""
+class CodeOrBackupForm(CodeForm):
+    """A code from the app or one of the user's backup codes. With `backup`, the field asks
+    for a backup code (a text keyboard on phones, not a number pad); either kind is taken."""
+
+    def __init__(self, *args, backup: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.backup = backup
+        field = self.fields["code"]
+        if backup:
+            field.label = "Backup code"
+            field.widget.attrs.update(
+                {"inputmode": "text", "autocomplete": "off", "spellcheck": "false", "size": 14}
+            )
+            field.error_messages["required"] = "Enter one of your backup codes."
+        else:
+            field.label = "6-digit code (or a backup code)"
+
+    def clean_code(self) -> str:
+        raw = self.cleaned_data["code"]
+        code = backup_codes.normalise(raw)
+        if APP_CODE.fullmatch(code) or backup_codes.looks_like_code(code):
+            return code
+        if self.backup:
+            raise forms.ValidationError(
+                "A backup code has 10 letters and digits, for example abcde-23456. "
+                "Type it as it was shown to you."
+            )
+        raise forms.ValidationError(
+            "Enter the 6 digits your authenticator app shows, for example 123456, "
+            "or one of your backup codes."
+        )
+
+
+class PasswordForm(forms.Form):
+    """The password again: a session left open is not enough to change the second factor
+    (enrol a phone that would lock the owner out, or take a new set of backup codes)."""
 
     password = forms.CharField(
         label="Your password",
@@ -43,15 +82,23 @@ class EnrolForm(CodeForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password to confirm it is you."},
     )
-    field_order = ["password", "code"]
 
-    def __init__(self, *args, user, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, user: User, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["code"].widget.attrs.pop("autofocus", None)
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class EnrolForm(PasswordForm, CodeForm):
+    """The password, and a first code from the app."""
+
+    field_order = ["password", "code"]
+
+    def __init__(self, *args, user: User, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["code"].widget.attrs.pop("autofocus", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
 from members.models import Interest
@@ -9,6 +11,10 @@ from members.models import Interest
 
 class InterestForm(forms.ModelForm):
     """Add or correct a registered interest; set the end date when it no longer applies."""
+
+    # The entry's version the form was opened with (optimistic locking): a secretary may
+    # record the end of the same interest meanwhile. Not a model field of the form.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Interest
@@ -20,3 +26,8 @@ class InterestForm(forms.ModelForm):
         }
         labels = {"registered_on": "Registered on", "ended_on": "Ended on"}
         help_texts = {"ended_on": "Leave empty while the interest applies."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)

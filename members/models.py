@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.quorum import Group, Rules, parse_fraction
 from members.composition import Composition, community_seat_count, percent_str
+from reports.documents.formats import short_date
 
 
 class Sector(models.TextChoices):
@@ -35,8 +36,18 @@ class Sector(models.TextChoices):
 
 # The site's own top-level paths: a body with one of these slugs would be unreachable.
 RESERVED_SLUGS = frozenset(
-    {"accessibility", "accounts", "admin", "api", "feeds", "manage", "media", "partners",
-     "search", "static"}
+    {
+        "accessibility",
+        "accounts",
+        "admin",
+        "api",
+        "feeds",
+        "manage",
+        "media",
+        "partners",
+        "search",
+        "static",
+    }
 )
 
 
@@ -170,9 +181,7 @@ class TermsOfReference(models.Model):
             s.count for s in self.seat_list() if s.sector == Sector.COMMUNITY and s.count
         )
         has_share_line = any(s.count is None for s in self.seat_list())
-        others = sum(
-            s.count for s in self.seat_list() if s.sector != Sector.COMMUNITY and s.count
-        )
+        others = sum(s.count for s in self.seat_list() if s.sector != Sector.COMMUNITY and s.count)
         if not has_share_line:
             return fixed_community
         needed = community_seat_count(others, self.community_min_share)
@@ -376,12 +385,18 @@ class Appointment(models.Model):
             return  # field errors are reported by the fields themselves
         if self.end is not None and self.end < self.start:
             raise ValidationError(
-                {"end": f"The appointment ends ({self.end}) before it starts ({self.start})."}
+                {
+                    "end": f"The appointment ends ({short_date(self.end)}) before it starts "
+                    f"({short_date(self.start)})."
+                }
             )
         terms = self.body.terms_in_force(self.start)
         if terms is None:
             raise ValidationError(
-                {"start": f"No terms of reference of {self.body} are in force on {self.start}."}
+                {
+                    "start": f"No terms of reference of {self.body} are in force on "
+                    f"{short_date(self.start)}."
+                }
             )
         seat = terms.seat_by_key().get(self.seat_key)
         if seat is None:
@@ -403,10 +418,10 @@ class Appointment(models.Model):
             .first()
         )
         if clash is not None:
-            until = f"to {clash.end}" if clash.end else "with no end date"
+            until = f"to {short_date(clash.end)}" if clash.end else "with no end date"
             raise ValidationError(
                 f"{self.person} already holds an appointment to {self.body} from "
-                f"{clash.start} {until}; a person holds at most one at a time."
+                f"{short_date(clash.start)} {until}; a person holds at most one at a time."
             )
 
     def _check_seat_capacity(self, terms: TermsOfReference, seat: Seat) -> None:
@@ -428,8 +443,8 @@ class Appointment(models.Model):
                 raise ValidationError(
                     {
                         "seat_key": f"The seat '{seat.label}' has {capacity} "
-                        f"place{'s' if capacity != 1 else ''} and on {day} already holds "
-                        f"{len(holders)} ({names}); this would be appointment "
+                        f"place{'s' if capacity != 1 else ''} and on {short_date(day)} "
+                        f"already holds {len(holders)} ({names}); this would be appointment "
                         f"{len(holders) + 1} of {capacity}."
                     }
                 )
@@ -454,8 +469,8 @@ class Appointment(models.Model):
         raise ValidationError(
             {
                 "exception": (
-                    f"On {self.start} this non-community appointment would leave community "
-                    f"representation at {after.community} of {after.members} members "
+                    f"On {short_date(self.start)} this non-community appointment would leave "
+                    f"community representation at {after.community} of {after.members} members "
                     f"({after.percent}%), below the minimum of {minimum} (before it: "
                     f"{before.community} of {before.members}, {before.percent}%); "
                     f"{after.shortfall} more community member"
@@ -482,6 +497,9 @@ class Interest(models.Model):
     description = models.TextField()
     registered_on = models.DateField(default=dt.date.today)
     ended_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every change (optimistic locking)."
+    )
     history = HistoricalRecords()
 
     class Meta:

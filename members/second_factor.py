@@ -4,6 +4,8 @@ A user with a confirmed device signs in in two steps: the password (through djan
 as before), then a current code. Until the code is given the user is not signed in at all;
 the workspace and the admin also refuse any session that is signed in but not verified.
 With OTP_REQUIRED_FOR_SECRETARIAT, secretaries without a device must enrol first.
+Wherever a code from the app is asked for after enrolment, one of the user's single-use
+backup codes (members/backup_codes.py) will do instead.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from members import backup_codes
 from members.accounts import SECRETARIAT
 
 PENDING_SESSION_KEY = "second_factor_pending"
@@ -37,6 +42,10 @@ DEVICE_NAME = "Authenticator app"
 
 WRONG_CODE = "That code is not right. Enter the 6-digit code your app shows now."
 EXPIRED = "The sign-in took too long. Enter your username and password again."
+WRONG_BACKUP_CODE = (
+    "That backup code is not right, or it has been used already: each code works once. "
+    "Check it, or try another of your codes."
+)
 
 
 def confirmed_device(user: User | AnonymousUser) -> TOTPDevice | None:
@@ -100,23 +109,34 @@ def drop_pending(request: HttpRequest) -> None:
     request.session.pop(PENDING_SESSION_KEY, None)
 
 
-def complete_sign_in(request: HttpRequest, user: User, backend: str, code: str) -> TOTPDevice:
-    """Check the code against the user's device, then sign them in with a verified session.
+def complete_sign_in(request: HttpRequest, user: User, backend: str, code: str) -> Device:
+    """Check the code (from the app, or a backup code), then sign the user in with a verified
+    session. Returns the device that accepted it: a StaticDevice for a backup code.
 
     Raises ValidationError for a wrong code, a throttled device or a device removed meanwhile.
     """
-    device = check_code(confirmed_device(user), code)
+    device = check_any_code(user, code)
     drop_pending(request)
     auth_login(request, user, backend=backend)
     otp_login(request, device)
     return device
 
 
-def verify_session(request: HttpRequest, code: str) -> TOTPDevice:
+def verify_session(request: HttpRequest, code: str) -> Device:
     """A signed-in user whose session is not verified gives a code (ValidationError if wrong)."""
-    device = check_code(confirmed_device(request.user), code)
+    device = check_any_code(request.user, code)
     otp_login(request, device)
     return device
+
+
+def check_any_code(user: User, code: str) -> Device:
+    """A code from the user's app or one of their backup codes, told apart by its shape."""
+    if backup_codes.looks_like_code(backup_codes.normalise(code)):
+        if confirmed_device(user) is None:
+            # Backup codes stand in for the app; without one there is nothing to stand in for.
+            raise ValidationError(EXPIRED)
+        return check_backup_code(user, code)
+    return check_code(confirmed_device(user), code)
 
 
 def check_code(device: TOTPDevice | None, code: str) -> TOTPDevice:
@@ -132,12 +152,36 @@ def check_code(device: TOTPDevice | None, code: str) -> TOTPDevice:
     return verified
 
 
-def throttled_message(why: dict) -> str:
+def check_backup_code(user: User, code: str) -> StaticDevice:
+    """The user's backup codes, if the code is one of them; the code is then used up.
+
+    The check is django-otp's own (`verify_token`): it locks the device row, so two requests
+    with the same code cannot both succeed, deletes the matching token, and counts a miss
+    for the device's throttling (OTP_STATIC_THROTTLE_FACTOR, separate from the app's).
+    """
+    device = backup_codes.device_of(user)
+    if device is None:
+        raise ValidationError(WRONG_BACKUP_CODE)
+    allowed, why = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(throttled_message(why or {}, backup=True))
+    verified = verify_token(user, device.persistent_id, backup_codes.digest(device, code))
+    if verified is None:
+        raise ValidationError(WRONG_BACKUP_CODE)
+    return verified
+
+
+def throttled_message(why: dict, *, backup: bool = False) -> str:
     until = why.get("locked_until")
     if until is None:
         return "Codes cannot be checked just now. Try again later."
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    wait = f"{seconds} seconds" if seconds < 120 else f"{math.ceil(seconds / 60)} minutes"
+    if seconds < 120:
+        wait = "1 second" if seconds == 1 else f"{seconds} seconds"
+    else:
+        wait = f"{math.ceil(seconds / 60)} minutes"
+    if backup:
+        return f"Too many wrong backup codes. Wait {wait}, then try again."
     return f"Too many wrong codes. Wait {wait}, then enter the code your app shows."
 
 
@@ -157,8 +201,9 @@ def new_secret(user: User) -> None:
     TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
 
 
-def confirm_device(request: HttpRequest, device: TOTPDevice, code: str) -> TOTPDevice:
-    """The first code from the app confirms the device and verifies this session."""
+def confirm_device(request: HttpRequest, device: TOTPDevice, code: str) -> list[str]:
+    """The first code from the app confirms the device and verifies this session. Returns
+    the user's new backup codes, to be shown once."""
     # Checked outside the transaction below: a refused code must still count for throttling.
     device = check_code(device, code)
     with transaction.atomic():
@@ -166,14 +211,18 @@ def confirm_device(request: HttpRequest, device: TOTPDevice, code: str) -> TOTPD
         device.save(update_fields=["confirmed"])
         # One authenticator per user: a confirmed device replaces any other.
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+        codes = backup_codes.replace(device.user)
     otp_login(request, device)
-    return device
+    return codes
 
 
 def remove_device(request: HttpRequest, code: str) -> None:
-    """A current code removes the device: sign-in is back to the password alone."""
-    check_code(confirmed_device(request.user), code)
-    TOTPDevice.objects.filter(user=request.user).delete()
+    """A current code (or a backup code, the phone being lost) removes the device and the
+    backup codes: sign-in is back to the password alone."""
+    check_any_code(request.user, code)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).delete()
+        backup_codes.remove(request.user)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.user.otp_device = None
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from meetings.services import check_version
 from members.composition import Composition
 from members.models import (
     Appointment,
@@ -133,9 +134,42 @@ def register_interest(person: Person, **values: Any) -> Interest:
     return interest
 
 
+def _lock_interest(interest: Interest, version: int | None) -> Interest:
+    """The entry's row, locked and read again; refused (EditConflict) when someone else (the
+    partner or a secretary) changed it since the form carrying `version` was opened."""
+    locked = Interest.objects.select_for_update().get(pk=interest.pk)
+    check_version(locked, version, "this entry of the register of interests")
+    return locked
+
+
 @transaction.atomic
-def end_interest(interest: Interest, *, ended_on: dt.date) -> Interest:
-    """Record the date an interest ended (the entry itself is kept)."""
+def update_interest(
+    interest: Interest,
+    *,
+    category: str,
+    description: str,
+    registered_on: dt.date,
+    ended_on: dt.date | None,
+    version: int | None = None,
+) -> Interest:
+    """Correct an entry of a register of interests, or record the date it ended.
+
+    A change made from a form opened before someone else changed the entry is refused
+    (EditConflict): `version` is the entry's version the form was opened with."""
+    interest = _lock_interest(interest, version)
+    interest.category, interest.description = category, description
+    interest.registered_on, interest.ended_on = registered_on, ended_on
+    interest.version += 1
+    interest.full_clean()
+    interest.save()
+    return interest
+
+
+@transaction.atomic
+def end_interest(interest: Interest, *, ended_on: dt.date, version: int | None = None) -> Interest:
+    """Record the date an interest ended (the entry itself is kept); refused (EditConflict)
+    when the entry changed since the form carrying `version` was opened."""
+    interest = _lock_interest(interest, version)
     if ended_on < interest.registered_on:
         raise ValidationError(
             {
@@ -144,6 +178,7 @@ def end_interest(interest: Interest, *, ended_on: dt.date) -> Interest:
             }
         )
     interest.ended_on = ended_on
+    interest.version += 1
     interest.full_clean()
     interest.save()
     return interest

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -85,21 +87,29 @@ class _NumberedParagraphs(Treeprocessor):
 
 
 class _NumberedParagraphsExtension(Extension):
-    def __init__(self, number: str = "") -> None:
-        super().__init__()
-        self.number = number
-
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
-        processor = _NumberedParagraphs(md)
-        processor.number = self.number
-        md.treeprocessors.register(processor, "numbered_paragraphs", 5)
+        # The number is set on the processor before each conversion (_render).
+        md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
 
 
-def _converter(number: str = "") -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=["tables", "sane_lists", _NumberedParagraphsExtension(number)],
-        output_format="html",
-    )
+_THREAD = threading.local()
+# Paragraphs up to this long are remembered once rendered (a page of minutes shows the same
+# paragraphs on every visit); longer texts, such as a paper's sections, are rendered each time.
+# At most CACHED_TEXTS of them: a few megabytes a worker at worst.
+CACHED_CHARS = 2000
+CACHED_TEXTS = 2048
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's converter, built once: building one costs more than most conversions."""
+    converter = getattr(_THREAD, "converter", None)
+    if converter is None:
+        converter = markdown.Markdown(
+            extensions=["tables", "sane_lists", _NumberedParagraphsExtension()],
+            output_format="html",
+        )
+        _THREAD.converter = converter
+    return converter
 
 
 def sanitise_html(html: str) -> str:
@@ -120,6 +130,23 @@ def render_markdown(text: str, *, number: str = "") -> SafeString:
     """Markdown typed by a user, as sanitised HTML; number: a paragraph number to put first."""
     if not text or not text.strip():
         return SafeString("")
-    html = _converter(number).convert(text)
+    if len(text) <= CACHED_CHARS:
+        return _remembered(text, number)
+    return _render(text, number)
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _remembered(text: str, number: str) -> SafeString:
+    # The HTML depends on nothing but the text, the number and this module's code.
+    return _render(text, number)
+
+
+def _render(text: str, number: str) -> SafeString:
+    converter = _converter()
+    converter.treeprocessors["numbered_paragraphs"].number = number
+    try:
+        html = converter.convert(text)
+    finally:
+        converter.reset()
     # Sanitised by nh3 (an allow-list of tags, attributes and URL schemes).
     return mark_safe(sanitise_html(html))  # nosec B703, B308

@@ -19,7 +19,11 @@ class AdminTests(TestCase):
     def setUpTestData(cls) -> None:
         out = io.StringIO()
         call_command(
-            "load_demo", str(DEMO_FILE), "--password", "pw-for-tests-1", "--no-documents",
+            "load_demo",
+            str(DEMO_FILE),
+            "--password",
+            "pw-for-tests-1",
+            "--no-documents",
             stdout=out,
         )
         cls.load_output = out.getvalue()
@@ -53,8 +57,14 @@ class AdminTests(TestCase):
         body = Body.objects.get(slug="prg")
         response = self.client.post(
             reverse("admin:members_appointment_add"),
-            {"body": body.pk, "person": person.pk, "seat_key": "health", "start": "2019-06-01",
-             "end": "", "exception": "Appointed by the Mayor"},
+            {
+                "body": body.pk,
+                "person": person.pk,
+                "seat_key": "health",
+                "start": "2019-06-01",
+                "end": "",
+                "exception": "Appointed by the Mayor",
+            },
         )
         assert response.status_code == 200
         page = response.content.decode()
@@ -64,8 +74,14 @@ class AdminTests(TestCase):
     def test_a_non_community_appointment_below_the_minimum_needs_a_reason(self) -> None:
         person = Person.objects.create(key="new-lc", name="New Councillor")
         body = Body.objects.get(slug="prg")
-        data = {"body": body.pk, "person": person.pk, "seat_key": "london_councils",
-                "start": "2019-06-01", "end": "", "exception": ""}
+        data = {
+            "body": body.pk,
+            "person": person.pk,
+            "seat_key": "london_councils",
+            "start": "2019-06-01",
+            "end": "",
+            "exception": "",
+        }
         response = self.client.post(reverse("admin:members_appointment_add"), data)
         page = response.content.decode()
         assert "3 of 24 members (13%)" in page
@@ -78,9 +94,14 @@ class AdminTests(TestCase):
     def test_the_change_history_of_an_appointment_is_recorded_with_its_author(self) -> None:
         appt = Appointment.objects.filter(person__key="jake-ferguson").get()
         url = reverse("admin:members_appointment_change", args=[appt.pk])
-        form = {"body": appt.body_id, "person": appt.person_id, "seat_key": appt.seat_key,
-                "start": appt.start.isoformat(), "end": "2020-07-31",
-                "exception": appt.exception}
+        form = {
+            "body": appt.body_id,
+            "person": appt.person_id,
+            "seat_key": appt.seat_key,
+            "start": appt.start.isoformat(),
+            "end": "2020-07-31",
+            "exception": appt.exception,
+        }
         response = self.client.post(url, form)
         assert response.status_code == 302
         latest = appt.history.latest()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.test import SimpleTestCase
 
-from reports.documents.formats import clock, long_date, short_date, surname
+from reports.documents.formats import clock, long_date, member_order, short_date, surname
 from reports.documents.minutes import quorum_note
 from reports.documents.papers import build_sections
 from reports.markdown import render_markdown
@@ -85,6 +85,28 @@ class FormatTests(SimpleTestCase):
         self.assertEqual(surname("Sir Sam Everington OBE"), "everington")
         self.assertEqual(surname("Joanne McCartney AM"), "mccartney")
         self.assertEqual(surname("Professor Yvonne Doyle"), "doyle")
+
+    def test_the_chair_and_deputies_lead_a_list_of_members_then_family_names(self) -> None:
+        members = [
+            ("Sir Sam Everington OBE", "health"),
+            ("Lib Peck", "deputy_mayor"),
+            ("Professor Ann Able", None),  # a substitute or an officer: no seat of their own
+            ("Sophie Linden", "deputy_chair"),
+            ("Joanne McCartney AM", "community"),
+            ("Zoe Zephaniah", "chair"),
+        ]
+        ordered = [name for name, _ in sorted(members, key=lambda m: member_order(*m))]
+        self.assertEqual(
+            ordered,
+            [
+                "Zoe Zephaniah",
+                "Sophie Linden",
+                "Lib Peck",
+                "Professor Ann Able",
+                "Sir Sam Everington OBE",
+                "Joanne McCartney AM",
+            ],
+        )
 
     def test_the_quorum_note_names_the_figures_and_the_missing_groups(self) -> None:
         self.assertEqual(

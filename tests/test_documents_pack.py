@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from django.core.files.base import ContentFile
@@ -11,7 +10,7 @@ from django.test import TestCase
 from meetings.models import Meeting
 from reports.documents.pack import Audience, build_pack
 from reports.models import Paper
-from tests.demo import load_demo
+from tests.demo import add_exempt_paper, load_demo
 from tests.pdfs import BLANK, ReadPdf, TemporaryMedia, read_pdf
 
 SECRET = "ZEBRA-SECRET-7731"
@@ -50,22 +49,7 @@ class AgendaPackTests(TemporaryMedia, TestCase):
     def setUpTestData(cls) -> None:
         load_demo()
         meeting = Meeting.objects.select_related("body").get(body__slug="prg", key="2019-05-01")
-        exempt = Paper(
-            item=meeting.items.get(number="6"),
-            key="data-sharing",
-            title=EXEMPT_TITLE,
-            presented_by="Paul Dawson, Head of Evidence and Insight, MOPAC",
-            classification=Paper.Classification.EXEMPT,
-            exemption_section="s.43",
-            exemption_reason="Commercially sensitive terms still under negotiation.",
-            exemption_review_on=dt.date(2020, 5, 1),
-            executive_summary=f"1.1 {SECRET}: the draft terms of the agreement.",
-            recommendations="2.1 Partners are asked to note the draft.",
-            equality_comments="3.1 Considered in the drafting of the agreement.",
-            final=True,
-        )
-        exempt.full_clean()
-        exempt.save()
+        add_exempt_paper(meeting, title=EXEMPT_TITLE, secret=SECRET)
         upload = Paper(
             item=meeting.items.get(number="5"),
             key="mopac-update",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -21,11 +20,12 @@ from reports.documents.pack import Audience, PackResult, build_pack
 from reports.documents.parts import PartsRendered, part_key, render_parts
 from reports.documents.workers import PartJob, render_part
 from reports.models import Paper
-from tests.demo import load_demo
+from tests.demo import add_exempt_paper, load_demo
 from tests.pdfs import ReadPdf, TemporaryMedia, read_pdf
 from tests.test_documents_pack import REFERENCE, part_ranges
 
 SECRET = "OTTER-SECRET-4412"
+EXEMPT_TITLE = "Data Sharing Agreement"
 CLOSING = "Item 7: Closing the gaps in support for people affected by violence"
 FUTURE = "Item 10: Future of the Partnership Reference Group"
 PART_LABELS = {
@@ -57,22 +57,7 @@ class PackPartsTests(TemporaryMedia, TestCase):
     def setUpTestData(cls) -> None:
         load_demo()
         meeting = Meeting.objects.get(body__slug="prg", key="2019-05-01")
-        exempt = Paper(
-            item=meeting.items.get(number="6"),
-            key="data-sharing",
-            title="Data Sharing Agreement",
-            presented_by="Paul Dawson, Head of Evidence and Insight, MOPAC",
-            classification=Paper.Classification.EXEMPT,
-            exemption_section="s.43",
-            exemption_reason="Commercially sensitive terms still under negotiation.",
-            exemption_review_on=dt.date(2020, 5, 1),
-            executive_summary=f"1.1 {SECRET}: the draft terms of the agreement.",
-            recommendations="2.1 Partners are asked to note the draft.",
-            equality_comments="3.1 Considered in the drafting of the agreement.",
-            final=True,
-        )
-        exempt.full_clean()
-        exempt.save()
+        add_exempt_paper(meeting, title=EXEMPT_TITLE, secret=SECRET)
         Paper.objects.filter(key__in=["vru-delivery-model", "community-youth-engagement"]).update(
             introduction="3.1 Shortened for the test.", issues="", appendices=""
         )
@@ -147,7 +132,7 @@ class PackPartsTests(TemporaryMedia, TestCase):
         public = self.build(Audience.PUBLIC)
         text = read_pdf(public.pack.pdf).all_text()
         self.assertNotIn(SECRET, text)
-        self.assertNotIn("Data Sharing Agreement", text)
+        self.assertNotIn(EXEMPT_TITLE, text)
         self.assertIn("not for publication", text)
 
     # Parallel and serial ------------------------------------------------------------------------
@@ -339,3 +324,31 @@ class PartnerColumnsTests(TestCase):
 
     def test_no_partners_make_two_empty_columns(self) -> None:
         self.assertEqual(balanced_columns([]), [[], []])
+
+
+def test_a_stylesheet_parsed_once_lays_out_the_same_pages() -> None:
+    """layout_html applies a document's one <style> element as a stylesheet parsed once per
+    process; the pages come out as WeasyPrint lays out the document as written, and a
+    document with two <style> elements keeps them in place (their order is the cascade's)."""
+    from weasyprint import HTML
+
+    style = (
+        "@page { size: A5; margin: 20mm; @bottom-center { content: counter(page); } }"
+        " p { font: 11pt 'DejaVu Sans'; color: #123456 } h1 { string-set: t content() }"
+    )
+    body = "<h1>Heading</h1>" + "<p>Words of the paper, in a paragraph.</p>" * 40
+    html = f"<html><head><title>T</title><style>{style}</style></head><body>{body}</body></html>"
+    workers_module._stylesheet.cache_clear()
+    ours = workers_module.layout_html(html)
+    theirs = HTML(string=html, url_fetcher=workers_module.fetcher()).render()
+    assert len(ours.pages) == len(theirs.pages) > 1
+    for page_ours, page_theirs in zip(ours.pages, theirs.pages, strict=True):
+        assert page_ours.width == page_theirs.width and page_ours.height == page_theirs.height
+    assert workers_module._stylesheet.cache_info().currsize == 1
+    workers_module.layout_html(html)
+    assert workers_module._stylesheet.cache_info().hits >= 1
+
+    two = html.replace("</style>", "</style><style>p { font-size: 30pt }</style>")
+    larger = workers_module.layout_html(two)
+    assert len(larger.pages) > len(ours.pages)  # the second <style> still overrides the first
+    assert workers_module._stylesheet.cache_info().currsize == 1

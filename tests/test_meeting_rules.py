@@ -20,7 +20,10 @@ POLICE = "Assistant Commissioner for Frontline Policing, MPS"
 
 def make_meeting(body, date: dt.date = D(2019, 3, 6), key: str | None = None) -> Meeting:
     meeting = Meeting.objects.create(
-        body=body, key=key or date.isoformat(), date=date, start_time=dt.time(14, 0),
+        body=body,
+        key=key or date.isoformat(),
+        date=date,
+        start_time=dt.time(14, 0),
         place="City Hall",
     )
     for position, number in enumerate(["1", "2", "3", "4", "8", "8a", "8b", "9"]):
@@ -44,9 +47,21 @@ def item(meeting: Meeting, number: str) -> AgendaItem:
 class QuorumFromRecordsTests(TestCase):
     """25 members (quorum 13): 13 present including every required group is just quorate."""
 
-    QUORATE_13 = ["chair-person", "police-person", "lc-1", "health-1", "community-1",
-                  "dm-si", "dm-ed", "education-person", "probation-person", "funders-person",
-                  "mopac-person", "gla-person", "community-2"]
+    QUORATE_13 = [
+        "chair-person",
+        "police-person",
+        "lc-1",
+        "health-1",
+        "community-1",
+        "dm-si",
+        "dm-ed",
+        "education-person",
+        "probation-person",
+        "funders-person",
+        "mopac-person",
+        "gla-person",
+        "community-2",
+    ]
 
     @classmethod
     def setUpTestData(cls) -> None:
@@ -90,8 +105,10 @@ class QuorumFromRecordsTests(TestCase):
 
     def test_a_member_who_declared_and_withdrew_does_not_count_for_that_item(self) -> None:
         Declaration.objects.create(
-            item=item(self.meeting, "8a"), person=person("community-1"),
-            interest="Chief executive of a funded charity", withdrew=True,
+            item=item(self.meeting, "8a"),
+            person=person("community-1"),
+            interest="Chief executive of a funded charity",
+            withdrew=True,
         )
         result = self.quorum()
         lost = {i.number: i for i in result.items}["8a"]
@@ -100,15 +117,21 @@ class QuorumFromRecordsTests(TestCase):
 
     def test_a_declaration_without_withdrawal_changes_nothing(self) -> None:
         Declaration.objects.create(
-            item=item(self.meeting, "8a"), person=person("community-1"),
-            interest="Trustee", withdrew=False,
+            item=item(self.meeting, "8a"),
+            person=person("community-1"),
+            interest="Trustee",
+            withdrew=False,
         )
         assert self.quorum().quorate
 
     def test_substitute_for_police_member_satisfies_group_only_when_allowed(self) -> None:
         Attendance.objects.filter(person__key="police-person").delete()
-        attend(self.meeting, "police-deputy", capacity="substitute",
-               on_behalf_of=person("police-person"))
+        attend(
+            self.meeting,
+            "police-deputy",
+            capacity="substitute",
+            on_behalf_of=person("police-person"),
+        )
         assert self.quorum().quorate  # the interim ToR allows the police representative
         group = self.terms.quorum_groups.get(label=POLICE)
         group.representative_allowed = False
@@ -118,8 +141,7 @@ class QuorumFromRecordsTests(TestCase):
 
     def test_a_substitute_counts_in_the_headcount_only_when_the_terms_say_so(self) -> None:
         Attendance.objects.filter(person__key="gla-person").delete()
-        attend(self.meeting, "gla-deputy", capacity="substitute",
-               on_behalf_of=person("gla-person"))
+        attend(self.meeting, "gla-deputy", capacity="substitute", on_behalf_of=person("gla-person"))
         assert self.quorum().present == 13
         self.terms.substitutes_count = False
         self.terms.save()
@@ -135,29 +157,44 @@ class QuorumFromRecordsTests(TestCase):
         assert "London Councils representative" in result.missing
 
     def test_recording_a_member_and_their_substitute_for_the_same_item_is_an_error(self) -> None:
-        row = Attendance(meeting=self.meeting, person=person("health-1-deputy"),
-                         capacity="substitute", on_behalf_of=person("health-1"))
+        row = Attendance(
+            meeting=self.meeting,
+            person=person("health-1-deputy"),
+            capacity="substitute",
+            on_behalf_of=person("health-1"),
+        )
         with pytest.raises(ValidationError) as exc:
             row.full_clean()
-        assert "Health 1 and their substitute Health 1 Deputy are both recorded present for " \
-               "item 1" in " ".join(exc.value.messages)
+        assert (
+            "Health 1 and their substitute Health 1 Deputy are both recorded present for "
+            "item 1" in " ".join(exc.value.messages)
+        )
 
     def test_a_substitute_may_arrive_after_the_member_left(self) -> None:
         row = Attendance.objects.get(person__key="health-1")
         row.to_item = item(self.meeting, "4")
         row.save()
-        attend(self.meeting, "health-1-deputy", capacity="substitute",
-               on_behalf_of=person("health-1"), from_item=item(self.meeting, "8"))
+        attend(
+            self.meeting,
+            "health-1-deputy",
+            capacity="substitute",
+            on_behalf_of=person("health-1"),
+            from_item=item(self.meeting, "8"),
+        )
         at_8 = {i.number: i for i in self.quorum().items}["8"]
         # The substitute keeps the headcount, but the health group takes no representative.
         assert at_8.present == 13 and at_8.missing == (HEALTH,)
 
     def test_a_substitute_must_stand_for_a_member_with_an_active_appointment(self) -> None:
-        row = Attendance(meeting=self.meeting, person=person("someone"),
-                         capacity="substitute", on_behalf_of=person("not-a-member"))
+        row = Attendance(
+            meeting=self.meeting,
+            person=person("someone"),
+            capacity="substitute",
+            on_behalf_of=person("not-a-member"),
+        )
         with pytest.raises(ValidationError) as exc:
             row.full_clean()
-        assert "is not a member of Board prg on 2019-03-06" in " ".join(exc.value.messages)
+        assert "is not a member of Board prg on 6 March 2019" in " ".join(exc.value.messages)
 
     def test_a_person_without_an_appointment_cannot_attend_as_a_member(self) -> None:
         row = Attendance(meeting=self.meeting, person=person("visitor"), capacity="member")
@@ -166,8 +203,13 @@ class QuorumFromRecordsTests(TestCase):
         assert "has no active appointment" in " ".join(exc.value.messages)
 
     def test_leaving_before_arriving_is_refused(self) -> None:
-        row = Attendance(meeting=self.meeting, person=person("health-2"), capacity="member",
-                         from_item=item(self.meeting, "8"), to_item=item(self.meeting, "2"))
+        row = Attendance(
+            meeting=self.meeting,
+            person=person("health-2"),
+            capacity="member",
+            from_item=item(self.meeting, "8"),
+            to_item=item(self.meeting, "2"),
+        )
         with pytest.raises(ValidationError) as exc:
             row.full_clean()
         assert "Left at item 2, before arriving at item 8" in " ".join(exc.value.messages)
@@ -221,7 +263,7 @@ class MeetingTests(TestCase):
     def test_a_meeting_forty_three_days_after_the_last_is_flagged(self) -> None:
         meeting = make_meeting(self.body, D(2019, 3, 6))
         assert meeting.interval_flag() == (
-            "43 days after the previous meeting (2019-01-22); the terms of reference set "
+            "43 days after the previous meeting (22 January 2019); the terms of reference set "
             "28 to 42 days."
         )
 
@@ -232,8 +274,7 @@ class MeetingTests(TestCase):
         assert "14 days after" in make_meeting(self.body, D(2019, 2, 5)).interval_flag()
 
     def test_a_meeting_with_no_terms_in_force_is_refused(self) -> None:
-        meeting = Meeting(body=self.body, key="early", date=D(2018, 1, 1),
-                          start_time=dt.time(14))
+        meeting = Meeting(body=self.body, key="early", date=D(2018, 1, 1), start_time=dt.time(14))
         with pytest.raises(ValidationError) as exc:
             meeting.full_clean()
         assert "No terms of reference" in exc.value.message_dict["date"][0]
@@ -277,11 +318,16 @@ class PaperRuleTests(TestCase):
         with pytest.raises(ValidationError) as exc:
             self.paper(classification="exempt").full_clean()
         assert set(exc.value.message_dict) >= {
-            "exemption_section", "exemption_reason", "exemption_review_on"
+            "exemption_section",
+            "exemption_reason",
+            "exemption_review_on",
         }
-        self.paper(classification="exempt", exemption_section="s.43",
-                   exemption_reason="Commercial interests", exemption_review_on=D(2020, 5, 1)
-                   ).full_clean()
+        self.paper(
+            classification="exempt",
+            exemption_section="s.43",
+            exemption_reason="Commercial interests",
+            exemption_review_on=D(2020, 5, 1),
+        ).full_clean()
 
     def test_a_public_paper_carries_no_exemption(self) -> None:
         with pytest.raises(ValidationError) as exc:

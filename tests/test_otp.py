@@ -99,11 +99,15 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
         response = client.post(
             SECURITY, {"action": "confirm", "password": PASSWORD, "code": code(device)}
         )
-        assert response.status_code == 302
+        # The answer is the page of backup codes (tests/test_otp_backup_codes.py), shown once.
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Two-step sign-in is on." in page and "Your backup codes" in page
+        assert f'href="{SECURITY}"' in page
         device.refresh_from_db()
         assert device.confirmed
-        page = client.get(response["Location"]).content.decode()
-        assert "Two-step sign-in is on." in page and "Remove the authenticator" in page
+        page = client.get(SECURITY).content.decode()
+        assert "On." in page and "Remove the authenticator" in page
         assert secret not in page  # the secret is shown only while setting up
         # The enrolling session is verified: the workspace opens without a code step.
         assert client.get("/manage/prg/").status_code == 200
@@ -340,7 +344,9 @@ class SecondFactorTests(WorkspaceWorld, TestCase):
                 "next": "/manage/prg/members/",
             },
         )
-        assert response["Location"] == "/manage/prg/members/"
+        # The backup codes are shown first; their page goes on to where the secretary was going.
+        page = response.content.decode()
+        assert "Your backup codes" in page and 'href="/manage/prg/members/"' in page
         assert client.get("/manage/prg/members/").status_code == 200
 
     @override_settings(OTP_REQUIRED_FOR_SECRETARIAT=True)

@@ -299,8 +299,9 @@ MATRIX: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=...)
     Row("/manage/prg/actions/", LOGIN, 403, 404, 200, "workspace:actions"),
     Row("/manage/prg/forward-plan/", LOGIN, 403, 404, 200, "workspace:forward_plan"),
     # …its forms and POST actions. The secretary's POSTs carry valid data (302, and records
-    # change); the same POST from anyone else must change nothing. POST-only endpoints answer
-    # a GET with 405 before any check (require_POST is the outer decorator).
+    # change); the same POST from anyone else must change nothing. POST-only endpoints ask
+    # the public to sign in and refuse outsiders before they check the method: a GET is 405
+    # for the secretary only (workspace_post_view).
     ws(f"{W}/members/appoint/", 200, "workspace:appoint"),
     ws(f"{W}/members/appoint/", 302, "workspace:appoint", "POST", APPOINT),
     ws(f"{W}/members/{{appointment}}/end/", 200, "workspace:end_appointment"),
@@ -441,7 +442,7 @@ MATRIX: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=...)
         {"meeting": "{draft_pk}"},
     ),
     *(
-        Row(url, 405, 405, 405, 405, name)
+        ws(url, 405, name)
         for url, name in (
             (f"{W}/terms/2020-draft/endorse/", "workspace:terms_endorse"),
             (f"{W}/people/jake-ferguson/interests/", "workspace:interest_add"),

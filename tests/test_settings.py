@@ -19,25 +19,41 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "VAR_DIR": "/tmp/vru-settings-test"}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
-        env={**base, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**base, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_check_deploy_reports_nothing_with_production_settings() -> None:
     result = manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="governance.example.org", DEBUG="false",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="governance.example.org",
+        DEBUG="false",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
 
 def test_production_refuses_to_serve_without_a_secret_key() -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DEBUG": "false",
-           "DJANGO_SETTINGS_MODULE": "vru_governance.settings"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "vru_governance.settings",
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import vru_governance.wsgi"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
@@ -86,7 +102,11 @@ def test_another_storage_backend_is_chosen_from_the_environment() -> None:
         "STORAGE_OPTIONS": '{"location": "/tmp/vru-shared-storage"}',
     }
     result = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -112,9 +132,7 @@ def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(cli
 
     User.objects.create_user("partner-x", password="right-password-123")
     for _ in range(5):
-        response = client.post(
-            "/accounts/login/", {"username": "partner-x", "password": "wrong"}
-        )
+        response = client.post("/accounts/login/", {"username": "partner-x", "password": "wrong"})
     response = client.post(
         "/accounts/login/", {"username": "partner-x", "password": "right-password-123"}
     )

@@ -96,7 +96,7 @@ class RosterTests(WorkspaceWorld, TestCase):
             "/manage/prg/members/appoint/",
             {"person": newcomer.pk, "seat_key": "chair", "start": "2019-05-02", "exception": "x"},
         ).content.decode()
-        assert "has 1 place and on 2019-05-02 already holds 1 (Sadiq Khan)" in page
+        assert "has 1 place and on 2 May 2019 already holds 1 (Sadiq Khan)" in page
 
     def test_a_community_appointment_is_never_refused_by_the_30_percent_rule(self) -> None:
         newcomer = Person.objects.create(key="community-new", name="Community Newcomer")

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use backup codes for a lost phone (members/backup_codes.py).
+    "django_otp.plugins.otp_static",
     "members",
     "meetings",
     "actions",
@@ -100,6 +102,8 @@ if AXES_IPWARE_PROXY_COUNT:
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "VRU Governance")
 # Secretaries without an authenticator must set one up before the workspace or the admin.
 OTP_REQUIRED_FOR_SECRETARIAT = env_bool("OTP_REQUIRED_FOR_SECRETARIAT", False)
+# The authenticator secrets are not shown in the admin (a superuser can still delete a device).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 ROOT_URLCONF = "vru_governance.urls"
 
@@ -183,6 +187,8 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Widgets built in Python, the same HTML as Django's templates (the workspace's long selects).
+FORM_RENDERER = "vru_governance.form_renderer.FastWidgetRenderer"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from actions import services
 from actions.forms import ActionForm, FilterForm, UpdateForm
@@ -22,6 +21,7 @@ from members.models import Body
 from members.views.workspace import (
     secretary_bodies,
     workspace_login_required,
+    workspace_post_view,
     workspace_view,
 )
 
@@ -152,8 +152,7 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
     )
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def action_discard(request: HttpRequest, body: Body, meeting: str, key: str) -> HttpResponse:
     action = _action_of(body, meeting, key)
     try:

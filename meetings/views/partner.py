@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -111,7 +110,6 @@ def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpda
         Action.objects.filter(owners__person=partner.person, meeting__body__in=partner.bodies)
         .distinct()
         .select_related("meeting__body", "item")
-        .prefetch_related(Prefetch("owners", to_attr="owner_list"))
     )
     by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
     for action in found:

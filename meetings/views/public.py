@@ -16,7 +16,6 @@ from meetings.published import (
     only_visible,
 )
 from members import access
-from members.models import Body
 
 MEETINGS_PER_PAGE = 20
 RESULTS_PER_PAGE = 20
@@ -69,9 +68,10 @@ def search(request: HttpRequest) -> HttpResponse:
     """Published agendas, public papers and published minutes, ranked, with snippets."""
     # No NUL characters: PostgreSQL refuses them in a query's text.
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    bodies = list(Body.objects.order_by("name"))
+    choices = search_backend.filters()
+    bodies = choices.bodies
     body = next((b for b in bodies if b.slug == request.GET.get("body")), None)
-    years = search_backend.years(body)
+    years = choices.years(body)
     raw_year = request.GET.get("year", "")
     year = (
         int(raw_year)
@@ -81,8 +81,9 @@ def search(request: HttpRequest) -> HttpResponse:
         and int(raw_year) in years
         else None
     )
-    results = search_backend.search(query, body=body, year=year) if query else []
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Every match is ranked and counted; only the page shown is loaded with its snippets.
+    hits = search_backend.ranked(query, body=body, year=year) if query else []
+    page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "query": query,
         "bodies": bodies,
@@ -92,8 +93,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "years": years,
         "year": year,
         "page": page,
-        "results": page.object_list,
+        "results": search_backend.results(query, page.object_list),
         "searched": bool(query),
-        "total": len(results),
+        "total": len(hits),
     }
     return render(request, "public/search.html", context)

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from meetings import services
@@ -37,7 +36,7 @@ from meetings.models import (
     MinutesCorrection,
 )
 from members.models import Body
-from members.views.workspace import form_errors, workspace_view
+from members.views.workspace import form_errors, workspace_post_view, workspace_view
 from reports.models import Paper
 
 
@@ -229,8 +228,7 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
     )
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
@@ -246,8 +244,7 @@ def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
     return redirect("workspace:agenda", body=body.slug, key=meeting.key)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def item_remove(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
@@ -390,26 +387,32 @@ def forward_plan(request: HttpRequest, body: Body) -> HttpResponse:
 
 @workspace_view
 def forward_plan_edit(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
-    plan = get_object_or_404(body.forward_plan, pk=pk)
+    plans = body.forward_plan.select_related("target_meeting", "placed_item__meeting")
+    plan = get_object_or_404(plans, pk=pk)
     form = ForwardPlanForm(request.POST or None, instance=plan, body=body)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_forward_plan_item(form.instance)
+            saved = services.save_forward_plan_item(
+                form.instance, version=form.cleaned_data["version"]
+            )
         except ValidationError as exc:
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
-            messages.success(request, f"'{plan.title}' saved.")
+            messages.success(request, f"'{saved.title}' saved.")
             return redirect("workspace:forward_plan", body=body.slug)
+    if conflict is not None:
+        plan = get_object_or_404(plans, pk=pk)  # as the other person saved it
     history = history_entries([ForwardPlanItem.history.filter(id=plan.pk)])
     return render(
         request,
         "workspace/meetings/forward_plan_edit.html",
-        {"body": body, "plan": plan, "form": form, "history": history},
+        {"body": body, "plan": plan, "form": form, "history": history, "conflict": conflict},
+        status=conflict_status(conflict),
     )
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def forward_plan_place(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
     plan = get_object_or_404(body.forward_plan, pk=pk)
     form = PlaceForm(request.POST, body=body)

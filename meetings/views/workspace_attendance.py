@@ -2,46 +2,61 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from meetings import attendance_services as services
 from meetings.forms import AttendeeForm, MemberAttendanceForm, VersionForm
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.services import EditConflict
 from meetings.views.workspace import conflict_status, meeting_of, posted_version, refused
-from members.models import Body
-from members.views.workspace import workspace_view
+from members.models import Appointment, Body
+from members.views.workspace import workspace_post_view, workspace_view
 
 
-def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any]]:
-    """One form per member with an active appointment on the meeting date."""
-    terms = meeting.terms()
-    appointments = sorted(
-        meeting.body.appointments_on(meeting.date).select_related("person"),
-        key=lambda a: (
-            terms.seat_by_key()[a.seat_key].position
-            if terms and a.seat_key in terms.seat_by_key()
-            else 999,
-            a.person.name,
+@dataclass
+class _Records:
+    """What the page shows and computes quorum from, each loaded once."""
+
+    items: list[AgendaItem]  # with their declarations (who withdrew counts for quorum)
+    appointments: list[Appointment]  # on the meeting date, with the person
+    attendance: list[Attendance]  # with the people and items each record names
+
+
+def _records(meeting: Meeting) -> _Records:
+    return _Records(
+        items=list(meeting.items.prefetch_related("declarations")),
+        appointments=list(meeting.body.appointments_on(meeting.date).select_related("person")),
+        attendance=list(
+            meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
         ),
     )
+
+
+def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str, Any]]:
+    """One form per member with an active appointment on the meeting date."""
+    terms = meeting.terms()
+    seats = terms.seat_by_key() if terms else {}
+    appointments = sorted(
+        loaded.appointments,
+        key=lambda a: (seats[a.seat_key].position if a.seat_key in seats else 999, a.person.name),
+    )
     # The person too: each member's row names their substitutes.
-    records = {a.person_id: a for a in meeting.attendance.select_related("person")}
+    records = {a.person_id: a for a in loaded.attendance}
+    form_class = MemberAttendanceForm.for_items(loaded.items)
     rows = []
     for appt in appointments:
         record = records.get(appt.person_id)
         substitutes = [r for r in records.values() if r.on_behalf_of_id == appt.person_id]
         own = record if record is None or record.capacity in ("member", "apologies") else None
-        form = MemberAttendanceForm(
+        form = form_class(
             data,
             prefix=f"m{appt.person_id}",
-            items=items,
             initial={
                 "state": services.member_state(own),
                 "from_item": own.from_item_id if own else None,
@@ -55,7 +70,7 @@ def _rows(meeting: Meeting, items: list, data: Any = None) -> list[dict[str, Any
                 "record": record,
                 "own": own,
                 "substitutes": substitutes,
-                "seat": terms.seat_by_key().get(appt.seat_key) if terms else None,
+                "seat": seats.get(appt.seat_key),
             }
         )
     return rows
@@ -115,12 +130,14 @@ def _saved_now(rows: list[dict[str, Any]], items: list[AgendaItem]) -> list[str]
 
 
 def _context(
-    meeting: Meeting, rows: list, attendee_form: AttendeeForm, items: list
+    meeting: Meeting, rows: list, attendee_form: AttendeeForm, loaded: _Records
 ) -> dict[str, Any]:
-    others = list(
-        meeting.attendance.filter(capacity__in=["substitute", "in_attendance"]).select_related(
-            "person", "on_behalf_of", "from_item", "to_item"
-        )
+    others = [a for a in loaded.attendance if a.capacity in ("substitute", "in_attendance")]
+    panel = services.quorum_panel(
+        meeting,
+        items=loaded.items,
+        appointments=loaded.appointments,
+        attendance=loaded.attendance,
     )
     return {
         "body": meeting.body,
@@ -128,8 +145,8 @@ def _context(
         "rows": rows,
         "others": others,
         "attendee_form": attendee_form,
-        "items": items,
-        "panel": services.quorum_panel(meeting),
+        "items": loaded.items,
+        "panel": panel,
         "row_errors": _row_errors(rows),
     }
 
@@ -153,9 +170,10 @@ def _attendee_form(
 def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     """Mark every member present, remote, apologies or absent; arrivals and departures."""
     meeting = meeting_of(body, key)
-    items = list(meeting.items.all())
+    loaded = _records(meeting)
+    items = loaded.items
     data = request.POST if request.method == "POST" else None
-    rows = _rows(meeting, items, data)
+    rows = _rows(meeting, loaded, data)
     grid = VersionForm(data, initial={"version": meeting.attendance_version})
     refusals: list[str] = []
     conflict = None
@@ -186,7 +204,7 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     if conflict is not None:
         meeting.refresh_from_db()
         saved_now = _saved_now(rows, items)
-    context = _context(meeting, rows, _attendee_form(meeting, rows, items), items)
+    context = _context(meeting, rows, _attendee_form(meeting, rows, items), loaded)
     context["row_errors"] += refusals
     context.update(grid=grid, conflict=conflict, saved_now=saved_now)
     return render(
@@ -203,13 +221,14 @@ def attendee_edit(
 ) -> HttpResponse:
     """Add (or change) a substitute on behalf of a member, or a person in attendance."""
     meeting = meeting_of(body, key)
-    items = list(meeting.items.all())
+    loaded = _records(meeting)
+    items = loaded.items
     instance = (
         get_object_or_404(meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk)
         if pk
         else None
     )
-    rows = _rows(meeting, items)
+    rows = _rows(meeting, loaded)
     form = _attendee_form(meeting, rows, items, request.POST or None, instance)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -245,13 +264,12 @@ def attendee_edit(
             },
             status=conflict_status(conflict),
         )
-    context = _context(meeting, rows, form, items)
+    context = _context(meeting, rows, form, loaded)
     context.update(grid=VersionForm(initial={"version": meeting.attendance_version}))
     return render(request, "workspace/meetings/attendance.html", context)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def attendee_remove(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
     meeting = meeting_of(body, key)
     record = meeting.attendance.filter(pk=pk).select_related("person").first()

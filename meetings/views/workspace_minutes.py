@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from meetings import minutes_services as services
 from meetings.forms import (
@@ -25,7 +24,7 @@ from meetings.forms import (
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
 from meetings.views.workspace import conflict_status, item_of, meeting_of, refused
 from members.models import Body, Person
-from members.views.workspace import form_errors, workspace_view
+from members.views.workspace import form_errors, workspace_post_view, workspace_view
 
 
 def _people(meeting: Meeting) -> Any:
@@ -71,7 +70,10 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             "view": view,
             "closing": closing,
             "unconfirmed": unconfirmed,
-            "approve_form": ApproveForm(meeting=meeting),
+            # Asked for only while the minutes are out for comment (its choices are a query).
+            "approve_form": ApproveForm(meeting=meeting)
+            if meeting.status == Meeting.Status.MINUTES_CIRCULATED
+            else None,
             "corrections": meeting.corrections.select_related("paragraph__item", "made_by"),
             "conflict": conflict,
         },
@@ -217,28 +219,24 @@ def _remove(
     return redirect("workspace:item_minutes", body=body.slug, key=meeting.key, number=number)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def declaration_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     return _record(request, body, key, number, DeclarationForm)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def declaration_remove(
     request: HttpRequest, body: Body, key: str, number: str, pk: int
 ) -> HttpResponse:
     return _remove(request, body, key, number, pk, "declarations")
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def dissent_add(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
     return _record(request, body, key, number, DissentForm)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def dissent_remove(
     request: HttpRequest, body: Body, key: str, number: str, pk: int
 ) -> HttpResponse:
@@ -258,8 +256,7 @@ def preview(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     )
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def lifecycle(request: HttpRequest, body: Body, key: str, step: str) -> HttpResponse:
     """Circulate, approve or publish the minutes."""
     meeting = meeting_of(body, key)

@@ -1,5 +1,5 @@
 """Signing in (password, then a code for users with an authenticator) and the account security
-page where a user sets up or removes their authenticator."""
+page where a user sets up or removes their authenticator and makes new backup codes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.contrib.auth.views import LoginView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +19,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from members import second_factor
-from members.forms_accounts import CodeForm, EnrolForm
+from members import backup_codes, second_factor
+from members.forms_accounts import CodeOrBackupForm, EnrolForm, PasswordForm
 
 ENROL_FIRST = (
     "Your account needs two-step sign-in before you can use the workspace. "
@@ -73,7 +75,8 @@ class SignInView(LoginView):
 @csrf_protect
 @never_cache
 def sign_in_code(request: HttpRequest) -> HttpResponse:
-    """The second step: a current code from the user's authenticator app."""
+    """The second step: a current code from the user's authenticator app, or a backup code
+    (`backup=1` asks for one; either kind is accepted in both forms)."""
     next_url = safe_next(request)
     had_pending = second_factor.PENDING_SESSION_KEY in request.session
     pending = second_factor.pending_user(request)
@@ -87,69 +90,128 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         user = request.user
     else:
         user = pending[0]
-    form = CodeForm(request.POST or None)
+    backup = (request.POST if request.method == "POST" else request.GET).get("backup") == "1"
+    form = CodeOrBackupForm(request.POST or None, backup=backup)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         try:
             if pending is None:
-                second_factor.verify_session(request, code)
+                device = second_factor.verify_session(request, code)
             else:
-                second_factor.complete_sign_in(request, pending[0], pending[1], code)
+                device = second_factor.complete_sign_in(request, pending[0], pending[1], code)
         except ValidationError as exc:
             form.add_error("code", exc)
         else:
+            if isinstance(device, StaticDevice):
+                report_codes_left(request, user)
             return redirect(next_url)
-    context = {"form": form, "next": next_url, "signing_in": user}
+    switch = {"next": next_url} if backup else {"next": next_url, "backup": "1"}
+    context = {
+        "form": form,
+        "next": next_url,
+        "signing_in": user,
+        "backup": backup,
+        "switch_url": f"{reverse('login-code')}?{urlencode(switch)}",
+    }
     return render(request, "registration/login_code.html", context)
 
 
+def report_codes_left(request: HttpRequest, user: User) -> None:
+    """After a backup code: it is spent, how many are left, and a warning when few are."""
+    left = backup_codes.remaining(user)
+    used = "You signed in with a backup code; it will not work again."
+    if left == 0:
+        messages.warning(
+            request,
+            f"{used} It was your last one: make new backup codes on Account security now.",
+        )
+    elif left <= backup_codes.LOW:
+        codes = "backup code is" if left == 1 else "backup codes are"
+        messages.warning(
+            request, f"{used} Only {left} {codes} left: make new ones on Account security."
+        )
+    else:
+        messages.info(request, f"{used} You have {left} backup codes left.")
+
+
+def show_codes(request: HttpRequest, codes: list[str], continue_url: str) -> HttpResponse:
+    """The new backup codes, in the answer to the form that made them: they are never stored
+    in the clear, not even in the session, so this page is the only time they are seen."""
+    context = {
+        "codes": codes,
+        "continue_url": continue_url,
+        "base_template": (
+            "workspace/base.html"
+            if second_factor.is_secretariat(request.user)
+            else "public/_layout.html"
+        ),
+    }
+    return render(request, "accounts/backup_codes.html", context)
+
+
 @login_required
-@sensitive_post_parameters("code")
+@sensitive_post_parameters("code", "password")
 @never_cache
 def security(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator (QR code or secret, then a first code), or remove it."""
+    """Set up an authenticator (QR code or secret, then a first code), make new backup codes
+    (the password again), or remove the authenticator (a code)."""
     user = request.user
     device = second_factor.confirmed_device(user)
     next_url = safe_next(request, default="")
     here = with_next("account-security", next_url) if next_url else reverse("account-security")
-    data = request.POST if request.method == "POST" else None
-    form = CodeForm(data) if device else EnrolForm(data, user=user)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "new-secret" and device is None:
+    if device is not None and not user.is_verified():
+        # A session that never gave a code (signed in before the authenticator was set up)
+        # must not take new backup codes: they would stand in for the phone it lacks.
+        return redirect(with_next("login-code", here))
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action is not None:
+        if action not in ({"remove", "new-codes"} if device else {"confirm", "new-secret"}):
+            messages.error(request, OUT_OF_DATE)
+            return redirect(here)
+        if action == "new-secret":
             second_factor.new_secret(user)
             messages.info(request, "Here is a new secret. Add it to your app again.")
             return redirect(here)
-        if action not in {"confirm", "remove"} or (action == "remove") != (device is not None):
-            messages.error(request, OUT_OF_DATE)
-            return redirect(here)
-        if form.is_valid():
-            code = form.cleaned_data["code"]
-            try:
-                if action == "confirm":
-                    candidate = second_factor.candidate_device(user)
-                    second_factor.confirm_device(request, candidate, code)
-                else:
-                    second_factor.remove_device(request, code)
-            except ValidationError as exc:
-                form.add_error("code", exc)
+    data = request.POST if action in {"confirm", "remove"} else None
+    form = CodeOrBackupForm(data) if device else EnrolForm(data, user=user)
+    form.fields["code"].widget.attrs.pop("autofocus", None)
+    codes_form = PasswordForm(request.POST if action == "new-codes" else None, user=user)
+    if action == "new-codes" and codes_form.is_valid():
+        codes = backup_codes.replace(user)
+        messages.success(request, "Here are your new backup codes. The old ones no longer work.")
+        return show_codes(request, codes, here)
+    if data is not None and form.is_valid():
+        code = form.cleaned_data["code"]
+        try:
+            if action == "confirm":
+                candidate = second_factor.candidate_device(user)
+                codes = second_factor.confirm_device(request, candidate, code)
             else:
-                if action == "confirm":
-                    messages.success(
-                        request,
-                        "Two-step sign-in is on. From now on you will give a code from your app "
-                        "after your password.",
-                    )
-                    return redirect(next_url or reverse("account-security"))
+                second_factor.remove_device(request, code)
+        except ValidationError as exc:
+            form.add_error("code", exc)
+        else:
+            if action == "confirm":
                 messages.success(
-                    request, "Two-step sign-in is off: you sign in with your password alone."
+                    request,
+                    "Two-step sign-in is on. From now on you will give a code from your app "
+                    "after your password.",
                 )
-                return redirect(here)
+                return show_codes(request, codes, next_url or reverse("account-security"))
+            messages.success(
+                request,
+                "Two-step sign-in is off: you sign in with your password alone. "
+                "Your backup codes were deleted too.",
+            )
+            return redirect(here)
     secretariat = second_factor.is_secretariat(user)
     context = {
         "device": device,
         "secret": None if device else second_factor.secret_of(second_factor.candidate_device(user)),
         "form": form,
+        "codes_form": codes_form,
+        "codes_left": backup_codes.remaining(user) if device else None,
+        "codes_low": backup_codes.LOW,
         "next": next_url,
         "required": secretariat and settings.OTP_REQUIRED_FOR_SECRETARIAT,
         "base_template": "workspace/base.html" if secretariat else "public/_layout.html",

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from meetings.views.partner import Partner, dashboard_context, not_a_partner, partner_for
+from meetings.views.workspace import refused
+from members import services
 from members.forms_partner import InterestForm
 from members.models import Interest
 
@@ -46,10 +49,27 @@ def edit_interest(request: HttpRequest, pk: int) -> HttpResponse:
         return not_a_partner(request)
     interest = interest_for(partner, pk)
     form = InterestForm(request.POST or None, instance=interest, prefix="interest")
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your register of interests is updated.")
-        return redirect(reverse("public:partners") + "#interests")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "interest": interest, "partner": partner}
+        data = form.cleaned_data
+        try:
+            services.update_interest(
+                interest,
+                category=data["category"],
+                description=data["description"],
+                registered_on=data["registered_on"],
+                ended_on=data["ended_on"],
+                version=data["version"],
+            )
+        except ValidationError as exc:
+            conflict = refused(form, exc)
+        else:
+            messages.success(request, "Your register of interests is updated.")
+            return redirect(reverse("public:partners") + "#interests")
+    status = 200
+    if request.method == "POST":
+        status = 409 if conflict is not None else 400
+    if conflict is not None:
+        interest = interest_for(partner, pk)  # as saved now, beside what was typed
+    context = {"form": form, "interest": interest, "partner": partner, "conflict": conflict}
     return render(request, "partners/interest_form.html", context, status=status)

@@ -72,6 +72,14 @@ def workspace_view(view: Any) -> Any:
     return wrapper
 
 
+def workspace_post_view(view: Any) -> Any:
+    """workspace_view for a view that only takes POST (publish, remove, endorse and other
+    buttons). The method is checked last: a signed-out reader is sent to sign in whatever
+    the method, an outsider is refused as on every workspace page, and only the body's own
+    secretaries are told 405 (require_POST on the outside would answer anyone 405 first)."""
+    return workspace_view(require_POST(view))
+
+
 def form_errors(form: Any, exc: ValidationError) -> None:
     """Put a service's ValidationError on the form: beside fields it names, else on top."""
     if hasattr(exc, "error_dict"):
@@ -217,8 +225,7 @@ def _person_page(
     return render(request, "workspace/members/person.html", context)
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def interest_add(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     person = get_object_or_404(_people_of(body), key=key)
     form = InterestForm(request.POST)
@@ -236,20 +243,36 @@ def interest_add(request: HttpRequest, body: Body, key: str) -> HttpResponse:
 @workspace_view
 def interest_end(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
     person = get_object_or_404(_people_of(body), key=key)
+    # Imported here: meetings' workspace views import this module.
+    from meetings.views.workspace import refused
+
     interest = get_object_or_404(person.interests, pk=pk)
-    form = EndInterestForm(request.POST or None, initial={"ended_on": dt.date.today()})
+    form = EndInterestForm(
+        request.POST or None,
+        initial={"ended_on": dt.date.today(), "version": interest.version},
+    )
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_interest(interest, ended_on=form.cleaned_data["ended_on"])
+            services.end_interest(interest, **form.cleaned_data)
         except ValidationError as exc:
-            form_errors(form, exc)
+            conflict = refused(form, exc)
         else:
             messages.success(request, "The interest is recorded as ended.")
             return redirect("workspace:person", body=body.slug, key=person.key)
+    if conflict is not None:
+        interest = get_object_or_404(person.interests, pk=pk)  # as the partner saved it
     return render(
         request,
         "workspace/members/interest_end.html",
-        {"body": body, "person": person, "interest": interest, "form": form},
+        {
+            "body": body,
+            "person": person,
+            "interest": interest,
+            "form": form,
+            "conflict": conflict,
+        },
+        status=409 if conflict is not None else 200,
     )
 
 
@@ -352,8 +375,7 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
     )
 
 
-@require_POST
-@workspace_view
+@workspace_post_view
 def terms_endorse(request: HttpRequest, body: Body, version: str) -> HttpResponse:
     terms = get_object_or_404(body.terms, version=version)
     try:

@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 
 from meetings.models import AgendaItem, Meeting
 from reports.documents import records
-from reports.documents.formats import clock, long_date, surname
+from reports.documents.formats import clock, long_date, member_order
 from reports.documents.minutes import masthead
 from reports.documents.render import Metadata
-
-# The chair, deputy chair and deputy mayors come first, then everyone by family name (seed).
-SECTOR_RANK = {"chair": 0, "deputy_chair": 1, "deputy_mayor": 2}
 
 
 @dataclass
@@ -77,8 +74,7 @@ def partners(meeting: Meeting) -> list[str]:
     sectors = records.sectors_on_date(meeting, appointments)
 
     def key(appointment) -> tuple[int, str, str]:  # noqa: ANN001
-        rank = SECTOR_RANK.get(sectors.get(appointment.person_id, ""), 9)
-        return (rank, surname(appointment.person.name), appointment.person.name)
+        return member_order(appointment.person.name, sectors.get(appointment.person_id))
 
     lines = []
     for appointment in sorted(appointments, key=key):

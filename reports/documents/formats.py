@@ -6,6 +6,8 @@ import datetime as dt
 import re
 
 HONOURS = re.compile(r"^(?:[A-Z]{2,4}|QC|KC|MP|AM)$")
+# The seed agenda and minutes list the chair, the deputy chair and the deputy mayors first.
+LEADING_SECTORS = {"chair": 0, "deputy_chair": 1, "deputy_mayor": 2}
 
 
 def long_date(day: dt.date) -> str:
@@ -30,3 +32,10 @@ def surname(name: str) -> str:
     """The family name to sort by: the last word that is not an honour (OBE, AM)."""
     words = [w for w in name.replace(",", " ").split() if not HONOURS.match(w)]
     return words[-1].lower() if words else name.lower()
+
+
+def member_order(name: str, sector: str | None = None) -> tuple[int, str, str]:
+    """The sort key of a member in a list of members (the agenda's partners, those present in
+    the minutes): chair, deputy chair, deputy mayors first, then everyone by family name.
+    `sector` is that of the seat they hold; None for anyone who does not sit as a member."""
+    return (LEADING_SECTORS.get(sector or "", len(LEADING_SECTORS)), surname(name), name)

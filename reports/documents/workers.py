@@ -18,6 +18,7 @@ import io
 import logging
 import multiprocessing
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -77,11 +78,45 @@ def fetcher():  # noqa: ANN201 — a weasyprint URLFetcher
     return URLFetcher(allowed_protocols={"data"}, timeout=1)
 
 
+# A document's print stylesheet: our templates put it in one <style> element in the head.
+STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
+
+
+@functools.cache
+def _fonts() -> Any:  # noqa: ANN401 — a weasyprint FontConfiguration
+    """One font configuration for every render of this process (and of the workers forked
+    from it): WeasyPrint otherwise builds a new one, with its font map, for each document."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@functools.lru_cache(maxsize=16)
+def _stylesheet(text: str) -> Any:  # noqa: ANN401 — a weasyprint CSS
+    """The stylesheet parsed once: every part of a pack and every document of one kind has the
+    same one (two or three different ones in all)."""
+    from weasyprint import CSS
+
+    return CSS(string=text, url_fetcher=fetcher(), font_config=_fonts())
+
+
 def layout_html(html: str, *, tagged: bool = True) -> Any:  # noqa: ANN401 — weasyprint Document
+    """Lay the HTML out in pages. Its single <style> element, when it has one, is parsed once
+    per process and applied as the same author stylesheet (together these save about a sixth
+    of a pack's rendering time); a document with several keeps them where they are, so that
+    their order in the cascade stays the same."""
     from weasyprint import HTML
 
+    stylesheets = None
+    styles = list(STYLE_ELEMENT.finditer(html))
+    if len(styles) == 1:
+        style = styles[0]
+        stylesheets = [_stylesheet(style.group(1))]
+        html = html[: style.start()] + html[style.end() :]
     variant = PDF_VARIANT if tagged else None
-    return HTML(string=html, base_url=None, url_fetcher=fetcher()).render(pdf_variant=variant)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher()).render(
+        pdf_variant=variant, font_config=_fonts(), stylesheets=stylesheets
+    )
 
 
 @functools.cache

@@ -25,9 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"No body '{slug}' (bodies: {known}).")
         output = options.get("output")
         files_dir = Path(output).parent if output else None
-        text = json.dumps(
-            export_records(slug, files_dir=files_dir), indent=2, ensure_ascii=False
-        )
+        text = json.dumps(export_records(slug, files_dir=files_dir), indent=2, ensure_ascii=False)
         if output:
             Path(output).write_text(text + "\n", encoding="utf-8")
         else:
