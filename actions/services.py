@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
 from meetings.models import Meeting
-from meetings.services import check_version
+from meetings.versions import check_version
 from members.models import Person
 
 

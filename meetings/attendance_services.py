@@ -12,7 +12,7 @@ from django.db import models, transaction
 
 from meetings import quorum as q
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services import bump_version, check_version
+from meetings.versions import bump_version, check_version
 from members.models import Person
 from reports.documents.formats import member_order
 

@@ -34,7 +34,8 @@ from meetings.models import (
     MinutesCorrection,
     paragraph_numbers,
 )
-from meetings.services import check_version, freeze_published_documents
+from meetings.services import freeze_published_documents
+from meetings.versions import check_version
 from members.models import Person
 
 Status = Meeting.Status

@@ -76,6 +76,9 @@ def replace(user: User) -> list[str]:
     while len(codes) < COUNT:
         codes.add("".join(secrets.choice(ALPHABET) for _ in range(LENGTH)))
     with transaction.atomic():
+        # The user's row locked first: two requests making codes at once take turns, so the
+        # second replaces the first's device rather than adding another beside it.
+        User.objects.select_for_update().filter(pk=user.pk).first()
         device = device_of(user)
         if device is None:
             device = StaticDevice.objects.create(user=user, name=DEVICE_NAME)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.http import HttpRequest
 
 from members import backup_codes
 
@@ -83,14 +85,21 @@ class PasswordForm(forms.Form):
         error_messages={"required": "Enter your password to confirm it is you."},
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, user: User, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self) -> str:
+        """Checked through authenticate(), so that django-axes counts the failures as at sign
+        in: a session someone left open cannot be used to guess the password without limit."""
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+        checked = authenticate(self.request, username=self.user.get_username(), password=password)
+        if checked is None or checked.pk != self.user.pk:
+            raise forms.ValidationError(
+                "That is not your password. After five wrong passwords the account is locked "
+                "for an hour."
+            )
         return password
 
 

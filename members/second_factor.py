@@ -134,7 +134,7 @@ def check_any_code(user: User, code: str) -> Device:
     if backup_codes.looks_like_code(backup_codes.normalise(code)):
         if confirmed_device(user) is None:
             # Backup codes stand in for the app; without one there is nothing to stand in for.
-            raise ValidationError(EXPIRED)
+            raise ValidationError(WRONG_BACKUP_CODE)
         return check_backup_code(user, code)
     return check_code(confirmed_device(user), code)
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from meetings.services import check_version
+from meetings.versions import check_version
 from members.composition import Composition
 from members.models import (
     Appointment,

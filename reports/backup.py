@@ -25,7 +25,12 @@ from django.utils.dateparse import parse_datetime
 
 from meetings.models import Meeting
 from members.records.exporter import export_records
-from members.records.importer import RecordsError, Summary, import_records
+from members.records.importer import (
+    RecordsError,
+    Summary,
+    import_records,
+    refresh_planner_statistics,
+)
 from reports.models import StoredDocument
 
 MANIFEST_FORMAT = "vru-governance-documents/1"
@@ -175,6 +180,7 @@ def restore(directory: Path) -> RestoreSummary:
         for name in files:
             default_storage.delete(name)
         raise
+    refresh_planner_statistics()  # import_records could not: it ran inside this transaction
     return RestoreSummary(summary, len(written), present)
 
 

@@ -8,6 +8,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -109,8 +110,10 @@ class BackupRestoreTests(TemporaryMedia, TestCase):
         assert "2 published documents" in out
 
         wipe(self)
-        out = self.run_command("restore", str(self.folder))
+        with mock.patch("reports.backup.refresh_planner_statistics") as analyze:
+            out = self.run_command("restore", str(self.folder))
         assert "Documents: 2 restored, 0 already present." in out
+        analyze.assert_called_once_with()  # fresh planner statistics once it is committed
 
         assert export_records() == records_before
         assert stored_state() == documents_before

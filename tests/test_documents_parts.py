@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from unittest import mock
 
 import pikepdf
@@ -328,8 +329,10 @@ class PartnerColumnsTests(TestCase):
 
 def test_a_stylesheet_parsed_once_lays_out_the_same_pages() -> None:
     """layout_html applies a document's one <style> element as a stylesheet parsed once per
-    process; the pages come out as WeasyPrint lays out the document as written, and a
+    thread; the pages come out as WeasyPrint lays out the document as written, and a
     document with two <style> elements keeps them in place (their order is the cascade's)."""
+    import threading
+
     from weasyprint import HTML
 
     style = (
@@ -338,17 +341,37 @@ def test_a_stylesheet_parsed_once_lays_out_the_same_pages() -> None:
     )
     body = "<h1>Heading</h1>" + "<p>Words of the paper, in a paragraph.</p>" * 40
     html = f"<html><head><title>T</title><style>{style}</style></head><body>{body}</body></html>"
-    workers_module._stylesheet.cache_clear()
+    kept = workers_module._kept
+    kept.stylesheets.clear()
     ours = workers_module.layout_html(html)
     theirs = HTML(string=html, url_fetcher=workers_module.fetcher()).render()
     assert len(ours.pages) == len(theirs.pages) > 1
     for page_ours, page_theirs in zip(ours.pages, theirs.pages, strict=True):
         assert page_ours.width == page_theirs.width and page_ours.height == page_theirs.height
-    assert workers_module._stylesheet.cache_info().currsize == 1
+    assert list(kept.stylesheets) == [style]
+    sheet, fonts = kept.stylesheets[style], kept.fonts
     workers_module.layout_html(html)
-    assert workers_module._stylesheet.cache_info().hits >= 1
+    assert kept.stylesheets[style] is sheet and kept.fonts is fonts  # parsed once, kept
 
     two = html.replace("</style>", "</style><style>p { font-size: 30pt }</style>")
     larger = workers_module.layout_html(two)
     assert len(larger.pages) > len(ours.pages)  # the second <style> still overrides the first
-    assert workers_module._stylesheet.cache_info().currsize == 1
+    assert list(kept.stylesheets) == [style]
+
+    elsewhere: list[object] = []
+    thread = threading.Thread(
+        target=lambda: elsewhere.append((workers_module.layout_html(html), kept.fonts))
+    )
+    thread.start()
+    thread.join()
+    assert elsewhere[0][1] is not None and elsewhere[0][1] is not fonts  # a thread's own
+
+
+def test_the_print_stylesheets_have_nothing_important() -> None:
+    """layout_html hands the print CSS to WeasyPrint as a user stylesheet: the same cascade as
+    the author's <style> only while no rule is !important."""
+    folder = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf"
+    sheets = [p for p in folder.rglob("*") if p.suffix in (".css", ".html")]
+    assert any(p.name == "print.css" for p in sheets)
+    for path in sheets:
+        assert "!important" not in path.read_text(encoding="utf-8").replace(" ", ""), path

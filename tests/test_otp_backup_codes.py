@@ -253,6 +253,19 @@ class BackupCodeTests(WorkspaceWorld, TestCase):
         _, page = self.with_backup_code(new[0])
         assert "You have 9 backup codes left." in page
 
+    def test_guessing_the_password_for_new_codes_locks_the_account_like_sign_in(self) -> None:
+        """A session left open must not let someone guess the password without limit."""
+        client, _ = self.with_backup_code(self.codes[0])
+        for _ in range(5):
+            client.post(SECURITY, {"action": "new-codes", "password": "guess"})
+        response = client.post(SECURITY, {"action": "new-codes", "password": PASSWORD})
+        assert not codes_on(response.content.decode())
+        assert backup_codes.remaining(self.secretary) == 9
+        response = Client().post(
+            "/accounts/login/", {"username": "secretary", "password": PASSWORD}
+        )
+        assert response.status_code == 429
+
     def test_an_authenticator_set_up_before_backup_codes_existed_can_get_some(self) -> None:
         backup_codes.remove(self.secretary)
         client = self.verified_client()

@@ -109,6 +109,22 @@ class ShownResultsTests(WorldMixin, TestCase):
         item.delete()
         assert results("wombat", hits) == []
 
+    @on_postgres
+    def test_a_paper_made_exempt_after_it_was_ranked_gives_no_snippet_and_is_left_out(
+        self,
+    ) -> None:
+        """The snippets are read after the ranking: what was public then must still be, or a
+        fragment of an exempt paper's text could be shown."""
+        item = add_item(self.world.published, "23", "Numbats")
+        paper = add_paper(item, "numbat", "Numbat paper", "Numbat habitats and funding.")
+        hits = [h for h in ranked("numbat") if h.kind == "paper"]
+        assert [h.title for h in hits] == ["Numbat paper"]
+        Paper.objects.filter(pk=paper.pk).update(
+            classification=Paper.Classification.EXEMPT,
+            executive_summary="Numbat informant names, not for publication.",
+        )
+        assert results("numbat", hits) == []
+
     def test_the_search_page_counts_every_match_and_shows_a_page_of_them(self) -> None:
         item = add_item(self.world.minutes_published, "22", "Echidnas")
         for i in range(23):

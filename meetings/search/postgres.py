@@ -12,13 +12,14 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Expression, F, Func, Model, QuerySet, TextField, Value
+from django.db.models import Expression, F, Func, Model, Q, QuerySet, TextField, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
+from meetings.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 from meetings.search.hits import (
     CONFIG,
     PER_KIND,
@@ -105,6 +106,18 @@ _SNIPPET_TEXT: dict[str, tuple[type[Model], Combinable]] = {
 }
 
 
+# What makes each kind public, checked again as the snippets are read: a paper made exempt, or
+# minutes withdrawn, since the ranking query gets no snippet and so is not shown.
+_STILL_PUBLIC: dict[str, Q] = {
+    "item": Q(meeting__status__in=AGENDA_PUBLIC_STATUSES),
+    "paper": Q(
+        classification=Paper.Classification.PUBLIC,
+        item__meeting__status__in=AGENDA_PUBLIC_STATUSES,
+    ),
+    "minutes": Q(item__meeting__status__in=MINUTES_PUBLIC_STATUSES),
+}
+
+
 def _loaded(model: type[M], **values: Any) -> M:
     """A record from columns already read, the others deferred (as .only() would load it)."""
     fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
@@ -174,7 +187,7 @@ class PostgresSearch:
                 fragment_delimiter=" … ",
             )
             parts.append(
-                model.objects.filter(pk__in=pks)
+                model.objects.filter(_STILL_PUBLIC[kind], pk__in=pks)
                 .annotate(hit_kind=_text(kind), headline=headline)
                 .values_list("hit_kind", "pk", "headline")
                 .order_by()

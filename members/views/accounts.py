@@ -173,9 +173,11 @@ def security(request: HttpRequest) -> HttpResponse:
             messages.info(request, "Here is a new secret. Add it to your app again.")
             return redirect(here)
     data = request.POST if action in {"confirm", "remove"} else None
-    form = CodeOrBackupForm(data) if device else EnrolForm(data, user=user)
+    form = CodeOrBackupForm(data) if device else EnrolForm(data, user=user, request=request)
     form.fields["code"].widget.attrs.pop("autofocus", None)
-    codes_form = PasswordForm(request.POST if action == "new-codes" else None, user=user)
+    codes_form = PasswordForm(
+        request.POST if action == "new-codes" else None, user=user, request=request
+    )
     if action == "new-codes" and codes_form.is_valid():
         codes = backup_codes.replace(user)
         messages.success(request, "Here are your new backup codes. The old ones no longer work.")

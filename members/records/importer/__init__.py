@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, connection, transaction
 
@@ -64,5 +65,14 @@ def refresh_planner_statistics() -> None:
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
+    tables = [
+        connection.ops.quote_name(model._meta.db_table)
+        for label in IMPORTED_APPS
+        for model in apps.get_app_config(label).get_models()
+    ]
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
+# The apps whose tables (records and their history) an import writes.
+IMPORTED_APPS = ("members", "meetings", "actions", "reports")
