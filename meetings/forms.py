@@ -320,10 +320,9 @@ class AttendeeForm(forms.ModelForm):
         ).order_by("name")
         for name in ("person", "on_behalf_of"):
             _names_as_choices(self.fields[name])
-        for name, empty in (("from_item", "the start"), ("to_item", "the close")):
-            field = self.fields[name]
-            field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
-            field.choices = [("", empty)] + [(i.pk, f"Item {i.number}") for i in items]
+        self.fields["from_item"].empty_label = "the start"
+        self.fields["to_item"].empty_label = "the close"
+        _item_choices(self.fields, items)
         if self.instance.pk:
             del self.fields["new_person_name"], self.fields["new_person_role"]
             self.fields["person"].disabled = True

@@ -55,6 +55,14 @@ class LoadedOnceTests(WorkspaceWorld, TestCase):
         # The class set up for one meeting leaves the form itself as it was.
         assert list(MemberAttendanceForm.base_fields["from_item"].queryset) == []
 
+    def test_the_attendee_form_offers_the_items_from_the_start_to_the_close(self) -> None:
+        items = list(self.march.items.all())
+        members = [a.person for a in self.march.body.appointments_on(self.march.date)]
+        form = AttendeeForm(meeting=self.march, members=members, items=items)
+        numbers = [f"Item {i.number}" for i in items]
+        assert [label for _, label in form.fields["from_item"].choices] == ["the start", *numbers]
+        assert [label for _, label in form.fields["to_item"].choices] == ["the close", *numbers]
+
     def test_the_people_selects_list_names_in_order_and_check_what_is_posted(self) -> None:
         items = list(self.march.items.all())
         members = [a.person for a in self.march.body.appointments_on(self.march.date)]
