@@ -291,6 +291,20 @@ def endorse_terms(terms: TermsOfReference) -> TermsOfReference:
     return terms
 
 
+# What a new draft of the terms of reference takes from the version in force (besides its
+# seats and quorum groups, next_version_from).
+COPIED_TERMS_FIELDS = (
+    "text",
+    "community_min_share",
+    "quorum_fraction",
+    "substitutes_count",
+    "remote_counts",
+    "meeting_interval_min_days",
+    "meeting_interval_max_days",
+    "agenda_notice_days",
+)
+
+
 def next_version_from(terms: TermsOfReference | None) -> tuple[list[SeatLine], list[GroupLine]]:
     """The seat plan and quorum groups of a version, to start a new draft from."""
     if terms is None:

@@ -185,19 +185,7 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             version="2020-draft",
             title="Terms of reference 2020 (draft)",
             effective_from=dt.date(2020, 1, 1),
-            **{
-                name: getattr(in_force, name)
-                for name in (
-                    "text",
-                    "community_min_share",
-                    "quorum_fraction",
-                    "substitutes_count",
-                    "remote_counts",
-                    "meeting_interval_min_days",
-                    "meeting_interval_max_days",
-                    "agenda_notice_days",
-                )
-            },
+            **{name: getattr(in_force, name) for name in members_services.COPIED_TERMS_FIELDS},
         )
         seats, groups = members_services.next_version_from(in_force)
         members_services.save_draft_terms(draft_terms, seats=seats, groups=groups)

@@ -19,7 +19,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase
 
@@ -27,7 +26,6 @@ from actions import services as action_services
 from actions.models import Action, ActionOwner, ActionUpdate
 from meetings import attendance_services, services
 from meetings.models import AgendaItem, Attendance, Declaration, Meeting, MinutesCorrection
-from members.accounts import ensure_groups
 from members.models import Person
 from reports.models import Paper
 from tests.workspace_world import WorkspaceWorld
@@ -64,10 +62,7 @@ class TwoSecretariesTests(WorkspaceWorld, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_world()
-        secretariat, _ = ensure_groups()
-        cls.second = User.objects.create_user("second-secretary", first_name="Bob")
-        cls.second.groups.add(secretariat)
-        cls.body.secretaries.add(cls.second)
+        cls.add_second_secretary()
 
     def setUp(self) -> None:
         self.alice = self.client_for(self.secretary)

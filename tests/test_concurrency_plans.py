@@ -13,14 +13,12 @@ import datetime as dt
 import html
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase
 
 from meetings import services
 from meetings.models import ForwardPlanItem, Meeting
 from members import services as members_services
-from members.accounts import ensure_groups
 from members.models import Interest, Person
 from tests.test_concurrency import REFUSED, _race, _slowed, hidden
 from tests.workspace_world import WorkspaceWorld
@@ -36,10 +34,7 @@ class ForwardPlanTests(WorkspaceWorld, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.build_world()
-        secretariat, _ = ensure_groups()
-        cls.second = User.objects.create_user("second-secretary", first_name="Bob")
-        cls.second.groups.add(secretariat)
-        cls.body.secretaries.add(cls.second)
+        cls.add_second_secretary()
         cls.plan = ForwardPlanItem.objects.create(
             body=cls.body, title="Knife crime update", presenter="Sophie Linden"
         )

@@ -44,6 +44,14 @@ class WorkspaceWorld:
         cls.other.secretaries.add(cls.other_secretary)
         person("unattached-person", "Unattached Person")
 
+    @classmethod
+    def add_second_secretary(cls) -> None:
+        """Bob, a second secretary of the same board, for the two-editor (conflict) tests."""
+        secretariat, _ = ensure_groups()
+        cls.second = User.objects.create_user("second-secretary", first_name="Bob")
+        cls.second.groups.add(secretariat)
+        cls.body.secretaries.add(cls.second)
+
     def client_for(self, user: User | None) -> Client:
         client = Client()
         if user is not None:

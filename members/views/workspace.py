@@ -312,16 +312,7 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
         source = body.terms_in_force(dt.date.today())
         terms = TermsOfReference(body=body)
         if source is not None:
-            for name in (
-                "text",
-                "community_min_share",
-                "quorum_fraction",
-                "substitutes_count",
-                "remote_counts",
-                "meeting_interval_min_days",
-                "meeting_interval_max_days",
-                "agenda_notice_days",
-            ):
+            for name in services.COPIED_TERMS_FIELDS:
                 setattr(terms, name, getattr(source, name))
     seat_lines, group_lines = services.next_version_from(source)
     # Initial rows only for a new page: a posted row is compared with nothing, so every

@@ -31,20 +31,7 @@ def convert_documents(documents: list[dict[str, Any]]) -> dict[str, Any]:
         outdir = folder / "pdf"
         profile = folder / "profile"
         started = time.perf_counter()
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "pdf:writer_web_pdf_Export",
-                "--outdir",
-                str(outdir),
-                *map(str, files),
-            ],
-            capture_output=True,
-            check=False,
-        )
+        soffice_to_pdf(soffice, profile, outdir, [str(f) for f in files])
         seconds = time.perf_counter() - started
         pages = 0
         from pypdf import PdfReader
@@ -63,6 +50,24 @@ def convert_documents(documents: list[dict[str, Any]]) -> dict[str, Any]:
         )
         shutil.rmtree(folder, ignore_errors=True)
     return {"available": True, "version": version, "documents": results}
+
+
+def soffice_to_pdf(soffice: str, profile: Path, outdir: Path, sources: list[str]) -> None:
+    """LibreOffice converting HTML files to PDF in outdir, with its own profile folder."""
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf:writer_web_pdf_Export",
+            "--outdir",
+            str(outdir),
+            *sources,
+        ],
+        capture_output=True,
+        check=False,
+    )
 
 
 class LibreOffice:
@@ -84,20 +89,7 @@ class LibreOffice:
 
     def _run(self, sources: list[str], outdir: Path) -> None:
         assert self.soffice is not None
-        subprocess.run(
-            [
-                self.soffice,
-                f"-env:UserInstallation=file://{self.folder / 'profile'}",
-                "--headless",
-                "--convert-to",
-                "pdf:writer_web_pdf_Export",
-                "--outdir",
-                str(outdir),
-                *sources,
-            ],
-            capture_output=True,
-            check=False,
-        )
+        soffice_to_pdf(self.soffice, self.folder / "profile", outdir, sources)
 
     def convert(self) -> tuple[float, float] | None:
         if self.soffice is None:
