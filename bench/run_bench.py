@@ -188,8 +188,8 @@ def main() -> None:
     from actions.models import Action
     from meetings.models import AgendaItem, Meeting, MinuteParagraph
     from members.models import Person
-    from members.records import loadtest
     from reports.models import Paper
+    from vru_governance.records import loadtest
 
     password = secrets.token_urlsafe(12)
     secretary, partner = loadtest.make_accounts(password)

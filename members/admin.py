@@ -4,7 +4,6 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 # Backup codes (django-otp's static devices) register their admin from their own module.
-from members import admin_otp  # noqa: F401
 from members.models import Appointment, Body, Interest, Person, QuorumGroup, Seat, TermsOfReference
 
 

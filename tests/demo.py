@@ -8,9 +8,9 @@ import json
 from functools import lru_cache
 
 from meetings.models import Meeting
-from members.records.importer import import_records
 from reports.models import Paper
 from tests.conftest import DEMO_FILE
+from vru_governance.records.importer import import_records
 
 
 @lru_cache(maxsize=1)

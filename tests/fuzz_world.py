@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from actions.models import Action, ActionOwner
 from meetings.models import AgendaItem, Meeting
-from members.accounts import ensure_groups
 from members.models import Appointment, Body, Interest, Person
 from tests.demo import load_demo
+from vru_governance.accounts.users import ensure_groups
 
 FUZZ = settings(
     max_examples=30,

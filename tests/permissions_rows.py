@@ -48,7 +48,7 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     # Accounts (django.contrib.auth) --------------------------------------------------------
     Row("/accounts/login/", 200, 200, 200, 200, "login"),
     Row("/accounts/logout/", 405, 405, 405, 405, "logout"),  # sign-out is a POST
-    # The second factor (members/views/accounts.py): no one here has an authenticator, so the
+    # The second factor (vru_governance/accounts/views.py): no one here has an authenticator, so the
     # code step has nothing to ask and sends everyone on (the public to sign in).
     Row("/accounts/login/code/", LOGIN, 302, 302, 302, "login-code"),
     Row("/accounts/security/", LOGIN, 200, 200, 200, "account-security"),
@@ -64,7 +64,7 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     ),
     # The load balancer's health check (vru_governance/views.py): no records, no session.
     Row("/health/", 200, 200, 200, 200, "health"),
-    # Public site (members/views/public.py, meetings/views/public.py) -----------------------
+    # Public site (vru_governance/public/members.py, vru_governance/public/meetings.py)
     Row("/", 200, 200, 200, 200, "public:home"),
     Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),
     Row("/search/?q=violence", 200, 200, 200, 200, "public:search"),
@@ -91,11 +91,11 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
 ]
 
 FEED_AND_API_ROWS: list[Row | object] = [
-    # Feeds (meetings/feeds.py) -------------------------------------------------------------
+    # Feeds (vru_governance/public/feeds.py)
     Row("/prg/meetings.ics", 200, 200, 200, 200, "public:ical"),
     Row("/prg/feed.atom", 200, 200, 200, 200, "public:atom"),
     Row("/other/feed.atom", 200, 200, 200, 200, "public:atom"),
-    # Open data (members/api.py, meetings/api.py) -------------------------------------------
+    # Open data (vru_governance/public/api/bodies.py, vru_governance/public/api/meetings.py)
     Row("/api/", 200, 200, 200, 200, "public:api"),
     Row("/api/openapi.json", 200, 200, 200, 200, "public:api-openapi"),
     Row("/api/bodies/", 200, 200, 200, 200, "public:api-bodies"),
@@ -148,7 +148,7 @@ PARTNER_ROWS: list[Row | object] = [
 ]
 
 DOCUMENT_ROWS: list[Row | object] = [
-    # Documents (reports/views.py): refused as 404 to the public, 403 to signed-in readers --
+    # Documents (vru_governance/public/documents.py): 404 to the public, 403 to signed-in readers
     Row(f"{M}/{{upcoming}}/agenda.pdf", 200, 200, 200, 200, "reports:agenda_pdf"),
     Row(f"{M}/{{draft}}/agenda.pdf", 404, 404, 404, 200, "reports:agenda_pdf"),
     Row(f"{M}/{{upcoming}}/pack.pdf", 200, 200, 200, 200, "reports:pack_pdf"),

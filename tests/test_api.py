@@ -9,8 +9,8 @@ from typing import Any
 from django.test import TestCase
 from jsonschema import Draft202012Validator
 
-from meetings.api import MEETINGS_PER_PAGE
 from tests.public_world import NEVER_PUBLIC, WorldMixin, add_meeting
+from vru_governance.public.api.meetings import MEETINGS_PER_PAGE
 
 
 def schema_for(document: dict[str, Any], name: str) -> Draft202012Validator:
@@ -122,7 +122,7 @@ class ApiTests(WorldMixin, TestCase):
         assert any(p["key"] == "vicky-hobart" for p in meeting["people"])
 
     def test_the_meeting_shape_matches_the_records_export_for_published_parts(self) -> None:
-        from members.records.exporter import export_records
+        from vru_governance.records.exporter import export_records
 
         exported = next(
             m for m in export_records("prg")["bodies"][0]["meetings"] if m["key"] == "2019-03-06"

@@ -21,12 +21,12 @@ from pypdf import PdfWriter
 
 from meetings.models import Meeting
 from members.models import Person
-from members.records.exporter import export_records
 from reports.models import Paper, StoredDocument
 from reports.services import MINUTES_KINDS, freeze_documents
 from tests.demo import load_demo
 from tests.pdfs import TemporaryMedia
 from tests.test_records import _delete_everything
+from vru_governance.records.exporter import export_records
 
 
 def one_page_pdf() -> bytes:
@@ -110,7 +110,7 @@ class BackupRestoreTests(TemporaryMedia, TestCase):
         assert "2 published documents" in out
 
         wipe(self)
-        with mock.patch("reports.backup.refresh_planner_statistics") as analyze:
+        with mock.patch("vru_governance.records.backup.refresh_planner_statistics") as analyze:
             out = self.run_command("restore", str(self.folder))
         assert "Documents: 2 restored, 0 already present." in out
         analyze.assert_called_once_with()  # fresh planner statistics once it is committed

@@ -24,7 +24,7 @@ def body():  # noqa: ANN201
 def test_a_lost_database_connection_answers_503_with_a_plain_page(body) -> None:  # noqa: ANN001
     client = Client(raise_request_exception=False)
     with mock.patch(
-        "meetings.views.public.meetings_visible_to",
+        "vru_governance.public.meetings.meetings_visible_to",
         side_effect=InterfaceError("connection already closed"),
     ):
         response = client.get(f"/{body.slug}/meetings/")
@@ -38,7 +38,7 @@ def test_a_lost_database_connection_answers_503_with_a_plain_page(body) -> None:
 def test_a_query_the_database_refuses_is_a_plain_500_not_a_503(body) -> None:  # noqa: ANN001
     client = Client(raise_request_exception=False)
     with mock.patch(
-        "meetings.views.public.meetings_visible_to",
+        "vru_governance.public.meetings.meetings_visible_to",
         side_effect=OperationalError("no such column: secret_internal_detail"),
     ):
         response = client.get(f"/{body.slug}/meetings/")

@@ -29,9 +29,9 @@ from meetings.models import (
     MinuteParagraph,
 )
 from members.models import Appointment, Body, Person, Seat, TermsOfReference
-from members.records.importer import RecordsError, import_records
 from reports.models import Paper
 from tests.fuzz_world import FUZZ, dates, texts, times
+from vru_governance.records.importer import RecordsError, import_records
 
 
 def minimal_records() -> dict[str, Any]:

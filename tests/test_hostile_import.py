@@ -18,12 +18,12 @@ from django.test import TestCase, override_settings
 from actions.models import Action, ActionUpdate
 from meetings.models import Declaration, Dissent, Meeting, MinuteParagraph
 from members.models import Appointment, Body, Interest, Person
-from members.records.importer import import_records
 from reports.models import Paper
 from tests.conftest import DEMO_FILE
 from tests.demo import demo_document
 from tests.hostile.pdfs import document_javascript, pdf_with
 from tests.pdfs import TemporaryMedia
+from vru_governance.records.importer import import_records
 
 
 def row_counts() -> dict[str, int]:

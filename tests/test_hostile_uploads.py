@@ -12,15 +12,15 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 
-from members.accounts import ensure_groups
 from members.models import Body
-from members.records.importer import import_records
 from reports.models import Paper
 from tests.conftest import DEMO_FILE
 from tests.demo import demo_document
 from tests.hostile.pdfs import HOSTILE_PDFS, pdf_with
 from tests.hostile.world import page_of
 from tests.pdfs import TemporaryMedia
+from vru_governance.accounts.users import ensure_groups
+from vru_governance.records.importer import import_records
 
 
 @override_settings(PAPER_UPLOAD_MAX_BYTES=50_000)

@@ -16,10 +16,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 import tests.test_workspace_access as workspace_access
 from actions.models import Action
 from meetings.models import ForwardPlanItem
-from members import second_factor
 from members.models import Appointment
 from tests.test_settings import manage
 from tests.workspace_world import WorkspaceWorld
+from vru_governance.accounts import second_factor
 
 PASSWORD = "correct-horse-battery-1"
 SECURITY = "/accounts/security/"

@@ -19,8 +19,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import tests.test_otp as otp
-from members import backup_codes, second_factor
 from tests.workspace_world import WorkspaceWorld
+from vru_governance.accounts import backup_codes, second_factor
 
 SECURITY = otp.SECURITY
 CODE_STEP = otp.CODE_STEP

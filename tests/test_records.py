@@ -19,11 +19,11 @@ from django.test import TestCase
 from actions.models import Action
 from meetings.models import Attendance, Meeting, MinuteParagraph
 from members.models import Appointment, Person, TermsOfReference
-from members.records.exporter import export_records
-from members.records.importer import RecordsError, import_records
 from reports.models import Paper
 from tests.conftest import DEMO_FILE, ROOT
 from tests.demo import demo_document, load_demo
+from vru_governance.records.exporter import export_records
+from vru_governance.records.importer import RecordsError, import_records
 
 
 def counts() -> dict[str, int]:

@@ -14,10 +14,10 @@ from django.test import Client, TestCase
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting
-from members.records.importer import import_records
-from members.records.loadtest import PARTNER, SECRETARY, make_accounts, pages
-from members.records.scale import counts, generate
-from members.records.schema import schema_errors, validator
+from vru_governance.records.importer import import_records
+from vru_governance.records.loadtest import PARTNER, SECRETARY, make_accounts, pages
+from vru_governance.records.scale import counts, generate
+from vru_governance.records.schema import schema_errors, validator
 
 TINY = 0.05  # six meetings per body
 BODIES = 2

@@ -7,7 +7,6 @@ from django.db import connection
 from django.test import TestCase
 
 from meetings.models import MinuteParagraph
-from meetings.search import highlighted, search
 from tests.public_world import (
     CIRCULATED_MINUTES,
     NEVER_PUBLIC,
@@ -19,6 +18,7 @@ from tests.public_world import (
     add_item,
     add_paper,
 )
+from vru_governance.public.search import highlighted, search
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"

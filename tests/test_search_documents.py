@@ -12,11 +12,11 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, MinuteParagraph
-from meetings.search import filters, ranked, results, search
-from meetings.search.postgres import StoredDocument
 from members.models import Body
 from reports.models import SECTION_KEYS, Paper
 from tests.public_world import WorldMixin, add_item, add_meeting, add_paper
+from vru_governance.public.search import filters, ranked, results, search
+from vru_governance.public.search.postgres import StoredDocument
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="stored search documents are PostgreSQL's"
@@ -160,7 +160,7 @@ class FilterTests(WorldMixin, TestCase):
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_import_leaves_fresh_planner_statistics() -> None:
     """Without them PostgreSQL plans searches of a freshly imported decade as if its tables
-    were empty (members/records/importer.refresh_planner_statistics)."""
+    were empty (vru_governance/records/importer.refresh_planner_statistics)."""
     from tests.demo import load_demo
 
     def last_analyze() -> object:

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.template import engines
 from django.test import SimpleTestCase, TestCase
 
-from meetings.forms import AttendeeForm, MemberAttendanceForm
 from meetings.models import Attendance, Declaration, Meeting, compute_quorum
 from members.models import Person
 from tests.workspace_world import WorkspaceWorld
 from vru_governance.warmup import _templates, warm_up
+from vru_governance.workspace.forms.meetings import AttendeeForm, MemberAttendanceForm
 
 
 class LoadedOnceTests(WorkspaceWorld, TestCase):

@@ -13,7 +13,7 @@ from meetings.models import AgendaItem, Meeting
 from tests.workspace_world import WorkspaceWorld
 
 # Each count includes one query for the second factor (does the user have an authenticator,
-# or, in a verified session, the device that verified it: members/second_factor.py).
+# or, in a verified session, the device that verified it: vru_governance/accounts/second_factor.py).
 PAGES = {
     "agenda": ("/manage/prg/meetings/2019-03-06/agenda/", 14),
     # One query fewer for each substitute since their names come with the attendance; the

@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.test import Client
 
-from members.accounts import ensure_groups
 from members.models import Body, Person
 from tests.demo import load_demo
 from tests.world import D, appoint, make_body, person
+from vru_governance.accounts.users import ensure_groups
 
 
 class WorkspaceWorld:

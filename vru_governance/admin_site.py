@@ -13,8 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from members import second_factor
-from members.views.accounts import safe_next, second_step_redirect
+from vru_governance.accounts import second_factor
+from vru_governance.accounts.views import safe_next, second_step_redirect
 
 
 class AdminSite(admin.AdminSite):

@@ -52,12 +52,18 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # Single-use backup codes for a lost phone (members/backup_codes.py).
+    # Single-use backup codes for a lost phone (vru_governance/accounts/backup_codes.py).
     "django_otp.plugins.otp_static",
     "members",
     "meetings",
     "actions",
     "reports",
+    # The screens and tools over the four data apps (docs/architecture.md): apps only so that
+    # their template tags, admin registrations and management commands are found.
+    "vru_governance.accounts",
+    "vru_governance.workspace",
+    "vru_governance.records",
+    "vru_governance.benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -98,7 +104,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
-# The optional second factor: a code from an authenticator app (members/second_factor.py).
+# The optional second factor: a code from an authenticator app
+# (vru_governance/accounts/second_factor.py).
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "VRU Governance")
 # Secretaries without an authenticator must set one up before the workspace or the admin.
 OTP_REQUIRED_FOR_SECRETARIAT = env_bool("OTP_REQUIRED_FOR_SECRETARIAT", False)

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from members.views import accounts
 from vru_governance import views
+from vru_governance.accounts import views as accounts
 
 admin.site.site_header = "VRU Governance"
 admin.site.site_title = "VRU Governance"
@@ -17,8 +17,8 @@ urlpatterns = [
     path("accounts/login/code/", accounts.sign_in_code, name="login-code"),
     path("accounts/security/", accounts.security, name="account-security"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", include("reports.urls")),
-    path("manage/", include("vru_governance.urls_workspace")),
+    path("", include("vru_governance.public.urls_documents")),
+    path("manage/", include("vru_governance.workspace.urls")),
     # Public routes come last: they start with a body's slug.
-    path("", include("vru_governance.urls_public")),
+    path("", include("vru_governance.public.urls")),
 ]

@@ -9,11 +9,11 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from members.accounts import ensure_groups
 from members.models import Body
-from members.records.importer import import_records
 from tests.conftest import DEMO_FILE
 from tests.demo import demo_document
+from vru_governance.accounts.users import ensure_groups
+from vru_governance.records.importer import import_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,9 +8,7 @@ from django.test import Client
 
 from actions.models import Action
 from meetings.models import Meeting, MinuteParagraph
-from members.accounts import ensure_groups
 from members.models import Body, Person
-from members.records.importer import import_records
 from tests.conftest import DEMO_FILE
 from tests.demo import demo_document
 from tests.hostile.payloads import (
@@ -22,6 +20,8 @@ from tests.hostile.payloads import (
     hostile,
 )
 from tests.pdfs import TemporaryMedia
+from vru_governance.accounts.users import ensure_groups
+from vru_governance.records.importer import import_records
 
 
 def hostile_records() -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.backup import digest
 from reports.models import StoredDocument
+from vru_governance.records.backup import digest
 
 
 def problem_with(document: StoredDocument) -> str | None:

@@ -1,0 +1,243 @@
+"""The partners' dashboard: meetings, papers, circulated minutes, actions, interests, proposals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from actions.models import Action
+from meetings.models import ForwardPlanItem, Meeting
+from meetings.published import (
+    PaperRow,
+    meeting_documents,
+    meetings_visible_to,
+    only_visible,
+    paper_url,
+)
+from members import access
+from members.models import Body, Person
+from reports.models import Paper
+from vru_governance.partners.forms_actions import ActionUpdateForm
+from vru_governance.partners.forms_meetings import ProposalForm
+from vru_governance.partners.forms_members import InterestForm
+
+UPCOMING = 5  # meetings shown per body
+
+
+@dataclass
+class Partner:
+    """A signed-in partner: their person record and the bodies they are a partner of today."""
+
+    person: Person
+    bodies: list[Body]
+
+    def body(self, slug: str) -> Body:
+        """One of the partner's bodies, or 404 (a body they are not a member of is not theirs)."""
+        for body in self.bodies:
+            if body.slug == slug:
+                return body
+        raise Http404("You are not a partner of that board.")
+
+
+def partner_for(request: HttpRequest) -> Partner | None:
+    """The partner behind the request, or None for a user who is not a partner of any body."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return None
+    candidates = (
+        Body.objects.filter(appointments__person=person)
+        .distinct()
+        .order_by("name")
+        .prefetch_related("secretaries")
+    )
+    bodies = [b for b in candidates if access.is_partner(request.user, b)]
+    return Partner(person, bodies) if bodies else None
+
+
+def not_a_partner(request: HttpRequest) -> HttpResponse:
+    return render(request, "partners/not_partner.html", status=403)
+
+
+@dataclass
+class ActionRow:
+    """One of the partner's actions with its update form."""
+
+    action: Action
+    overdue: bool
+    form: ActionUpdateForm
+    url: str
+
+
+@dataclass
+class Section:
+    """What the dashboard shows for one body."""
+
+    body: Body
+    upcoming: list[tuple[Meeting, list, list[PaperRow]]] = field(default_factory=list)
+    circulated: list[tuple[Meeting, list]] = field(default_factory=list)
+    open_actions: list[ActionRow] = field(default_factory=list)
+    closed_actions: list[Action] = field(default_factory=list)
+    proposals: list[ForwardPlanItem] = field(default_factory=list)
+    proposal_form: ProposalForm | None = None
+
+
+def _papers_of(request: HttpRequest, meetings: list[Meeting]) -> dict[int, list[PaperRow]]:
+    """Every paper of the meetings, public and exempt, checked with access (one query)."""
+    rows: dict[int, list[PaperRow]] = {}
+    papers = (
+        Paper.objects.filter(item__meeting__in=meetings)
+        .select_related("item__meeting__body")
+        .order_by("item__position", "position", "pk")
+    )
+    for paper in papers:
+        visible = access.can_see_paper(request.user, paper)
+        url = paper_url(paper.item.meeting, paper) if visible else ""
+        rows.setdefault(paper.item.meeting_id, []).append(PaperRow(paper, visible, url))
+    return rows
+
+
+def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpdateForm]) -> dict:
+    """The partner's actions from minutes they may read, by body, overdue first."""
+    today = timezone.localdate()
+    found = (
+        Action.objects.filter(owners__person=partner.person, meeting__body__in=partner.bodies)
+        .distinct()
+        .select_related("meeting__body", "item")
+    )
+    by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
+    for action in found:
+        if not access.can_see_minutes(request.user, action.meeting):
+            continue
+        open_rows, closed = by_body.setdefault(action.meeting.body_id, ([], []))
+        if action.is_closed and action.pk not in bound:
+            # (One closed by someone else while the partner wrote an update keeps its form.)
+            closed.append(action)
+            continue
+        form = bound.get(action.pk) or ActionUpdateForm(
+            prefix=f"action-{action.pk}",
+            initial={"status": action.status, "version": action.version},
+        )
+        url = reverse(
+            "public:partner-action-update",
+            args=[action.meeting.body.slug, action.meeting.key, action.key],
+        )
+        open_rows.append(ActionRow(action, action.is_overdue(today), form, url))
+    for open_rows, closed in by_body.values():
+        open_rows.sort(
+            key=lambda r: (not r.overdue, r.action.deadline is None, r.action.deadline or today)
+        )
+        closed.sort(key=lambda a: a.meeting.date, reverse=True)
+    return by_body
+
+
+def dashboard_context(
+    request: HttpRequest,
+    partner: Partner,
+    *,
+    action_forms: dict[int, ActionUpdateForm] | None = None,
+    proposal_forms: dict[int, ProposalForm] | None = None,
+    interest_form: InterestForm | None = None,
+) -> dict:
+    """Everything on the dashboard; bound forms with errors replace the empty ones."""
+    today = timezone.localdate()
+    sections = []
+    upcoming_of: dict[int, list[Meeting]] = {}
+    for body in partner.bodies:
+        visible = meetings_visible_to(request.user, body)
+        upcoming_of[body.pk] = only_visible(
+            request.user, list(visible.filter(date__gte=today).order_by("date")[:UPCOMING])
+        )
+    papers = _papers_of(request, [m for ms in upcoming_of.values() for m in ms])
+    actions = _actions(request, partner, action_forms or {})
+    proposals: dict[int, list[ForwardPlanItem]] = {}
+    for item in (
+        ForwardPlanItem.objects.filter(proposed_by=partner.person, body__in=partner.bodies)
+        .select_related("target_meeting", "placed_item__meeting")
+        .order_by("-created_at")
+    ):
+        proposals.setdefault(item.body_id, []).append(item)
+    circulated = (
+        Meeting.objects.filter(body__in=partner.bodies, status=Meeting.Status.MINUTES_CIRCULATED)
+        .select_related("body")
+        .order_by("-date")
+    )
+    circulated_of: dict[int, list[Meeting]] = {}
+    for meeting in circulated:
+        if access.can_see_minutes(request.user, meeting):
+            circulated_of.setdefault(meeting.body_id, []).append(meeting)
+    for body in partner.bodies:
+        upcoming = upcoming_of[body.pk]
+        open_rows, closed = actions.get(body.pk, ([], []))
+        form = (proposal_forms or {}).get(body.pk) or ProposalForm(
+            body=body, meetings=upcoming, prefix=f"propose-{body.pk}"
+        )
+        sections.append(
+            Section(
+                body=body,
+                upcoming=[
+                    (m, meeting_documents(request.user, m), papers.get(m.pk, [])) for m in upcoming
+                ],
+                circulated=[
+                    (m, meeting_documents(request.user, m)) for m in circulated_of.get(body.pk, [])
+                ],
+                open_actions=open_rows,
+                closed_actions=closed[:10],
+                proposals=proposals.get(body.pk, []),
+                proposal_form=form,
+            )
+        )
+    return {
+        "partner": partner,
+        "sections": sections,
+        "interests": list(partner.person.interests.order_by("ended_on", "-registered_on")),
+        "interest_form": interest_form or InterestForm(prefix="interest"),
+        "today": today,
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    partner = partner_for(request)
+    if partner is None:
+        return not_a_partner(request)
+    return render(request, "partners/dashboard.html", dashboard_context(request, partner))
+
+
+@login_required
+@require_POST
+def propose_item(request: HttpRequest, body_slug: str) -> HttpResponse:
+    """Propose an item for the body's forward plan, as the partner's person."""
+    partner = partner_for(request)
+    if partner is None:
+        return not_a_partner(request)
+    body = partner.body(body_slug)
+    upcoming = only_visible(
+        request.user,
+        list(
+            meetings_visible_to(request.user, body)
+            .filter(date__gte=timezone.localdate())
+            .order_by("date")[:UPCOMING]
+        ),
+    )
+    form = ProposalForm(request.POST, body=body, meetings=upcoming, prefix=f"propose-{body.pk}")
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.body = body
+        item.proposed_by = partner.person
+        item.save()
+        messages.success(request, f"Thank you: “{item.title}” is proposed for the forward plan.")
+        return redirect(reverse("public:partners") + f"#proposals-{body.slug}")
+    context = dashboard_context(request, partner, proposal_forms={body.pk: form})
+    return render(request, "partners/dashboard.html", context, status=400)
+
+
+def meeting_of(body: Body, key: str) -> Meeting:
+    """A meeting fetched through its body."""
+    return get_object_or_404(Meeting.objects.select_related("body"), body=body, key=key)

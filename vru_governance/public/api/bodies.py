@@ -1,0 +1,91 @@
+"""Open data: bodies, their published terms of reference and memberships, as read-only JSON.
+
+Shapes follow records-format.md (vru_governance.records.exporter's per-record functions), with
+people's email addresses left out. The API answers as the public, whoever asks.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.published import body_or_404
+from members.models import Body, Person
+from members.published import published_terms, terms_on
+from vru_governance.records import FORMAT, exporter
+
+View = Callable[..., JsonResponse]
+
+
+def api_view(view: View) -> View:
+    """GET and HEAD only; errors as JSON; open to any origin (it is public data)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = JsonResponse({"detail": "Read-only: use GET."}, status=405)
+            response["Allow"] = "GET, HEAD"
+        else:
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404 as exc:
+                response = JsonResponse({"detail": str(exc) or "Not found."}, status=404)
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+    return wrapper
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def person_record(person: Person) -> dict[str, Any]:
+    """A person as in records-format.md, without the email address."""
+    return {k: v for k, v in exporter._person(person).items() if k != "email"}
+
+
+def _body_summary(request: HttpRequest, body: Body) -> dict[str, Any]:
+    out: dict[str, Any] = {"slug": body.slug, "name": body.name}
+    if body.description:
+        out["description"] = body.description
+    out["url"] = absolute(request, reverse("public:body", args=[body.slug]))
+    out["api_url"] = absolute(request, reverse("public:api-body", args=[body.slug]))
+    out["meetings_url"] = absolute(request, reverse("public:api-meetings", args=[body.slug]))
+    return out
+
+
+@api_view
+def bodies(request: HttpRequest) -> JsonResponse:
+    """Every body, with links to its records."""
+    found = Body.objects.order_by("slug")
+    return JsonResponse({"format": FORMAT, "bodies": [_body_summary(request, b) for b in found]})
+
+
+@api_view
+def body(request: HttpRequest, body_slug: str) -> JsonResponse:
+    """A body with its published terms of reference, people and memberships."""
+    found = body_or_404(body_slug)
+    versions = list(published_terms(found).prefetch_related("quorum_groups"))
+    appointments = list(
+        found.appointments.select_related("person").order_by("start", "person__key")
+    )
+    people = {a.person.key: a.person for a in appointments}
+    out = _body_summary(request, found)
+    out["terms_of_reference"] = [exporter._terms(t) for t in reversed(versions)]
+    out["people"] = [person_record(people[k]) for k in sorted(people)]
+    out["memberships"] = [exporter._membership(a) for a in appointments]
+    today = timezone.localdate()
+    terms = terms_on(versions, today)
+    if terms is not None:
+        serving = [a for a in appointments if a.is_active_on(today)]
+        out["composition"] = {
+            "date": today.isoformat(),
+            **terms.composition_of(serving).as_export(),
+        }
+    return JsonResponse({"format": FORMAT, "body": out})

@@ -1,0 +1,204 @@
+"""Open data: published meetings as read-only JSON, described by /api/openapi.json.
+
+A meeting is built from vru_governance.records.exporter's per-record functions, keeping only
+what the public may see: the agenda and public papers once the agenda is published
+(exempt papers only as "not for publication" with their exemption section), and the
+attendance, minutes, outcomes, actions and quorum once the minutes are published.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from actions.models import Action
+from meetings.models import AgendaItem, Meeting
+from meetings.published import PUBLIC, body_or_404, meeting_url, paper_url, published_meetings
+from members import access
+from members.models import Person
+from reports.models import Paper
+from vru_governance.public.api.bodies import absolute, api_view, person_record
+from vru_governance.records import FORMAT, exporter
+
+MEETINGS_PER_PAGE = 100
+# Item fields shown with the agenda, and those that come from the minutes.
+AGENDA_FIELDS = ("number", "title", "kind", "presenter")
+MINUTES_FIELDS = ("outcome", "declarations", "dissent", "minutes", "actions")
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    return json.loads(render_to_string("api/openapi.json"))
+
+
+@api_view
+def openapi(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 description of this API."""
+    return JsonResponse(openapi_document())
+
+
+@api_view
+def index(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {
+            "format": FORMAT,
+            "description": "Published records of partnership boards, read-only.",
+            "openapi": absolute(request, reverse("public:api-openapi")),
+            "bodies": absolute(request, reverse("public:api-bodies")),
+        }
+    )
+
+
+def _summary(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "key": meeting.key,
+        "date": exporter._d(meeting.date),
+        "start": exporter._t(meeting.start_time),
+    }
+    if meeting.end_time:
+        out["end"] = exporter._t(meeting.end_time)
+    out["place"] = meeting.place
+    out["status"] = meeting.status
+    out["minutes_published"] = access.can_see_minutes(PUBLIC, meeting)
+    out["url"] = absolute(request, meeting_url(meeting))
+    out["api_url"] = absolute(
+        request, reverse("public:api-meeting", args=[meeting.body.slug, meeting.key])
+    )
+    return out
+
+
+@api_view
+def meetings(request: HttpRequest, body_slug: str) -> JsonResponse:
+    """A body's meetings with a published agenda, oldest first; ?year= and ?page=."""
+    body = body_or_404(body_slug)
+    found = published_meetings().filter(body=body).order_by("date", "start_time", "pk")
+    year = request.GET.get("year", "")
+    if year:
+        # A year the calendar has: "²" passes isdigit() and 99999 has no date.
+        if not (year.isascii() and year.isdigit() and len(year) <= 4 and int(year) >= 1):
+            raise Http404("year must be a number such as 2019.")
+        found = found.filter(date__year=int(year))
+    paginator = Paginator(found, MEETINGS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [m for m in page.object_list if access.can_see_agenda(PUBLIC, m)]
+
+    def page_url(number: int) -> str:
+        query = f"?page={number}" + (f"&year={year}" if year else "")
+        return absolute(request, reverse("public:api-meetings", args=[body.slug]) + query)
+
+    return JsonResponse(
+        {
+            "format": FORMAT,
+            "body": body.slug,
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "meetings": [_summary(request, m) for m in rows],
+        }
+    )
+
+
+def _withheld(paper: Paper) -> dict[str, Any]:
+    """An exempt paper as the public sees it: no title, key or content."""
+    return {
+        "classification": paper.classification,
+        "not_for_publication": True,
+        "exemption": {"section": paper.exemption_section},
+    }
+
+
+def _published_paper(request: HttpRequest, meeting: Meeting, paper: Paper) -> dict[str, Any]:
+    out = exporter._paper(paper, None)
+    out.pop("file", None)
+    out["url"] = absolute(request, paper_url(meeting, paper))
+    return out
+
+
+def _item(
+    request: HttpRequest, meeting: Meeting, item: AgendaItem, minutes: bool
+) -> dict[str, Any]:
+    full = exporter._item(item, meeting, None)
+    out = {k: full[k] for k in AGENDA_FIELDS if k in full}
+    papers = [
+        _published_paper(request, meeting, p) if access.can_see_paper(PUBLIC, p) else _withheld(p)
+        for p in item.papers.all()
+    ]
+    if papers:
+        out["papers"] = papers
+    if minutes:
+        out.update({k: full[k] for k in MINUTES_FIELDS if k in full})
+    return out
+
+
+def _people(meeting: Meeting, minutes: bool) -> list[dict[str, Any]]:
+    """Everyone the published record names, so that person keys can be read."""
+    found: dict[str, Person] = {}
+    if minutes:
+        for row in meeting.attendance.all():
+            found[row.person.key] = row.person
+            if row.on_behalf_of_id:
+                found[row.on_behalf_of.key] = row.on_behalf_of
+        for item in meeting.items.all():
+            for record in (*item.declarations.all(), *item.dissents.all()):
+                found[record.person.key] = record.person
+            for action in item.actions.all():
+                for owner in action.owners.all():
+                    if owner.person_id:
+                        found[owner.person.key] = owner.person
+    return [person_record(found[k]) for k in sorted(found)]
+
+
+def _prefetched(meeting: Meeting) -> Meeting:
+    items = AgendaItem.objects.order_by("position", "pk").prefetch_related(
+        "paragraphs",
+        "declarations__person",
+        "dissents__person",
+        Prefetch("papers", queryset=Paper.objects.order_by("position", "pk")),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.order_by("position", "pk").prefetch_related(
+                "owners__person", "updates"
+            ),
+        ),
+    )
+    return (
+        Meeting.objects.filter(pk=meeting.pk)
+        .select_related("body")
+        .prefetch_related(
+            Prefetch("items", queryset=items),
+            "attendance__person",
+            "attendance__on_behalf_of",
+            "attendance__from_item",
+            "attendance__to_item",
+        )
+        .get()
+    )
+
+
+@api_view
+def meeting(request: HttpRequest, body_slug: str, key: str) -> JsonResponse:
+    """A meeting in the records format, filtered to what is published."""
+    plain = access.meeting_for(PUBLIC, body_slug, key)
+    found = _prefetched(plain)
+    minutes = access.can_see_minutes(PUBLIC, found)
+    out = _summary(request, found)
+    if minutes:
+        out["attendance"] = [exporter._attendance(a) for a in found.attendance.all()]
+    out["items"] = [_item(request, found, i, minutes) for i in found.items.all()]
+    if minutes:
+        # Quorum reads the records afresh; the unprefetched meeting keeps that to a few queries.
+        out["quorum"] = plain.quorum().as_export()
+    composition = found.body.composition_on(found.date)
+    if composition is not None:
+        out["composition"] = composition.as_export()
+    out["people"] = _people(found, minutes)
+    return JsonResponse({"format": FORMAT, "body": found.body.slug, "meeting": out})

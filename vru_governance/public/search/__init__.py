@@ -1,0 +1,131 @@
+"""Search across published agendas, public papers and published minutes.
+
+Searching is in two steps, so that a page pays only for what it shows: `ranked` finds every
+match with its rank (enough to sort, count and page through), and `results` turns the ones
+a page shows into results with a highlighted snippet (hits.py: what is found; postgres.py
+and simple.py: the two backends).
+
+PostgreSQL: full-text search (websearch SearchQuery, SearchRank, SearchHeadline), English
+stemming, over a weighted document each row keeps in a generated column with a GIN index
+(`search_document`, added by meetings/migrations/0005 and reports/migrations/0004; not a
+model field). Ranking is one query that reads only those columns and the titles; the
+snippets, the costly part, come with the shown rows. SQLite: every word must appear
+(icontains), ranked by where and how often the words occur, with the results built while
+ranking. Both search only what the public may see, whoever asks (the queries keep to the
+published records, and each result shown passes members.access), and build their snippets
+by escaping the text first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import FilteredRelation, Q
+from django.db.models.functions import ExtractYear
+
+from meetings.models import AgendaItem, MinuteParagraph
+from meetings.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+from members.models import Body
+from reports.models import Paper
+from vru_governance.public.search.hits import Hit, Result, highlighted
+from vru_governance.public.search.postgres import PostgresSearch
+from vru_governance.public.search.simple import SimpleSearch
+
+__all__ = ["Filters", "Hit", "Result", "filters", "highlighted", "ranked", "results", "search"]
+
+
+@dataclass
+class Filters:
+    """The boards a search can be narrowed to and the years each has published meetings."""
+
+    bodies: list[Body]
+    years_of: dict[int, set[int]]
+
+    def years(self, body: Body | None = None) -> list[int]:
+        """Years with published meetings of the body (of any body for None), newest first."""
+        chosen = [body] if body is not None else self.bodies
+        return sorted({y for b in chosen for y in self.years_of.get(b.pk, ())}, reverse=True)
+
+
+def filters() -> Filters:
+    """Every body by name, with the years of its published meetings: one query for both."""
+    rows = (
+        Body.objects.annotate(
+            published=FilteredRelation(
+                "meetings", condition=Q(meetings__status__in=AGENDA_PUBLIC_STATUSES)
+            ),
+            year=ExtractYear("published__date"),
+        )
+        .order_by("name", "pk", "-year")
+        .distinct()
+    )
+    bodies: dict[int, Body] = {}
+    years_of: dict[int, set[int]] = {}
+    for body in rows:
+        bodies.setdefault(body.pk, body)
+        if body.year is not None:
+            years_of.setdefault(body.pk, set()).add(body.year)
+    return Filters(list(bodies.values()), years_of)
+
+
+def search(query: str, *, body: Body | None = None, year: int | None = None) -> list[Result]:
+    """Every result for the query, best first; empty for an empty query."""
+    return results(query, ranked(query, body=body, year=year))
+
+
+def ranked(query: str, *, body: Body | None = None, year: int | None = None) -> list[Hit]:
+    """The matches for the query, best first; empty for an empty query."""
+    query = query.strip()
+    if not query:
+        return []
+    scope = Q()
+    if body is not None:
+        scope &= Q(meeting__body=body)
+    if year is not None:
+        scope &= Q(meeting__date__year=year)
+    items = AgendaItem.objects.filter(scope, meeting__status__in=AGENDA_PUBLIC_STATUSES)
+    papers = Paper.objects.filter(
+        _under_item(scope),
+        classification=Paper.Classification.PUBLIC,
+        item__meeting__status__in=AGENDA_PUBLIC_STATUSES,
+    )
+    paragraphs = MinuteParagraph.objects.filter(
+        _under_item(scope), item__meeting__status__in=MINUTES_PUBLIC_STATUSES
+    )
+    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
+    hits = _best_per_item(backend.hits(items, papers, paragraphs))
+    hits.sort(key=lambda h: (-h.rank, -h.date.toordinal(), h.title))
+    return hits
+
+
+def results(query: str, hits: Iterable[Hit]) -> list[Result]:
+    """The results of the hits, in their order, with their snippets (on PostgreSQL: two
+    queries, their meetings and their snippets). A hit access would not show is left out."""
+    hits = list(hits)
+    pending = [h for h in hits if h.result is None]
+    if pending:
+        PostgresSearch(query.strip()).build(pending)
+    return [h.result for h in hits if h.result is not None]
+
+
+def _under_item(scope: Q) -> Q:
+    """The same filter, one relation further (papers and paragraphs hang off an item)."""
+    children = [(f"item__{key}", value) for key, value in scope.children]
+    return Q(*children)
+
+
+def _best_per_item(hits: list[Hit]) -> list[Hit]:
+    """Items and papers, and the best-ranked paragraph of each item's minutes."""
+    best: dict[int, Hit] = {}
+    kept = []
+    for hit in hits:
+        if hit.kind != "minutes":
+            kept.append(hit)
+        elif hit.item_id not in best or (-hit.rank, hit.pk) < (
+            -best[hit.item_id].rank,
+            best[hit.item_id].pk,
+        ):
+            best[hit.item_id] = hit
+    return kept + list(best.values())

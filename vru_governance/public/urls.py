@@ -1,0 +1,85 @@
+"""Public site, partners' portal and open-data API routes (namespace "public").
+
+Fixed prefixes come first: everything after them starts with a body's slug, so no body
+may be called search, partners, api, accessibility, admin, accounts or manage.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from vru_governance.page_cache import public_page
+from vru_governance.partners import actions as actions_partner
+from vru_governance.partners import base as meetings_partner
+from vru_governance.partners import interests as members_partner
+from vru_governance.public import feeds
+from vru_governance.public import meetings as meetings_public
+from vru_governance.public import members as members_public
+from vru_governance.public.api import bodies as members_api
+from vru_governance.public.api import meetings as meetings_api
+
+app_name = "public"
+
+# The pages anyone may read are served from the shared page cache to readers who are not
+# signed in (vru_governance/page_cache.py); the partners' pages never are.
+
+urlpatterns = [
+    path("", public_page(members_public.home), name="home"),
+    path("accessibility/", public_page(members_public.accessibility), name="accessibility"),
+    path("search/", public_page(meetings_public.search), name="search"),
+    # Partners' portal (signed in).
+    path("partners/", meetings_partner.dashboard, name="partners"),
+    path(
+        "partners/<slug:body_slug>/propose/",
+        meetings_partner.propose_item,
+        name="partner-propose",
+    ),
+    path(
+        "partners/<slug:body_slug>/actions/<slug:meeting_key>/<slug:action_key>/",
+        actions_partner.update_action,
+        name="partner-action-update",
+    ),
+    path("partners/interests/", members_partner.add_interest, name="partner-interest-add"),
+    path(
+        "partners/interests/<int:pk>/",
+        members_partner.edit_interest,
+        name="partner-interest-edit",
+    ),
+    # Open data.
+    path("api/", public_page(meetings_api.index), name="api"),
+    path("api/openapi.json", public_page(meetings_api.openapi), name="api-openapi"),
+    path("api/bodies/", public_page(members_api.bodies), name="api-bodies"),
+    path("api/bodies/<slug:body_slug>/", public_page(members_api.body), name="api-body"),
+    path(
+        "api/bodies/<slug:body_slug>/meetings/",
+        public_page(meetings_api.meetings),
+        name="api-meetings",
+    ),
+    path(
+        "api/bodies/<slug:body_slug>/meetings/<slug:key>/",
+        public_page(meetings_api.meeting),
+        name="api-meeting",
+    ),
+    # A body's pages.
+    path("<slug:body_slug>/", public_page(members_public.body_home), name="body"),
+    path("<slug:body_slug>/meetings/", public_page(meetings_public.meeting_list), name="meetings"),
+    path("<slug:body_slug>/meetings.ics", public_page(feeds.ical), name="ical"),
+    path("<slug:body_slug>/feed.atom", public_page(feeds.DocumentsFeed()), name="atom"),
+    path(
+        "<slug:body_slug>/meetings/<slug:key>/",
+        public_page(meetings_public.meeting_detail),
+        name="meeting",
+    ),
+    path("<slug:body_slug>/members/", public_page(members_public.member_list), name="members"),
+    path(
+        "<slug:body_slug>/members/<slug:person_key>/",
+        public_page(members_public.member_detail),
+        name="member",
+    ),
+    path("<slug:body_slug>/terms/", public_page(members_public.terms_list), name="terms"),
+    path(
+        "<slug:body_slug>/terms/<slug:version>/",
+        public_page(members_public.terms_detail),
+        name="terms-version",
+    ),
+]

@@ -1,0 +1,289 @@
+"""The secretary's workspace: the attendance page and its quorum panel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from meetings import attendance_services as services
+from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.services import EditConflict
+from members.models import Appointment, Body
+from vru_governance.workspace.forms.meetings import AttendeeForm, MemberAttendanceForm, VersionForm
+from vru_governance.workspace.meetings import conflict_status, meeting_of, posted_version, refused
+from vru_governance.workspace.members import workspace_post_view, workspace_view
+
+
+@dataclass
+class _Records:
+    """What the page shows and computes quorum from, each loaded once."""
+
+    items: list[AgendaItem]  # with their declarations (who withdrew counts for quorum)
+    appointments: list[Appointment]  # on the meeting date, with the person
+    attendance: list[Attendance]  # with the people and items each record names
+
+
+def _records(meeting: Meeting) -> _Records:
+    return _Records(
+        items=list(meeting.items.prefetch_related("declarations")),
+        appointments=list(meeting.body.appointments_on(meeting.date).select_related("person")),
+        attendance=list(
+            meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
+        ),
+    )
+
+
+def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str, Any]]:
+    """One form per member with an active appointment on the meeting date."""
+    terms = meeting.terms()
+    seats = terms.seat_by_key() if terms else {}
+    appointments = sorted(
+        loaded.appointments,
+        key=lambda a: (seats[a.seat_key].position if a.seat_key in seats else 999, a.person.name),
+    )
+    # The person too: each member's row names their substitutes.
+    records = {a.person_id: a for a in loaded.attendance}
+    form_class = MemberAttendanceForm.for_items(loaded.items)
+    rows = []
+    for appt in appointments:
+        record = records.get(appt.person_id)
+        substitutes = [r for r in records.values() if r.on_behalf_of_id == appt.person_id]
+        own = record if record is None or record.capacity in ("member", "apologies") else None
+        form = form_class(
+            data,
+            prefix=f"m{appt.person_id}",
+            initial={
+                "state": services.member_state(own),
+                "from_item": own.from_item_id if own else None,
+                "to_item": own.to_item_id if own else None,
+            },
+        )
+        rows.append(
+            {
+                "appointment": appt,
+                "form": form,
+                "record": record,
+                "own": own,
+                "substitutes": substitutes,
+                "seat": seats.get(appt.seat_key),
+            }
+        )
+    return rows
+
+
+def _row_errors(rows: list[dict[str, Any]]) -> list[str]:
+    """The member rows' errors, each naming the member and the field, for the summary."""
+    found = []
+    for row in rows:
+        form = row["form"]
+        if not form.is_bound or form.is_valid():
+            continue
+        name = row["appointment"].person.name
+        for field, errors in form.errors.items():
+            found += [f"{name}: {form[field].label}: {error}" for error in errors]
+    return found
+
+
+def _state(
+    state: str, from_item: AgendaItem | int | None, to_item: AgendaItem | int | None
+) -> tuple[str, int | None, int | None]:
+    """A member row as compared for a conflict: arrivals and departures only when present."""
+    if state not in (services.PRESENT, services.REMOTE):
+        return (state, None, None)
+
+    def pk(item: AgendaItem | int | None) -> int | None:
+        return item.pk if isinstance(item, AgendaItem) else item
+
+    return (state, pk(from_item), pk(to_item))
+
+
+def _saved_now(rows: list[dict[str, Any]], items: list[AgendaItem]) -> list[str]:
+    """The members whose saved record differs from what was sent, as saved now: shown beside
+    the choices kept after someone else saved the attendance first."""
+    labels = dict(services.MEMBER_STATES)
+    numbers = {i.pk: i.number for i in items}
+    found = []
+    for row in rows:
+        form, own = row["form"], row["own"]
+        if not form.is_valid() or (own is None and row["record"] is not None):
+            continue  # recorded as a substitute or in attendance: the table below shows it
+        saved = _state(
+            services.member_state(own),
+            own.from_item_id if own else None,
+            own.to_item_id if own else None,
+        )
+        sent = form.cleaned_data
+        if saved == _state(sent["state"], sent["from_item"], sent["to_item"]):
+            continue
+        text = labels[saved[0]]
+        if saved[1]:
+            text += f", arrived at item {numbers.get(saved[1], '?')}"
+        if saved[2]:
+            text += f", left after item {numbers.get(saved[2], '?')}"
+        found.append(f"{row['appointment'].person.name}: {text}")
+    return found
+
+
+def _context(
+    meeting: Meeting, rows: list, attendee_form: AttendeeForm, loaded: _Records
+) -> dict[str, Any]:
+    others = [a for a in loaded.attendance if a.capacity in ("substitute", "in_attendance")]
+    panel = services.quorum_panel(
+        meeting,
+        items=loaded.items,
+        appointments=loaded.appointments,
+        attendance=loaded.attendance,
+    )
+    return {
+        "body": meeting.body,
+        "meeting": meeting,
+        "rows": rows,
+        "others": others,
+        "attendee_form": attendee_form,
+        "items": loaded.items,
+        "panel": panel,
+        "row_errors": _row_errors(rows),
+    }
+
+
+def _attendee_form(
+    meeting: Meeting, rows: list, items: list, data: Any = None, instance: Attendance | None = None
+) -> AttendeeForm:
+    members = [r["appointment"].person for r in rows]
+    return AttendeeForm(
+        data,
+        meeting=meeting,
+        members=members,
+        items=items,
+        instance=instance,
+        prefix="attendee",
+        initial={"version": meeting.attendance_version},
+    )
+
+
+@workspace_view
+def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """Mark every member present, remote, apologies or absent; arrivals and departures."""
+    meeting = meeting_of(body, key)
+    loaded = _records(meeting)
+    items = loaded.items
+    data = request.POST if request.method == "POST" else None
+    rows = _rows(meeting, loaded, data)
+    grid = VersionForm(data, initial={"version": meeting.attendance_version})
+    refusals: list[str] = []
+    conflict = None
+    saved_now: list[str] = []
+    if request.method == "POST":
+        if grid.is_valid() and all(r["form"].is_valid() for r in rows):
+            try:
+                services.record_attendance(
+                    meeting,
+                    [
+                        services.MemberRow(
+                            person_id=r["appointment"].person_id,
+                            state=r["form"].cleaned_data["state"],
+                            from_item=r["form"].cleaned_data["from_item"],
+                            to_item=r["form"].cleaned_data["to_item"],
+                        )
+                        for r in rows
+                    ],
+                    version=grid.cleaned_data["version"],
+                )
+            except EditConflict as exc:
+                conflict = refused(grid, exc)
+            except ValidationError as exc:
+                refusals = exc.messages
+            else:
+                messages.success(request, "Attendance saved.")
+                return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
+        saved_now = _saved_now(rows, items)
+    context = _context(meeting, rows, _attendee_form(meeting, rows, items), loaded)
+    context["row_errors"] += refusals
+    context.update(grid=grid, conflict=conflict, saved_now=saved_now)
+    return render(
+        request,
+        "workspace/meetings/attendance.html",
+        context,
+        status=conflict_status(conflict),
+    )
+
+
+@workspace_view
+def attendee_edit(
+    request: HttpRequest, body: Body, key: str, pk: int | None = None
+) -> HttpResponse:
+    """Add (or change) a substitute on behalf of a member, or a person in attendance."""
+    meeting = meeting_of(body, key)
+    loaded = _records(meeting)
+    items = loaded.items
+    instance = (
+        get_object_or_404(meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk)
+        if pk
+        else None
+    )
+    rows = _rows(meeting, loaded)
+    form = _attendee_form(meeting, rows, items, request.POST or None, instance)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        record = form.instance
+        try:
+            services.save_attendee(
+                record,
+                new_person_name=form.cleaned_data.get("new_person_name", ""),
+                new_person_role=form.cleaned_data.get("new_person_role", ""),
+                version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as exc:
+            conflict = refused(form, exc)
+        else:
+            messages.success(
+                request, f"{record.person} recorded ({record.get_capacity_display().lower()})."
+            )
+            return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if instance is not None:
+        # The form changed the instance it was given: the page shows the record as saved.
+        saved = meeting.attendance.filter(pk=instance.pk).select_related(
+            "person", "on_behalf_of", "from_item", "to_item"
+        )
+        return render(
+            request,
+            "workspace/meetings/attendee.html",
+            {
+                "body": body,
+                "meeting": meeting,
+                "form": form,
+                "record": saved.first() or instance,
+                "conflict": conflict,
+            },
+            status=conflict_status(conflict),
+        )
+    context = _context(meeting, rows, form, loaded)
+    context.update(grid=VersionForm(initial={"version": meeting.attendance_version}))
+    return render(request, "workspace/meetings/attendance.html", context)
+
+
+@workspace_post_view
+def attendee_remove(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    record = meeting.attendance.filter(pk=pk).select_related("person").first()
+    if record is None:
+        # Most often removed by the other secretary a moment before: nothing is left to do.
+        messages.info(request, "That person was already removed from the attendance.")
+        return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if record.capacity in ("member", "apologies"):
+        raise Http404("Members are recorded on the member rows.")
+    try:
+        services.remove_attendee(record, version=posted_version(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{record.person} removed from the attendance.")
+    return redirect("workspace:attendance", body=body.slug, key=meeting.key)

@@ -1,0 +1,75 @@
+"""The secretary's workspace routes, under /manage/ (see docs/workspace.md)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from vru_governance.workspace import actions, attendance, meetings, members, minutes
+
+app_name = "workspace"
+
+item_patterns = [
+    path("", meetings.item_edit, name="item"),
+    path("move/", meetings.item_move, name="item_move"),
+    path("remove/", meetings.item_remove, name="item_remove"),
+    path("papers/new/", meetings.paper_edit, name="paper_new"),
+    path("papers/<slug:paper>/", meetings.paper_edit, name="paper"),
+    path("papers/<slug:paper>/file.pdf", meetings.paper_file, name="paper_file"),
+]
+
+minutes_item_patterns = [
+    path("", minutes.item_minutes, name="item_minutes"),
+    path("declarations/", minutes.declaration_add, name="declaration_add"),
+    path("declarations/<int:pk>/remove/", minutes.declaration_remove, name="declaration_remove"),
+    path("dissent/", minutes.dissent_add, name="dissent_add"),
+    path("dissent/<int:pk>/remove/", minutes.dissent_remove, name="dissent_remove"),
+]
+
+meeting_patterns = [
+    path("", meetings.meeting_home, name="meeting"),
+    path("agenda/", meetings.agenda, name="agenda"),
+    path("agenda/items/<str:number>/", include(item_patterns)),
+    path("publish/", meetings.publish, name="publish"),
+    path("attendance/", attendance.attendance, name="attendance"),
+    path("attendance/add/", attendance.attendee_edit, name="attendee_add"),
+    path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),
+    path("attendance/<int:pk>/remove/", attendance.attendee_remove, name="attendee_remove"),
+    path("minutes/", minutes.minutes, name="minutes"),
+    path("minutes/preview/", minutes.preview, name="minutes_preview"),
+    path("minutes/items/<str:number>/", include(minutes_item_patterns)),
+    path("minutes/paragraphs/<int:pk>/correct/", minutes.correct, name="correct"),
+    path("minutes/<str:step>/", minutes.lifecycle, name="minutes_step"),
+    path("history/", meetings.meeting_history, name="meeting_history"),
+]
+
+body_patterns = [
+    path("", meetings.meeting_list, name="body"),
+    path("members/", members.roster, name="roster"),
+    path("members/appoint/", members.appoint, name="appoint"),
+    path("members/<int:pk>/end/", members.end_appointment, name="end_appointment"),
+    path("terms/new/", members.terms_edit, name="terms_new"),
+    path("terms/<slug:version>/", members.terms_detail, name="terms"),
+    path("terms/<slug:version>/edit/", members.terms_edit, name="terms_edit"),
+    path("terms/<slug:version>/endorse/", members.terms_endorse, name="terms_endorse"),
+    path("people/", members.people, name="people"),
+    path("people/new/", members.person_edit, name="person_new"),
+    path("people/<slug:key>/", members.person_edit, name="person"),
+    path("people/<slug:key>/interests/", members.interest_add, name="interest_add"),
+    path("people/<slug:key>/interests/<int:pk>/end/", members.interest_end, name="interest_end"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/<slug:key>/", include(meeting_patterns)),
+    path("actions/", actions.action_log, name="actions"),
+    path("actions/<slug:meeting>/<slug:key>/", actions.action_detail, name="action"),
+    path(
+        "actions/<slug:meeting>/<slug:key>/discard/", actions.action_discard, name="action_discard"
+    ),
+    path("forward-plan/", meetings.forward_plan, name="forward_plan"),
+    path("forward-plan/<int:pk>/", meetings.forward_plan_edit, name="forward_plan_edit"),
+    path("forward-plan/<int:pk>/place/", meetings.forward_plan_place, name="forward_plan_place"),
+]
+
+urlpatterns = [
+    path("", members.index, name="index"),
+    path("actions/", actions.all_actions, name="all_actions"),
+    path("<slug:body>/", include(body_patterns)),
+]
