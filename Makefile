@@ -58,9 +58,11 @@ migrations-check: install
 audit: install
 	VENV=$(VENV) scripts/audit.sh
 
+# ruff, and the layering contracts of pyproject.toml (import-linter); .ci/run runs it.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) var

@@ -11,22 +11,23 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions import services
 from actions.models import Action, ActionOwner, ActionUpdate
+from members.admin_scoping import ScopedAdmin, ScopedInline
 
 
-class ActionOwnerInline(admin.TabularInline):
+class ActionOwnerInline(ScopedInline, admin.TabularInline):
     model = ActionOwner
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(ScopedInline, admin.TabularInline):
     model = ActionUpdate
     extra = 0
     readonly_fields = ["created_at"]
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["description", "meeting", "deadline", "ongoing", "status"]
     list_filter = ["status", "meeting__body"]
     list_select_related = ["meeting__body"]

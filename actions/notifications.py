@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
 from actions.models import CLOSED, Action, ActionOwner
-from meetings.published import MINUTES_CIRCULATED_STATUSES
+from meetings.models import Meeting
 
 DUE_WITHIN = dt.timedelta(days=7)
 
@@ -39,7 +39,7 @@ def due_actions(today: dt.date) -> list[Action]:
         .filter(
             deadline__isnull=False,
             deadline__lte=today + DUE_WITHIN,
-            meeting__status__in=MINUTES_CIRCULATED_STATUSES,
+            meeting__status__in=Meeting.MINUTES_CIRCULATED_STATUSES,
         )
         .select_related("meeting__body", "item")
         .prefetch_related(

@@ -13,8 +13,8 @@ from django.db.models import QuerySet
 
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
 from meetings.models import Meeting
-from meetings.versions import check_version
 from members.models import Person
+from vru_governance.rules.versions import check_version
 
 
 def _lock(action: Action, version: int | None, *, typed: bool = True) -> Action:

@@ -107,7 +107,7 @@ def django_setup(env: dict[str, str]) -> None:
 
 def query_counts(pages: list[Any], users: dict[str, Any]) -> dict[str, int]:
     """Queries per measured page on the full decade, as a miss of the page cache costs them
-    (tests/test_scale_data.py checks that they do not grow with the records)."""
+    (tests/records/test_scale_data.py checks that they do not grow with the records)."""
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext

@@ -1,4 +1,7 @@
-"""Admin for meetings, their items, attendance, minutes, declarations and dissent."""
+"""Admin for meetings, their items, attendance, minutes, declarations and dissent, scoped to
+the user's bodies (members/admin_scoping.py)."""
+
+from __future__ import annotations
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -12,15 +15,16 @@ from meetings.models import (
     Meeting,
     MinuteParagraph,
 )
+from members.admin_scoping import ScopedAdmin, ScopedInline
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ScopedInline, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "number", "title", "kind", "presenter", "outcome"]
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ScopedInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person", "on_behalf_of"]
@@ -28,32 +32,43 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    # A meeting moves through its stages only by the workspace's services, which run the
+    # checklist and freeze the documents they publish.
+    lifecycle_fields = (
+        "status",
+        "agenda_published_at",
+        "minutes_circulated_at",
+        "minutes_approved_at",
+        "minutes_approved_at_item",
+        "minutes_approved_by_chair",
+        "minutes_published_at",
+    )
     list_display = ["__str__", "date", "status"]
     list_filter = ["body", "status"]
     date_hierarchy = "date"
     inlines = [AgendaItemInline, AttendanceInline]
 
 
-class MinuteParagraphInline(admin.TabularInline):
+class MinuteParagraphInline(ScopedInline, admin.TabularInline):
     model = MinuteParagraph
     extra = 0
 
 
-class DeclarationInline(admin.TabularInline):
+class DeclarationInline(ScopedInline, admin.TabularInline):
     model = Declaration
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class DissentInline(admin.TabularInline):
+class DissentInline(ScopedInline, admin.TabularInline):
     model = Dissent
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SimpleHistoryAdmin):
+class AgendaItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting", "kind", "outcome"]
     list_filter = ["meeting__body", "kind"]
     list_select_related = ["meeting__body"]
@@ -61,7 +76,7 @@ class AgendaItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["person", "meeting", "capacity", "on_behalf_of", "remote"]
     list_filter = ["capacity", "meeting__body"]
     list_select_related = ["person", "meeting__body", "on_behalf_of"]
@@ -69,6 +84,6 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ForwardPlanItem)
-class ForwardPlanItemAdmin(SimpleHistoryAdmin):
+class ForwardPlanItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "body", "target_meeting", "target_month", "proposed_by"]
     list_filter = ["body"]

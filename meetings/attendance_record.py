@@ -6,10 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from meetings import access
+from meetings.access import AnyUser
 from meetings.models import Attendance, Meeting
-from meetings.published import MINUTES_CIRCULATED_STATUSES
-from members import access
-from members.access import AnyUser
 from members.models import Appointment, Body, Person
 
 PRESENT = "Present"
@@ -77,7 +76,7 @@ def attendance_record(
 ) -> AttendanceRecord:
     """The member's record at meetings during their appointments (three queries)."""
     candidates = (
-        Meeting.objects.filter(body=body, status__in=MINUTES_CIRCULATED_STATUSES)
+        Meeting.objects.filter(body=body, status__in=Meeting.MINUTES_CIRCULATED_STATUSES)
         .select_related("body")
         .annotate(recorded=Count("attendance"))
         .order_by("-date", "-start_time")

@@ -11,25 +11,22 @@ from django.db.models import QuerySet
 from members.models import Appointment, Body, Seat, TermsOfReference
 
 # A draft is never in force (DESIGN rule 1) and is not published: the public sees endorsed
-# versions and the superseded ones before them.
-PUBLISHED_TERMS = (TermsOfReference.Status.ENDORSED, TermsOfReference.Status.SUPERSEDED)
+# versions and the superseded ones before them, the versions that can be in force.
+PUBLISHED_TERMS = TermsOfReference.IN_FORCE_STATUSES
 
 
 def published_terms(body: Body) -> QuerySet[TermsOfReference]:
     """The body's published versions, newest first, with their seat plans."""
     return (
         TermsOfReference.objects.filter(body=body, status__in=PUBLISHED_TERMS)
-        .order_by("-effective_from", "-pk")
+        .order_by(*TermsOfReference.IN_FORCE_ORDER)
         .prefetch_related("seats")
     )
 
 
 def terms_on(versions: list[TermsOfReference], on: dt.date) -> TermsOfReference | None:
-    """The version in force on a date, chosen from versions already loaded (newest first)."""
-    for terms in versions:
-        if terms.status in PUBLISHED_TERMS and terms.effective_from <= on:
-            return terms
-    return None
+    """The version in force on a date, chosen from versions already loaded."""
+    return TermsOfReference.in_force_among(versions, on)
 
 
 def seat_of(versions: list[TermsOfReference], appt: Appointment, on: dt.date) -> Seat | None:

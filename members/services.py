@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from meetings.versions import check_version
-from members.composition import Composition
+from members import people
 from members.models import (
     Appointment,
     Body,
@@ -22,6 +22,9 @@ from members.models import (
     Sector,
     TermsOfReference,
 )
+from members.people import AnyUser
+from vru_governance.rules.composition import Composition, seat_plan
+from vru_governance.rules.versions import check_version
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,11 @@ def unique_person_key(name: str) -> str:
 
 
 @transaction.atomic
-def save_person(person: Person) -> Person:
-    """Create or update a person; a new person gets a key from their name."""
+def save_person(person: Person, *, by: AnyUser | None) -> Person:
+    """Create or update a person; a new person gets a key from their name. A change to an
+    existing person is `by` a user who may change their record (members/people.py)."""
+    if person.pk is not None:
+        people.check_may_change(person, by=by)
     if not person.key:
         person.key = unique_person_key(person.name)
     person.full_clean(exclude=["user"])
@@ -126,8 +132,9 @@ def save_person(person: Person) -> Person:
 
 
 @transaction.atomic
-def register_interest(person: Person, **values: Any) -> Interest:
-    """Add an entry to a person's register of interests."""
+def register_interest(person: Person, *, by: AnyUser | None, **values: Any) -> Interest:
+    """Add an entry to a person's register of interests, `by` a user who may change it."""
+    people.check_may_change(person, by=by)
     interest = Interest(person=person, **values)
     interest.full_clean()
     interest.save()
@@ -150,12 +157,14 @@ def update_interest(
     description: str,
     registered_on: dt.date,
     ended_on: dt.date | None,
+    by: AnyUser | None,
     version: int | None = None,
 ) -> Interest:
     """Correct an entry of a register of interests, or record the date it ended.
 
     A change made from a form opened before someone else changed the entry is refused
     (EditConflict): `version` is the entry's version the form was opened with."""
+    people.check_may_change(interest.person, by=by)
     interest = _lock_interest(interest, version)
     interest.category, interest.description = category, description
     interest.registered_on, interest.ended_on = registered_on, ended_on
@@ -166,9 +175,13 @@ def update_interest(
 
 
 @transaction.atomic
-def end_interest(interest: Interest, *, ended_on: dt.date, version: int | None = None) -> Interest:
-    """Record the date an interest ended (the entry itself is kept); refused (EditConflict)
-    when the entry changed since the form carrying `version` was opened."""
+def end_interest(
+    interest: Interest, *, ended_on: dt.date, by: AnyUser | None, version: int | None = None
+) -> Interest:
+    """Record the date an interest ended (the entry itself is kept), `by` a user who may
+    change the register; refused (EditConflict) when the entry changed since the form
+    carrying `version` was opened."""
+    people.check_may_change(interest.person, by=by)
     interest = _lock_interest(interest, version)
     if ended_on < interest.registered_on:
         raise ValidationError(
@@ -203,12 +216,10 @@ class GroupLine:
     representative_allowed: bool
 
 
-def computed_community_seats(seats: list[SeatLine], min_share: Any) -> tuple[int, int]:
-    """(community seats, total seats) for a seat plan, computed as the ToR model does."""
-    probe = TermsOfReference(community_min_share=min_share)
-    lines = [Seat(terms=probe, key=s.key, sector=s.sector, count=s.count) for s in seats]
-    probe.seat_list = lambda: lines  # type: ignore[method-assign]
-    return probe.community_seats(), probe.total_seats()
+def computed_community_seats(seats: list[SeatLine], min_share: Decimal) -> tuple[int, int]:
+    """(community seats, total seats) for a seat plan typed into the draft form."""
+    plan = seat_plan(((s.sector, s.count) for s in seats), min_share)
+    return plan.community, plan.total
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Admin for papers and stored documents."""
+"""Admin for papers and stored documents, scoped to the user's bodies (members/admin_scoping.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from members.admin_scoping import ScopedAdmin
 from reports.models import Paper, StoredDocument
 
 
 @admin.register(Paper)
-class PaperAdmin(SimpleHistoryAdmin):
+class PaperAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "item", "classification", "final", "supplement"]
     list_filter = ["classification", "final", "item__meeting__body"]
     list_select_related = ["item__meeting__body"]
@@ -18,7 +19,7 @@ class PaperAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StoredDocument)
-class StoredDocumentAdmin(admin.ModelAdmin):
+class StoredDocumentAdmin(ScopedAdmin, admin.ModelAdmin):
     """Stored documents are evidence of what was published: read-only, never deleted here."""
 
     list_display = ["meeting", "kind", "version", "pages", "size", "is_correction", "created_at"]

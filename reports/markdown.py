@@ -92,6 +92,16 @@ class _NumberedParagraphsExtension(Extension):
         md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
 
 
+class _RawHtmlAsText(Extension):
+    """Show HTML typed into the text as text. Passed to nh3, a literal <style> or <script>
+    swallowed the rest of the field, and <textarea>, <xmp>, <iframe> or <plaintext> turned
+    the closing </p> into text; formatting is Markdown's, so no tag a user types is needed."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 _THREAD = threading.local()
 # Paragraphs up to this long are remembered once rendered (a page of minutes shows the same
 # paragraphs on every visit); longer texts, such as a paper's sections, are rendered each time.
@@ -105,7 +115,12 @@ def _converter() -> markdown.Markdown:
     converter = getattr(_THREAD, "converter", None)
     if converter is None:
         converter = markdown.Markdown(
-            extensions=["tables", "sane_lists", _NumberedParagraphsExtension()],
+            extensions=[
+                "tables",
+                "sane_lists",
+                _RawHtmlAsText(),
+                _NumberedParagraphsExtension(),
+            ],
             output_format="html",
         )
         _THREAD.converter = converter

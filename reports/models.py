@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem
+from reports.paper_text import PaperFileField
 
 SECTIONS: list[tuple[str, str]] = [
     ("executive_summary", "Executive Summary"),
@@ -64,7 +67,11 @@ class Paper(models.Model):
     legal_comments = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
     appendices = models.TextField(blank=True)
-    file = models.FileField(upload_to=paper_upload_to, blank=True)
+    # Declared before file_text: storing a new file sets the text the same save writes.
+    file = PaperFileField(upload_to=paper_upload_to, blank=True)
+    file_text = models.TextField(
+        blank=True, editable=False, help_text="The uploaded PDF's text, extracted for search."
+    )
     file_has_equality_comments = models.BooleanField(
         default=False,
         help_text="The secretary confirms the uploaded PDF contains its equality comments.",
@@ -72,7 +79,8 @@ class Paper(models.Model):
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
     )
-    history = HistoricalRecords()
+    # The file's text is derived from the file, which the history keeps already.
+    history = HistoricalRecords(excluded_fields=["file_text"])
 
     class Meta:
         ordering = ["item", "position", "pk"]
@@ -82,6 +90,14 @@ class Paper(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if "file" not in self.get_deferred_fields() and not self.file:
+            self.file_text = ""  # the file was taken away
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "file" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "file_text"}
+        super().save(*args, **kwargs)
 
     @property
     def is_exempt(self) -> bool:
@@ -129,7 +145,13 @@ class Paper(models.Model):
 
 def stored_document_upload_to(instance: StoredDocument, filename: str) -> str:
     meeting = instance.meeting
-    return f"documents/{meeting.body.slug}/{meeting.key}/{instance.kind}-v{instance.version}.pdf"
+    folder = f"documents/{meeting.body.slug}/{meeting.key}"
+    if instance.paper_id:
+        # Paper keys are unique per item only: the primary key keeps two papers apart.
+        paper = instance.paper
+        name = f"paper-{paper.key}-{paper.pk}-{instance.audience}-v{instance.version}.pdf"
+        return f"{folder}/{name}"
+    return f"{folder}/{instance.kind}-v{instance.version}.pdf"
 
 
 class StoredDocument(models.Model):
@@ -141,11 +163,23 @@ class StoredDocument(models.Model):
         PARTNERS_PACK = "partners_pack", "Partners' agenda pack"
         MINUTES = "minutes", "Summary minutes"
         ACTIONS_ARISING = "actions_arising", "Actions arising"
+        PAPER = "paper", "Paper"
+
+    class Audience(models.TextChoices):
+        """Whom a frozen paper is served to: exempt papers have only a partners' copy."""
+
+        PUBLIC = "public", "Public"
+        PARTNERS = "partners", "Partners"
 
     meeting = models.ForeignKey(
         "meetings.Meeting", on_delete=models.PROTECT, related_name="stored_documents"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # Papers only: which paper, and for whom (each paper × audience has its own versions).
+    paper = models.ForeignKey(
+        Paper, on_delete=models.PROTECT, null=True, blank=True, related_name="stored_documents"
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
     # Private storage (the default storage is never served as a public folder).
     file = models.FileField(upload_to=stored_document_upload_to, max_length=300)
@@ -163,7 +197,22 @@ class StoredDocument(models.Model):
         ordering = ["meeting", "kind", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "kind", "version"], name="unique_stored_document_version"
+                fields=["meeting", "kind", "version"],
+                condition=~models.Q(kind="paper"),
+                name="unique_stored_document_kind_version",
+            ),
+            models.UniqueConstraint(
+                fields=["paper", "audience", "version"],
+                condition=models.Q(kind="paper"),
+                name="unique_stored_paper_version",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="paper", paper__isnull=False)
+                    & models.Q(audience__in=["public", "partners"])
+                )
+                | (~models.Q(kind="paper") & models.Q(paper__isnull=True, audience="")),
+                name="stored_paper_names_paper_and_audience",
             ),
             models.CheckConstraint(
                 condition=models.Q(version__gte=1), name="stored_document_version_from_1"
@@ -176,4 +225,10 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         label = self.get_kind_display()
+        if self.paper_id:
+            label = f"Paper '{self.paper.key}' ({self.get_audience_display().lower()})"
         return f"{label} v{self.version} — {self.meeting}"
+
+    def clean(self) -> None:
+        if self.paper_id and self.meeting_id and self.paper.item.meeting_id != self.meeting_id:
+            raise ValidationError({"paper": "The paper belongs to another meeting."})

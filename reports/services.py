@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -14,24 +15,45 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
-from reports.documents.formats import short_date
 from reports.documents.minutes import render_minutes
-from reports.documents.pack import Audience, build_pack
+from reports.documents.pack import Audience, Part, build_pack
+from reports.documents.paper_files import paper_audiences, render_paper_files
+from reports.documents.parts import workers
 from reports.documents.render import Correction, Rendered
-from reports.models import StoredDocument
+from reports.documents.workers import Pool
+from reports.models import Paper, StoredDocument
+from vru_governance.rules.formats import short_date
 
 Kind = StoredDocument.Kind
 
-# What is frozen when the agenda is published, and when the minutes are.
-AGENDA_KINDS: tuple[str, ...] = (Kind.AGENDA, Kind.PACK, Kind.PARTNERS_PACK, Kind.ACTIONS_ARISING)
+# What is frozen when the agenda is published, and when the minutes are. PAPER stands for
+# every paper of the meeting, each frozen per audience (paper_files.paper_audiences).
+AGENDA_KINDS: tuple[str, ...] = (
+    Kind.AGENDA,
+    Kind.PACK,
+    Kind.PARTNERS_PACK,
+    Kind.ACTIONS_ARISING,
+    Kind.PAPER,
+)
 MINUTES_KINDS: tuple[str, ...] = (Kind.MINUTES,)
 
 
 def latest_versions(meeting: Meeting) -> dict[str, StoredDocument]:
-    """The newest stored version of each kind of document of a meeting."""
+    """The newest stored version of each kind of document of a meeting (papers apart)."""
     latest: dict[str, StoredDocument] = {}
-    for document in meeting.stored_documents.order_by("kind", "version"):
+    for document in meeting.stored_documents.exclude(kind=Kind.PAPER).order_by("kind", "version"):
         latest[document.kind] = document
+    return latest
+
+
+def latest_paper_versions(meeting: Meeting) -> dict[tuple[int, str], StoredDocument]:
+    """The newest stored copy of each paper of a meeting, by (paper id, audience)."""
+    latest: dict[tuple[int, str], StoredDocument] = {}
+    stored = meeting.stored_documents.filter(kind=Kind.PAPER).order_by(
+        "paper", "audience", "version"
+    )
+    for document in stored:
+        latest[(document.paper_id, document.audience)] = document
     return latest
 
 
@@ -48,38 +70,87 @@ def _check_publishable(meeting: Meeting, kinds: list[str]) -> None:
         )
 
 
-def _render(meeting: Meeting, kinds: list[str], corrections: dict[str, Correction]) -> dict:
-    """Render each kind asked for, rendering the public pack once for the agenda and the pack."""
-    rendered: dict[str, Rendered] = {}
-    if Kind.AGENDA in kinds or Kind.PACK in kinds:
-        correction = corrections.get(Kind.PACK) or corrections.get(Kind.AGENDA)
-        result = build_pack(
-            meeting,
-            Audience.PUBLIC,
-            correction=correction,
-            with_pack=Kind.PACK in kinds,
-            with_agenda=Kind.AGENDA in kinds,
-        )
-        if result.pack is not None:
-            rendered[Kind.PACK] = result.pack
-        if result.agenda is not None:
-            rendered[Kind.AGENDA] = result.agenda
-    if Kind.PARTNERS_PACK in kinds:
-        result = build_pack(
-            meeting,
-            Audience.PARTNERS,
-            correction=corrections.get(Kind.PARTNERS_PACK),
-            with_agenda=False,
-        )
-        assert result.pack is not None
-        rendered[Kind.PARTNERS_PACK] = result.pack
+@dataclass
+class _Rendering:
+    """What one freeze renders: documents by kind, papers by id."""
+
+    documents: dict[str, Rendered] = field(default_factory=dict)
+    papers: dict[int, Rendered] = field(default_factory=dict)
+
+
+def _render(
+    meeting: Meeting, kinds: list[str], corrections: dict[str, Correction], papers: list[Paper]
+) -> _Rendering:
+    """Render each kind asked for in one pool: the public pack once for the agenda and the
+    pack; each paper from its part of the partners' pack when that pack is rendered too."""
+    out = _Rendering()
+    rendered = out.documents
+    with Pool(workers()) as pool:
+        if Kind.AGENDA in kinds or Kind.PACK in kinds:
+            correction = corrections.get(Kind.PACK) or corrections.get(Kind.AGENDA)
+            result = build_pack(
+                meeting,
+                Audience.PUBLIC,
+                correction=correction,
+                with_pack=Kind.PACK in kinds,
+                with_agenda=Kind.AGENDA in kinds,
+                pool=pool,
+            )
+            if result.pack is not None:
+                rendered[Kind.PACK] = result.pack
+            if result.agenda is not None:
+                rendered[Kind.AGENDA] = result.agenda
+        paper_parts: dict[int, Part] = {}
+        if Kind.PARTNERS_PACK in kinds:
+            result = build_pack(
+                meeting,
+                Audience.PARTNERS,
+                correction=corrections.get(Kind.PARTNERS_PACK),
+                with_agenda=False,
+                pool=pool,
+            )
+            assert result.pack is not None
+            rendered[Kind.PARTNERS_PACK] = result.pack
+            paper_parts = {p.paper.pk: p for p in result.parts if p.paper is not None}
+        if papers:
+            out.papers = render_paper_files(meeting, papers, pool=pool, parts=paper_parts)
     if Kind.ACTIONS_ARISING in kinds:
         rendered[Kind.ACTIONS_ARISING] = render_actions_arising(
             meeting, correction=corrections.get(Kind.ACTIONS_ARISING)
         )
     if Kind.MINUTES in kinds:
         rendered[Kind.MINUTES] = render_minutes(meeting, correction=corrections.get(Kind.MINUTES))
-    return rendered
+    return out
+
+
+def _store(
+    meeting: Meeting,
+    kind: str,
+    result: Rendered,
+    *,
+    version: int,
+    correction_note: str,
+    user: User | None,
+    paper: Paper | None = None,
+    audience: str = "",
+) -> StoredDocument:
+    document = StoredDocument(
+        meeting=meeting,
+        kind=kind,
+        paper=paper,
+        audience=audience,
+        version=version,
+        sha256=hashlib.sha256(result.pdf).hexdigest(),
+        size=len(result.pdf),
+        pages=result.pages,
+        is_correction=bool(correction_note),
+        correction_note=correction_note,
+        created_by=user,
+    )
+    document.file.save(f"{kind}-v{version}.pdf", ContentFile(result.pdf), save=False)
+    document.full_clean()
+    document.save()
+    return document
 
 
 @transaction.atomic
@@ -89,11 +160,15 @@ def freeze_documents(
     *,
     correction_note: str = "",
     user: User | None = None,
+    papers: Iterable[Paper] | None = None,
 ) -> list[StoredDocument]:
     """Store each kind of document once; with a correction note, store a new version of each.
 
-    Idempotent without a note: a kind already stored is returned as it is. Call it after the
-    meeting's status says the agenda (or minutes) is published, inside the same transaction.
+    Idempotent without a note: a kind already stored is returned as it is. Kind PAPER freezes
+    each paper of the meeting (or only `papers`, when given) for each of its audiences; with a
+    note, a new version of each, so a correction re-freezes the papers it changed. Call it
+    after the meeting's status says the agenda (or minutes) is published, inside the same
+    transaction.
     """
     kinds = list(dict.fromkeys(Kind(k) for k in kinds))
     correction_note = correction_note.strip()
@@ -101,7 +176,8 @@ def freeze_documents(
     locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     _check_publishable(locked, kinds)
     latest = latest_versions(locked)
-    todo = [k for k in kinds if k not in latest or correction_note]
+    meeting_kinds = [k for k in kinds if k != Kind.PAPER]
+    todo = [k for k in meeting_kinds if k not in latest or correction_note]
     today = short_date(timezone.localdate())
     corrections = {
         k: Correction(
@@ -113,30 +189,79 @@ def freeze_documents(
         for k in todo
         if k in latest
     }
-    rendered = _render(locked, todo, corrections)
+    wanted: list[tuple[Paper, str]] = []
+    latest_papers: dict[tuple[int, str], StoredDocument] = {}
+    if Kind.PAPER in kinds:
+        latest_papers = latest_paper_versions(locked)
+        chosen = (
+            Paper.objects.filter(item__meeting=locked)
+            .select_related("item")
+            .order_by("item__position", "position", "pk")
+        )
+        if papers is not None:
+            chosen = chosen.filter(pk__in=[p.pk for p in papers])
+        for paper in chosen:
+            paper.item.meeting = locked
+            wanted += [(paper, audience) for audience in paper_audiences(paper)]
+    paper_todo = [
+        (paper, audience)
+        for paper, audience in wanted
+        if (paper.pk, audience) not in latest_papers or correction_note
+    ]
+    to_render = list(dict.fromkeys(p for p, _ in paper_todo))
+    rendered = _render(locked, todo, corrections, to_render)
     stored = []
-    for kind in kinds:
+    for kind in meeting_kinds:
         if kind not in todo:
             stored.append(latest[kind])
             continue
-        result = rendered[kind]
         previous = latest.get(kind)
         version = (
             locked.stored_documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0
         ) + 1
-        document = StoredDocument(
-            meeting=locked,
-            kind=kind,
-            version=version,
-            sha256=hashlib.sha256(result.pdf).hexdigest(),
-            size=len(result.pdf),
-            pages=result.pages,
-            is_correction=previous is not None,
-            correction_note=correction_note if previous is not None else "",
-            created_by=user,
+        stored.append(
+            _store(
+                locked,
+                kind,
+                rendered.documents[kind],
+                version=version,
+                correction_note=correction_note if previous is not None else "",
+                user=user,
+            )
         )
-        document.file.save(f"{kind}-v{version}.pdf", ContentFile(result.pdf), save=False)
-        document.full_clean()
-        document.save()
-        stored.append(document)
+    for paper, audience in wanted:
+        previous = latest_papers.get((paper.pk, audience))
+        if previous is not None and not correction_note:
+            stored.append(previous)
+        else:
+            stored.append(
+                _store(
+                    locked,
+                    Kind.PAPER,
+                    rendered.papers[paper.pk],
+                    version=previous.version + 1 if previous else 1,
+                    correction_note=correction_note if previous is not None else "",
+                    user=user,
+                    paper=paper,
+                    audience=audience,
+                )
+            )
     return stored
+
+
+def frozen_paper(meeting: Meeting, paper: Paper, *, partners: bool) -> StoredDocument:
+    """The newest frozen copy of a paper of a published agenda, for partners or the public.
+
+    A paper with no copy yet (a supplement added since, or an agenda published before papers
+    were frozen) is frozen now, once: from then on every request gets the same bytes.
+    """
+    audience = StoredDocument.Audience.PARTNERS if partners else StoredDocument.Audience.PUBLIC
+    if paper.is_exempt and not partners:
+        raise ValidationError(f"'{paper.title}' is exempt: it has no public copy.")
+    copies = StoredDocument.objects.filter(kind=Kind.PAPER, paper=paper, audience=audience)
+    document = copies.order_by("-version").first()
+    if document is None:
+        freeze_documents(meeting, [Kind.PAPER], papers=[paper])
+        document = copies.order_by("-version").first()
+    assert document is not None
+    return document

@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from functools import lru_cache
+from pathlib import Path
 
 from meetings.models import Meeting
 from reports.models import Paper
-from tests.conftest import DEMO_FILE
 from vru_governance.records.importer import import_records
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_FILE = ROOT / "docs" / "demo-records.json"
 
 
 @lru_cache(maxsize=1)

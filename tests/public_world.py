@@ -1,5 +1,6 @@
-"""The public site's test world: the demo board (A) and another board (B), four kinds of reader,
-and records that must never reach the public, each carrying a distinctive marker text.
+"""The public site's test world: the cast of tests/world.py (board A's secretary and partner,
+board B and its partner; the public), a signed-in user who is nobody, and records that must
+never reach the public, each carrying a distinctive marker text.
 
 Board A is the demo Partnership Reference Group (slug "prg"); on top of the demo records:
 - an exempt paper on the published 1 May 2019 agenda (SECRET-EXEMPT-TEXT);
@@ -8,7 +9,7 @@ Board A is the demo Partnership Reference Group (slug "prg"); on top of the demo
 - a meeting whose minutes are circulated to partners (CIRCULATED-MINUTES-TEXT);
 - a meeting whose minutes are approved but not yet published (APPROVED-UNPUBLISHED-MINUTES);
 - an upcoming meeting, agenda published, with a public and an exempt paper.
-Board B ("other") has its own partner and an upcoming meeting with an exempt paper.
+Board B ("other", the cast's other body) gets an upcoming meeting with an exempt paper.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from actions.models import Action, ActionOwner
+from meetings.lifecycle import recording_history
 from meetings.models import AgendaItem, Attendance, Meeting, MinuteParagraph
 from members.models import Body, Person
 from reports.models import Paper
 from tests.demo import load_demo
-from tests.world import appoint, make_body
+from tests.world import PASSWORD, build_cast
 
 SECRET_EXEMPT = "SECRET-EXEMPT-TEXT"
 SECRET_EXEMPT_TITLE = "SECRET-EXEMPT-TITLE"
@@ -64,7 +66,8 @@ NEVER_PARTNER_A = [
 
 @dataclass
 class World:
-    """Board A and B, the readers, and the meetings built on top of the demo records."""
+    """Board A and B, the readers (the cast's, under the names the tests use here, and
+    nobody), and the meetings built on top of the demo records."""
 
     body_a: Body
     body_b: Body
@@ -89,9 +92,8 @@ class World:
 
 
 def user(username: str, **extra: object) -> User:
-    return User.objects.create_user(
-        username, f"{username}@example.org", "pw-for-tests-only", **extra
-    )
+    """A user outside the cast, with an email address, who may sign in with PASSWORD."""
+    return User.objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
 
 
 def add_meeting(body: Body, date: dt.date, status: str, key: str | None = None) -> Meeting:
@@ -145,28 +147,19 @@ def add_action(
     return action
 
 
+@recording_history()
 def build_world() -> World:
     """Load the demo records and add the readers and the unpublished records."""
     load_demo()
+    cast = build_cast()
     today = timezone.localdate()
-    body_a = Body.objects.get(slug="prg")
+    body_a, partner_a, secretary_a = cast.body, cast.partner, cast.secretary
     person_a = Person.objects.get(key="jake-ferguson")
-    partner_a = user("partner-a", first_name="Jake", last_name="Ferguson")
-    person_a.user = partner_a
     person_a.email = "jake@example.org"
     person_a.save()
-    secretary_a = user("secretary-a", first_name="Amy", last_name="Clerk")
-    body_a.secretaries.add(secretary_a)
     nobody = user("nobody")
-
-    body_b, _ = make_body("other")
-    body_b.name = "Other Partnership Board"
-    body_b.save()
-    appoint(body_b, "b-partner", "community", start=dt.date(2019, 1, 22), check=False)
-    person_b = Person.objects.get(key="b-partner")
-    partner_b = user("partner-b")
-    person_b.user = partner_b
-    person_b.save()
+    body_b, partner_b = cast.other, cast.outsider
+    person_b = Person.objects.get(user=partner_b)
 
     published = Meeting.objects.get(body=body_a, key="2019-05-01")
     mopac = published.items.get(number="5")

@@ -1,11 +1,24 @@
-"""A small world built in code: a body with the interim ToR's seat plan, people, appointments."""
+"""The tests' one world: bodies, people and appointments built in code (a body with the
+interim ToR's seat plan, a full roster), and the cast every test of the screens signs in as.
+
+The cast, on top of records already loaded (the demo's, or the hostile ones): the demo
+board's secretary (Amy) and partner (Jake Ferguson's user), a partner of another body and a
+secretary of another body; the public is no user at all. The public site's, the fuzz, the
+hostile and the permission worlds add their records to this cast, never users of their own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
+from django.test import Client
+
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
+from tests.demo import load_demo
+from vru_governance.accounts.users import ensure_groups
 
 D = dt.date
 
@@ -147,3 +160,91 @@ FULL_ROSTER = [
 def full_roster(body: Body, start: dt.date = D(2019, 1, 22)) -> list[Appointment]:
     """Appoint the whole roster at once (judged as a whole, so no exception is needed)."""
     return [appoint(body, key, seat, start, check=False) for key, seat in FULL_ROSTER]
+
+
+# Every member of the cast signs in with this password (the browser tests type it).
+PASSWORD = "pw-for-tests-only"
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Who signs in: the public is no user (None)."""
+
+    body: Body  # the demo board, "prg"
+    secretary: User  # Amy Gelsthorpe-Hill, a secretary of body
+    partner: User  # Jake Ferguson's user, a member of body
+    other: Body  # another body, "other"
+    outsider: User  # a partner of the other body only (Outsider Person, its chair)
+    other_secretary: User  # a secretary of the other body only
+
+
+def account(username: str, **extra: object) -> User:
+    """A user who may sign in with PASSWORD (no email: mail goes to the people's addresses)."""
+    return User.objects.create_user(username, password=PASSWORD, **extra)
+
+
+def build_cast(body_slug: str = "prg", partner_key: str = "jake-ferguson") -> Cast:
+    """The cast on top of the records loaded, which hold body_slug and the person partner_key."""
+    secretariat, partners = ensure_groups()
+    body = Body.objects.get(slug=body_slug)
+    secretary = account("secretary", first_name="Amy", last_name="Gelsthorpe-Hill")
+    secretary.groups.add(secretariat)
+    body.secretaries.add(secretary)
+    partner = account("partner", first_name="Jake", last_name="Ferguson")
+    partner.groups.add(partners)
+    Person.objects.filter(key=partner_key).update(user=partner)
+
+    other, _ = make_body("other", effective_from=D(2019, 1, 1))
+    other.name = "Other Partnership Board"
+    other.save()
+    appoint(other, "outsider-person", "chair", D(2019, 1, 1), check=False)
+    outsider = account("outsider")
+    outsider.groups.add(partners)
+    Person.objects.filter(key="outsider-person").update(user=outsider)
+    other_secretary = account("other-secretary")
+    other_secretary.groups.add(secretariat)
+    other.secretaries.add(other_secretary)
+    return Cast(body, secretary, partner, other, outsider, other_secretary)
+
+
+class CastMixin:
+    """TestCase mixin: cast_on_the_records() (from setUpTestData) puts the cast on the class."""
+
+    body: Body
+    secretary: User
+    partner: User
+    other: Body
+    outsider: User
+    other_secretary: User
+
+    @classmethod
+    def cast_on_the_records(cls, **where: str) -> Cast:
+        cast = build_cast(**where)
+        for name in Cast.__dataclass_fields__:
+            setattr(cls, name, getattr(cast, name))
+        return cast
+
+    def client_for(self, user: User | None) -> Client:
+        """A client signed in as user; the public's (signed out) for None."""
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+class DemoWorld(CastMixin):
+    """TestCase mixin: the demo records and the cast; build_world() from setUpTestData."""
+
+    @classmethod
+    def build_world(cls) -> None:
+        load_demo()
+        cls.cast_on_the_records()
+        person("unattached-person", "Unattached Person")
+
+    @classmethod
+    def add_second_secretary(cls) -> None:
+        """Bob, a second secretary of the same board, for the two-editor (conflict) tests."""
+        secretariat, _ = ensure_groups()
+        cls.second = account("second-secretary", first_name="Bob")
+        cls.second.groups.add(secretariat)
+        cls.body.secretaries.add(cls.second)

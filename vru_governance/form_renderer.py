@@ -5,7 +5,7 @@ radio button through one more: the attendance page's selects alone (twenty membe
 choosing from the agenda's items, and a list of every person) took most of a second.
 `FastWidgetRenderer` builds the markup of the plain widgets here, character for character
 what their templates in django/forms/templates/django/forms/widgets/ produce
-(tests/test_form_renderer.py compares the two on every kind of widget and value), and hands
+(tests/site/test_form_renderer.py compares the two on every kind of widget and value), and hands
 everything else, and any value it does not expect, to those templates.
 """
 

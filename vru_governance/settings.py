@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "reports",
+    # The site itself: connects the public page cache to every change of the records.
+    "vru_governance.apps.SiteConfig",
     # The screens and tools over the four data apps (docs/architecture.md): apps only so that
     # their template tags, admin registrations and management commands are found.
     "vru_governance.accounts",

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from actions.models import CLOSED, Action, ActionOwner, ActionUpdate
+from actions.models import Action, ActionOwner, ActionUpdate
 from meetings.models import Meeting
 from reports.documents import records
-from reports.documents.formats import short_date
+from reports.documents.action_status import StatusAt, report_moment, statuses_at
 from reports.documents.minutes import masthead
 from reports.documents.render import Correction, Metadata, Rendered, render_pdf
+from vru_governance.rules.formats import short_date
 
 
 @dataclass
@@ -52,33 +53,24 @@ class ActionsArising:
     overdue_count: int
 
 
-def _closed_on(action: Action) -> dt.date | None:
-    """The date of the update that closed the action, if the log has one."""
-    closing = [u.date for u in action.updates.all() if u.status in CLOSED]
-    return max(closing) if closing else None
-
-
-def _listed(action: Action, since: dt.date | None) -> bool:
+def _listed(status: StatusAt, since: dt.date | None) -> bool:
     """Still open, or closed since the previous meeting (or at a date the log does not say)."""
-    if action.status not in CLOSED:
+    if not status.closed:
         return True
-    closed_on = _closed_on(action)
+    closed_on = status.closed_on
     return closed_on is None or since is None or closed_on >= since
 
 
 # Whose minutes an action may be reported from: the public reads only published minutes;
 # partners also those circulated to them (DESIGN: "sees draft minutes once circulated").
-PUBLIC_MINUTES = [Meeting.Status.MINUTES_PUBLISHED]
-PARTNER_MINUTES = [
-    Meeting.Status.MINUTES_CIRCULATED,
-    Meeting.Status.MINUTES_APPROVED,
-    Meeting.Status.MINUTES_PUBLISHED,
-]
+PUBLIC_MINUTES = Meeting.MINUTES_PUBLIC_STATUSES
+PARTNER_MINUTES = Meeting.MINUTES_CIRCULATED_STATUSES
 
 
-def report_actions(meeting: Meeting, partners: bool = False) -> list[Action]:
-    """Actions of the body's earlier meetings that the report for this meeting lists."""
-    previous = records.previous_meeting(meeting)
+def report_actions(meeting: Meeting, partners: bool = False) -> list[tuple[Action, StatusAt]]:
+    """Actions of the body's earlier meetings that the report for this meeting lists, each
+    with its status as it stood when the meeting's agenda was published (action_status.py)."""
+    previous = meeting.previous()
     since = previous.date if previous else None
     owners = ActionOwner.objects.select_related("person").order_by("position", "pk")
     actions = (
@@ -95,14 +87,16 @@ def report_actions(meeting: Meeting, partners: bool = False) -> list[Action]:
         )
         .order_by("-meeting__date", "item__position", "position", "pk")
     )
-    return [a for a in actions if _listed(a, since)]
+    actions = list(actions)
+    statuses = statuses_at(actions, report_moment(meeting))
+    return [(a, statuses[a.pk]) for a in actions if _listed(statuses[a.pk], since)]
 
 
 def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsArising:
     """Group the listed actions by their meeting, newest first, and mark the overdue ones."""
     as_of = min(timezone.localdate(), meeting.date)
     groups: list[Group] = []
-    for action in report_actions(meeting, partners=partners):
+    for action, status in report_actions(meeting, partners=partners):
         origin = action.meeting
         if not groups or groups[-1].meeting.pk != origin.pk:
             groups.append(
@@ -119,9 +113,11 @@ def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsAr
                 item=item,
                 action=action.description,
                 deadline=action.deadline_display(),
-                status=action.status_display(),
+                status=status.display(),
                 owner=action.owners_display(),
-                overdue=action.is_overdue(as_of),
+                overdue=not status.closed
+                and action.deadline is not None
+                and action.deadline < as_of,
             )
         )
     body = meeting.body
@@ -160,6 +156,6 @@ def render_actions_arising(meeting: Meeting, *, correction: Correction | None = 
     report = build_actions_arising(meeting)
     return render_pdf(
         "reports/pdf/actions_arising.html",
-        {"report": report, "correction": correction},
+        {"report": report, "correction": correction, "draft": not meeting.agenda_is_public},
         actions_arising_metadata(report),
     )

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from meetings.models import AgendaItem, Meeting
 from reports.documents import records
-from reports.documents.formats import clock, long_date, member_order
 from reports.documents.minutes import masthead
 from reports.documents.render import Metadata
+from vru_governance.rules.formats import clock, long_date, member_order
 
 
 @dataclass

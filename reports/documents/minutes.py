@@ -8,11 +8,11 @@ from django.conf import settings
 from django.utils.safestring import SafeString
 
 from meetings.models import AgendaItem, Attendance, Meeting, paragraph_numbers
-from meetings.quorum import MeetingQuorum, QuorumError
 from reports.documents import records
-from reports.documents.formats import clock, long_date
 from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 from reports.markdown import render_markdown
+from vru_governance.rules.formats import clock, long_date
+from vru_governance.rules.quorum import MeetingQuorum, QuorumError, not_quorate
 
 
 @dataclass
@@ -66,10 +66,6 @@ class Minutes:
     masthead: str
     running: str
 
-    @property
-    def has_content(self) -> bool:
-        return any(item.paragraphs for item in self.items)
-
 
 def _attendance_note(a: Attendance, substitutes_count: bool, items: list[AgendaItem]) -> str:
     notes = []
@@ -99,10 +95,8 @@ def _quorum(meeting: Meeting, attendance: list[Attendance]) -> MeetingQuorum | N
 
 
 def quorum_note(present: int, needed: int, missing: tuple[str, ...]) -> str:
-    note = f"The meeting was not quorate for this item ({present} of {needed} needed present"
-    if missing:
-        note += f"; missing: {', '.join(missing)}"
-    return note + ")."
+    """The note the minutes print under an item without quorum."""
+    return f"{not_quorate(present, needed, missing)}."
 
 
 def build_minutes(meeting: Meeting) -> Minutes:
@@ -209,6 +203,7 @@ def render_minutes(meeting: Meeting, *, correction: Correction | None = None) ->
     metadata = minutes_metadata(minutes)
     return render_pdf(
         "reports/pdf/minutes.html",
-        {"minutes": minutes, "correction": correction},
+        # Until published, the PDF says DRAFT on every page (print.css).
+        {"minutes": minutes, "correction": correction, "draft": not meeting.minutes_are_public},
         metadata,
     )

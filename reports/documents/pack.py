@@ -29,7 +29,6 @@ from reports.documents.agenda import (
     next_meeting_line,
 )
 from reports.documents.assemble import Assembly, Piece, run_assembly
-from reports.documents.formats import long_date, short_date
 from reports.documents.minutes import Minutes, build_minutes
 from reports.documents.papers import PaperView, build_paper
 from reports.documents.parts import PartRenderer, render_parts, workers
@@ -37,6 +36,7 @@ from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import Upload, read_upload
 from reports.documents.workers import PartJob, PartPdf, Pool
 from reports.models import Paper
+from vru_governance.rules.formats import long_date, short_date
 
 
 class Audience(StrEnum):
@@ -62,6 +62,7 @@ class Part:
     upload: Upload | None = None
     start: int = 0
     end: int = 0
+    rendered: PartPdf | None = None  # once rendered: a paper's own PDF is made from it
 
     @property
     def pages(self) -> int:
@@ -89,7 +90,7 @@ def minutes_ready(meeting: Meeting | None, partners: bool) -> bool:
         return False
     if not partners:
         return meeting.minutes_are_public
-    return meeting.stage() >= meeting.ORDER.index(meeting.Status.MINUTES_CIRCULATED)
+    return meeting.minutes_circulated
 
 
 def _parts(
@@ -107,14 +108,10 @@ def _parts(
     notes: dict[int, list[str]] = {}
     previous = None
     if any(i.kind == AgendaItem.Kind.MINUTES_OF_LAST_MEETING for i in items):
-        previous = records.previous_meeting(meeting)
+        previous = meeting.previous()
 
     def add(kind: str, item: AgendaItem, bookmark: str, **kwargs: Any) -> None:
-        # Anchors name the content, not its place, so that a part keeps its cache key when
-        # another part is added or removed before it.
-        paper = kwargs.get("paper")
-        anchor = f"{kind.replace('_', '-')}-{paper.pk}" if paper else kind.replace("_", "-")
-        parts.append(Part(kind=kind, item=item, anchor=anchor, bookmark=bookmark, **kwargs))
+        parts.append(_part(kind, item, bookmark, **kwargs))
         if on_part is not None:
             on_part(parts[-1])
 
@@ -146,18 +143,32 @@ def _parts(
                 report=build_actions_arising(meeting, partners=partners),
             )
         for paper in papers:
-            label = f"Item {item.number}: {paper.title}"
-            if paper.is_exempt and not partners:
-                add(
-                    "withheld", item, f"Item {item.number}: report not for publication", paper=paper
-                )
-            elif paper.file:
-                upload = read_upload(paper)
-                add("upload", item, label, paper=paper, upload=upload, exempt=paper.is_exempt)
-            else:
-                view = build_paper(paper, meeting, partners=partners)
-                add("paper", item, label, paper=paper, view=view, exempt=paper.is_exempt)
+            parts.append(paper_part(paper, item, meeting, partners=partners))
+            if on_part is not None:
+                on_part(parts[-1])
     return parts, notes
+
+
+def _part(kind: str, item: AgendaItem, bookmark: str, **kwargs: Any) -> Part:
+    # Anchors name the content, not its place, so that a part keeps its cache key when
+    # another part is added or removed before it.
+    paper = kwargs.get("paper")
+    anchor = f"{kind.replace('_', '-')}-{paper.pk}" if paper else kind.replace("_", "-")
+    return Part(kind=kind, item=item, anchor=anchor, bookmark=bookmark, **kwargs)
+
+
+def paper_part(paper: Paper, item: AgendaItem, meeting: Meeting, *, partners: bool) -> Part:
+    """A paper's part of the pack: withheld from the public when exempt, else the paper."""
+    label = f"Item {item.number}: {paper.title}"
+    if paper.is_exempt and not partners:
+        return _part(
+            "withheld", item, f"Item {item.number}: report not for publication", paper=paper
+        )
+    if paper.file:
+        upload = read_upload(paper)
+        return _part("upload", item, label, paper=paper, upload=upload, exempt=paper.is_exempt)
+    view = build_paper(paper, meeting, partners=partners)
+    return _part("paper", item, label, paper=paper, view=view, exempt=paper.is_exempt)
 
 
 def _place_parts(parts: list[Part], rendered: list[PartPdf]) -> int:
@@ -169,10 +180,11 @@ def _place_parts(parts: list[Part], rendered: list[PartPdf]) -> int:
         part.end = number - 1
         if part.upload is not None:
             part.upload.page_indexes = list(pdf.upload_pages)
+        part.rendered = pdf
     return number - 1
 
 
-def _part_job(part: Part, meeting: Meeting) -> PartJob:
+def part_job(part: Part, meeting: Meeting) -> PartJob:
     html = render_html("reports/pdf/pack_part.html", {"part": part, "meeting": meeting})
     upload = part.upload
     if upload is not None and upload.reader is not None:
@@ -185,19 +197,22 @@ def _part_job(part: Part, meeting: Meeting) -> PartJob:
     return PartJob(html=html)
 
 
-def _blank_job() -> PartJob:
+def _blank_job(draft: bool = False) -> PartJob:
     """The page that pads a part (or the agenda) to an even count; numbered by the stamp."""
-    return PartJob(html=render_html("reports/pdf/blank.html", {"number": None}, capture=False))
+    context = {"number": None, "draft": draft}
+    return PartJob(html=render_html("reports/pdf/blank.html", context, capture=False))
 
 
-def _numbers_job(rendered: list[PartPdf]) -> PartJob:
-    """One page per numbered page of the pack, with the footer its kind of page prints."""
+def _numbers_job(rendered: list[PartPdf], draft: bool = False) -> PartJob:
+    """One page per numbered page of the pack, with the footer its kind of page prints (and,
+    before publication, DRAFT: the parts themselves stay the same, draft or published)."""
     styles = []
     for pdf in rendered:
         styles += ["upload" if i in pdf.upload_pages else "" for i in range(pdf.pages)]
         if pdf.pages % 2:
             styles.append("")
-    html = render_html("reports/pdf/page_numbers.html", {"styles": styles}, capture=False)
+    context = {"styles": styles, "draft": draft}
+    html = render_html("reports/pdf/page_numbers.html", context, capture=False)
     return PartJob(html=html, tagged=False)
 
 
@@ -268,10 +283,15 @@ def build_pack(
     correction: Correction | None = None,
     with_pack: bool = True,
     with_agenda: bool = True,
+    pool: Pool | None = None,
 ) -> PackResult:
-    """Render (or reuse) the parts, compute the agenda's page references, join what is asked."""
-    with Pool(workers()) as pool:
+    """Render (or reuse) the parts, compute the agenda's page references, join what is asked.
+
+    In `pool` when given (freezing renders the packs and the papers in one), else its own."""
+    if pool is not None:
         return _build(meeting, audience, correction, with_pack, with_agenda, pool)
+    with Pool(workers()) as own:
+        return _build(meeting, audience, correction, with_pack, with_agenda, own)
 
 
 def _build(
@@ -286,9 +306,10 @@ def _build(
     # Each part goes to the workers as soon as its HTML is made (or comes from the cache).
     renderer = PartRenderer(pool)
     parts, notes = _parts(
-        meeting, items, audience, on_part=lambda part: renderer.add(_part_job(part, meeting))
+        meeting, items, audience, on_part=lambda part: renderer.add(part_job(part, meeting))
     )
-    renderer.add(_blank_job())
+    draft = not meeting.agenda_is_public
+    renderer.add(_blank_job(draft))
     first = renderer.finish()
     *rendered, blank = first.parts
     body_pages = _place_parts(parts, rendered)
@@ -298,12 +319,12 @@ def _build(
     entries = _entries(meeting, items, parts, notes, audience, link=with_pack)
     view = build_agenda(meeting, entries, for_partners=audience == Audience.PARTNERS)
     metadata = agenda_metadata(view)
-    context = {"view": view, "metadata": metadata, "correction": correction}
+    context = {"view": view, "metadata": metadata, "correction": correction, "draft": draft}
     second: list[tuple[str, PartJob]] = []
     if with_pack:
         second.append(("agenda", PartJob(html=render_html("reports/pdf/agenda.html", context))))
         if body_pages:
-            second.append(("page numbers", _numbers_job(rendered)))
+            second.append(("page numbers", _numbers_job(rendered, draft)))
     if with_agenda:  # the agenda alone has no parts to link to: rendered without links
         for entry in entries:
             entry.anchor = ""

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString
 
 from meetings.models import Meeting
-from reports.documents.formats import short_date
 from reports.documents.minutes import masthead
 from reports.documents.render import Metadata, Rendered, render_pdf
 from reports.markdown import render_markdown
 from reports.models import Paper
+from vru_governance.rules.formats import short_date
 
 FIRST_NUMBERED_PARAGRAPH = re.compile(r"^\s*(\d+)\.\d+\s", re.MULTILINE)
 NUMBERED_HEADING = re.compile(r"^#{1,6}\s*(\d+)\b")
@@ -131,4 +131,5 @@ def render_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> Rendered:
     """One authored paper as a PDF of its own."""
     view = build_paper(paper, meeting, partners=partners)
     metadata = paper_metadata(view, meeting)
-    return render_pdf("reports/pdf/paper.html", {"view": view}, metadata)
+    draft = not meeting.agenda_is_public
+    return render_pdf("reports/pdf/paper.html", {"view": view, "draft": draft}, metadata)

@@ -42,22 +42,6 @@ def load_attendance(meeting: Meeting) -> list[Attendance]:
     )
 
 
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    """The body's last meeting before this one that was not cancelled (asked once per object)."""
-    if hasattr(meeting, "_documents_previous"):
-        return meeting._documents_previous
-    found = (
-        Meeting.objects.filter(body_id=meeting.body_id, date__lt=meeting.date)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .order_by("-date", "-start_time")
-        .first()
-    )
-    if found is not None:
-        found.body = meeting.body
-    meeting._documents_previous = found
-    return found
-
-
 def next_meeting(meeting: Meeting) -> Meeting | None:
     """The body's next meeting after this one that is not cancelled."""
     found = (

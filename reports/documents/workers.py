@@ -380,9 +380,3 @@ class Pool:
 
 def _done(value: R) -> Callable[[], R]:
     return lambda: value
-
-
-def run_parallel(function: Callable[[T], R], jobs: Sequence[T], *, workers: int) -> list[R]:
-    """function(job) for every job, in a pool of up to `workers` processes made for them."""
-    with Pool(workers, processes=len(jobs)) as pool:
-        return pool.map(function, jobs)

@@ -10,10 +10,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from members.models import Interest
 from tests.public_world import World, build_world
+from tests.world import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-only"  # tests.public_world.user's password
 
 
 def public_pages(world: World) -> list[str]:
@@ -72,7 +71,7 @@ def test_public_pages_and_the_dashboard_have_no_axe_violations_and_minutes_print
         assert response is not None and response.status == 200, path
         assert_accessible(page, path)
     interest = Interest.objects.create(person=world.person_a, description="Trustee of a charity")
-    sign_in_with_keyboard(page, live_server.url, "partner-a")
+    sign_in_with_keyboard(page, live_server.url, world.partner_a.username)
     for path in (
         "/partners/",
         f"/prg/meetings/{world.upcoming.key}/",
@@ -128,7 +127,7 @@ def test_pages_work_from_the_keyboard_without_javascript(live_server, browser: B
     expect(page.get_by_role("heading", level=2)).to_contain_text("in 2019")
 
     # A partner signs in, posts a status update and adds an interest, all by keyboard.
-    sign_in_with_keyboard(page, base, "partner-a")
+    sign_in_with_keyboard(page, base, world.partner_a.username)
     prefix = f"action-{world.circulated_action.pk}"
     tab_to(page, f"#id_{prefix}-note")
     page.keyboard.type("Letters drafted; going out this week.")

@@ -6,18 +6,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
 
-from members.models import Body
-from tests.conftest import DEMO_FILE
-from tests.demo import demo_document
-from vru_governance.accounts.users import ensure_groups
+from tests.demo import DEMO_FILE, demo_document
+from tests.world import PASSWORD, build_cast
 from vru_governance.records.importer import import_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password"
 PLACE = "Committee Room 1, City Hall, The Queen's Walk, London, SE1 2AA"
 # The seed's Present list (partners) and Apologies, 6 March 2019.
 PRESENT = [
@@ -61,12 +57,7 @@ def load(without_march: bool) -> None:
         body = document["bodies"][0]
         body["meetings"] = [m for m in body["meetings"] if m["key"] == "2019-01-22"]
     import_records(document, base_dir=DEMO_FILE.parent)
-    secretariat, _ = ensure_groups()
-    user = User.objects.create_user(
-        "secretary", password=PASSWORD, first_name="Amy", last_name="Gelsthorpe-Hill"
-    )
-    user.groups.add(secretariat)
-    Body.objects.get(slug="prg").secretaries.add(user)
+    build_cast()  # Amy Gelsthorpe-Hill, the secretary, signs in with PASSWORD
 
 
 def sign_in(page: Page, base: str) -> None:

@@ -15,15 +15,16 @@ import math
 import time
 from base64 import b32encode, b64encode
 from dataclasses import dataclass
+from importlib import import_module
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY, verify_token
@@ -32,8 +33,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meetings import access
 from vru_governance.accounts import backup_codes
-from vru_governance.accounts.users import SECRETARIAT
 
 PENDING_SESSION_KEY = "second_factor_pending"
 # How long the code step waits after the password was accepted.
@@ -57,24 +58,14 @@ def confirmed_device(user: User | AnonymousUser) -> TOTPDevice | None:
 
 def is_secretariat(user: User) -> bool:
     """Superusers, the Secretariat group and every body's secretaries."""
-    if user.is_superuser:
-        return True
-    return User.objects.filter(
-        Q(groups__name=SECRETARIAT) | Q(secretary_of__isnull=False), pk=user.pk
-    ).exists()
+    return access.is_secretariat(user)
 
 
 def step_needed(request: HttpRequest) -> str | None:
-    """What a signed-in user must do before the workspace or the admin: "code" (give a code
-    for the device they have), "enrol" (set one up, when the setting requires it) or None."""
-    user = request.user
-    if not user.is_authenticated or user.is_verified():
-        return None
-    if confirmed_device(user) is not None:
-        return "code"
-    if settings.OTP_REQUIRED_FOR_SECRETARIAT and is_secretariat(user):
-        return "enrol"
-    return None
+    """What a signed-in user must do before any page that shows more than the public sees:
+    "code" (give a code for the device they have), "enrol" (set one up, when the setting
+    requires it) or None. The rule is meetings/access.py's, which every page obeys."""
+    return access.second_factor_step(request.user)
 
 
 # Signing in ---------------------------------------------------------------------------------
@@ -213,6 +204,7 @@ def confirm_device(request: HttpRequest, device: TOTPDevice, code: str) -> list[
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         codes = backup_codes.replace(device.user)
     otp_login(request, device)
+    end_other_sessions(request)
     return codes
 
 
@@ -225,6 +217,35 @@ def remove_device(request: HttpRequest, code: str) -> None:
         backup_codes.remove(request.user)
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     request.user.otp_device = None
+    end_other_sessions(request)
+
+
+def end_other_sessions(request: HttpRequest) -> int:
+    """Sign the user out of every other session (after enrolling or removing a device), and
+    give this one a new key. Returns how many were ended.
+
+    Sessions that started before the change (a stolen password's, one that never gave a
+    code) must not outlive it. Django keeps no index of a user's sessions, so the unexpired
+    ones are read; enrolment is rare and a board's users are few.
+    """
+    user_pk = str(request.user.pk)
+    request.session.cycle_key()
+    current = request.session.session_key
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):  # not stored in the database: nothing to read
+        return 0
+    ended = []
+    for session in store.get_model_class().objects.filter(expire_date__gt=timezone.now()):
+        if session.session_key == current:
+            continue
+        data = session.get_decoded()
+        pending = data.get(PENDING_SESSION_KEY)
+        pending_pk = str(pending.get("user")) if isinstance(pending, dict) else None
+        if user_pk in (data.get(SESSION_KEY), pending_pk):
+            ended.append(session.session_key)
+    for key in ended:
+        store(session_key=key).delete()  # through the store: a cached_db copy goes too
+    return len(ended)
 
 
 @dataclass(frozen=True)

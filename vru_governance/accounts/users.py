@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-SECRETARIAT = "Secretariat"
+from meetings.access import SECRETARIAT
+
 PARTNERS = "Partners"
 SECRETARIAT_APPS = ["members", "meetings", "actions", "reports"]
 

@@ -1,32 +1,33 @@
-"""The partners' dashboard: meetings, papers, circulated minutes, actions, interests, proposals."""
+"""The partners' portal core: who is a partner of which bodies, and what their dashboard shows
+(meetings, papers, circulated minutes, actions, interests, proposals). The views are in
+vru_governance/partners/views.py."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from actions.models import Action
+from meetings import access
 from meetings.models import ForwardPlanItem, Meeting
-from meetings.published import (
+from members.models import Body, Person
+from reports.models import Paper
+from reports.published import (
     PaperRow,
     meeting_documents,
     meetings_visible_to,
     only_visible,
     paper_url,
 )
-from members import access
-from members.models import Body, Person
-from reports.models import Paper
-from vru_governance.partners.forms_actions import ActionUpdateForm
-from vru_governance.partners.forms_meetings import ProposalForm
-from vru_governance.partners.forms_members import InterestForm
+from vru_governance.accounts.views import second_step_redirect
+from vru_governance.partners.forms import ActionUpdateForm, InterestForm, ProposalForm
 
 UPCOMING = 5  # meetings shown per body
 
@@ -44,6 +45,21 @@ class Partner:
             if body.slug == slug:
                 return body
         raise Http404("You are not a partner of that board.")
+
+
+def partner_login_required(view: Any) -> Any:
+    """Signed in and past the second factor: a session that has not given its code is sent
+    to the code step (meetings/access.py shows it no more than the public sees)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        step = second_step_redirect(request)
+        if step is not None:
+            return step
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def partner_for(request: HttpRequest) -> Partner | None:
@@ -159,9 +175,21 @@ def dashboard_context(
     proposals: dict[int, list[ForwardPlanItem]] = {}
     for item in (
         ForwardPlanItem.objects.filter(proposed_by=partner.person, body__in=partner.bodies)
-        .select_related("target_meeting", "placed_item__meeting")
+        .select_related("target_meeting__body", "placed_item__meeting__body")
         .order_by("-created_at")
     ):
+        # The meeting a proposal is placed on, or meant for, is named only if the partner may
+        # see its agenda: a draft meeting's date is not theirs to know.
+        item.shown_placed_on = (
+            item.placed_item.meeting
+            if item.is_placed and access.can_see_agenda(request.user, item.placed_item.meeting)
+            else None
+        )
+        item.shown_target = (
+            item.target_meeting
+            if item.target_meeting_id and access.can_see_agenda(request.user, item.target_meeting)
+            else None
+        )
         proposals.setdefault(item.body_id, []).append(item)
     circulated = (
         Meeting.objects.filter(body__in=partner.bodies, status=Meeting.Status.MINUTES_CIRCULATED)
@@ -200,42 +228,6 @@ def dashboard_context(
         "interest_form": interest_form or InterestForm(prefix="interest"),
         "today": today,
     }
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    partner = partner_for(request)
-    if partner is None:
-        return not_a_partner(request)
-    return render(request, "partners/dashboard.html", dashboard_context(request, partner))
-
-
-@login_required
-@require_POST
-def propose_item(request: HttpRequest, body_slug: str) -> HttpResponse:
-    """Propose an item for the body's forward plan, as the partner's person."""
-    partner = partner_for(request)
-    if partner is None:
-        return not_a_partner(request)
-    body = partner.body(body_slug)
-    upcoming = only_visible(
-        request.user,
-        list(
-            meetings_visible_to(request.user, body)
-            .filter(date__gte=timezone.localdate())
-            .order_by("date")[:UPCOMING]
-        ),
-    )
-    form = ProposalForm(request.POST, body=body, meetings=upcoming, prefix=f"propose-{body.pk}")
-    if form.is_valid():
-        item = form.save(commit=False)
-        item.body = body
-        item.proposed_by = partner.person
-        item.save()
-        messages.success(request, f"Thank you: “{item.title}” is proposed for the forward plan.")
-        return redirect(reverse("public:partners") + f"#proposals-{body.slug}")
-    context = dashboard_context(request, partner, proposal_forms={body.pk: form})
-    return render(request, "partners/dashboard.html", context, status=400)
 
 
 def meeting_of(body: Body, key: str) -> Meeting:

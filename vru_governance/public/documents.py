@@ -1,37 +1,50 @@
-"""Thin views over the documents: check access (members/access.py), serve stored or render."""
+"""Thin views over the documents: check access (meetings/access.py), serve stored or render."""
 
 from __future__ import annotations
 
 import io
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+)
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
-from meetings.models import Meeting
-from members.access import (
+from meetings.access import (
     can_see_body_records,
     can_see_minutes,
     can_see_paper,
+    is_signed_in,
     meeting_for,
 )
+from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
 from reports.documents.minutes import build_minutes, render_minutes
 from reports.documents.pack import Audience, build_pack
 from reports.documents.papers import render_paper
 from reports.documents.render import Rendered
 from reports.models import Paper, StoredDocument
+from reports.services import frozen_paper
 
 Kind = StoredDocument.Kind
+R = TypeVar("R", bound=HttpResponseBase)
 # The kinds as they appear in URLs (/documents/2/partners-pack.pdf).
 KIND_SLUGS = {kind.value.replace("_", "-"): kind for kind in Kind}
 
 
 def _refuse(request: HttpRequest) -> Exception:
-    """404 for the public (no hint that something is there), 403 for signed-in users."""
-    if request.user.is_authenticated:
+    """404 for the public (no hint that something is there), 403 for signed-in users. A
+    session still to give its second factor is answered as the public is."""
+    if is_signed_in(request.user):
         return PermissionDenied("You may not see this document.")
     return Http404("No such document.")
 
@@ -57,7 +70,7 @@ def _filename(meeting: Meeting, kind: str, version: int | None = None) -> str:
     return f"{meeting.body.slug}-{meeting.key}-{kind.replace('_', '-')}{suffix}.pdf"
 
 
-def _respond(response: FileResponse, public: bool) -> FileResponse:
+def _respond(response: R, public: bool) -> R:
     if public:
         patch_cache_control(response, public=True, max_age=300)
     else:
@@ -65,15 +78,30 @@ def _respond(response: FileResponse, public: bool) -> FileResponse:
     return response
 
 
-def _stored_response(document: StoredDocument, meeting: Meeting) -> FileResponse:
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=_filename(meeting, document.kind, document.version),
-    )
-    response["ETag"] = f'"{document.sha256}"'
-    return _respond(response, _is_public(meeting, document.kind))
+def _stored_response(
+    request: HttpRequest,
+    document: StoredDocument,
+    meeting: Meeting,
+    *,
+    filename: str = "",
+    public: bool | None = None,
+) -> HttpResponseBase:
+    """The stored bytes, with their SHA-256 as ETag: 304 when the client has them already."""
+    etag = f'"{document.sha256}"'
+    if public is None:
+        public = _is_public(meeting, document.kind)
+    tags = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in tags or "*" in tags:
+        response: HttpResponseBase = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=False,
+            filename=filename or _filename(meeting, document.kind, document.version),
+        )
+    response["ETag"] = etag
+    return _respond(response, public)
 
 
 def _live(meeting: Meeting, kind: str) -> Rendered:
@@ -92,12 +120,12 @@ def _live(meeting: Meeting, kind: str) -> Rendered:
     return rendered
 
 
-def _document(request: HttpRequest, body_slug: str, key: str, kind: str) -> FileResponse:
+def _document(request: HttpRequest, body_slug: str, key: str, kind: str) -> HttpResponseBase:
     meeting = meeting_for(request.user, body_slug, key)
     _check(request, meeting, kind)
     stored = meeting.stored_documents.filter(kind=kind).order_by("-version").first()
     if stored is not None:
-        return _stored_response(stored, meeting)
+        return _stored_response(request, stored, meeting)
     rendered = _live(meeting, kind)
     response = FileResponse(
         io.BytesIO(rendered.pdf),
@@ -110,34 +138,34 @@ def _document(request: HttpRequest, body_slug: str, key: str, kind: str) -> File
 
 
 @require_safe
-def agenda_pdf(request: HttpRequest, body_slug: str, key: str) -> FileResponse:
+def agenda_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.AGENDA)
 
 
 @require_safe
-def pack_pdf(request: HttpRequest, body_slug: str, key: str) -> FileResponse:
+def pack_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.PACK)
 
 
 @require_safe
-def partners_pack_pdf(request: HttpRequest, body_slug: str, key: str) -> FileResponse:
+def partners_pack_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.PARTNERS_PACK)
 
 
 @require_safe
-def minutes_pdf(request: HttpRequest, body_slug: str, key: str) -> FileResponse:
+def minutes_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.MINUTES)
 
 
 @require_safe
-def actions_arising_pdf(request: HttpRequest, body_slug: str, key: str) -> FileResponse:
+def actions_arising_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.ACTIONS_ARISING)
 
 
 @require_safe
 def stored_document(
     request: HttpRequest, body_slug: str, key: str, version: int, kind: str
-) -> FileResponse:
+) -> HttpResponseBase:
     """A given stored version: corrections never replace what was published before."""
     meeting = meeting_for(request.user, body_slug, key)
     if kind not in KIND_SLUGS:
@@ -147,11 +175,11 @@ def stored_document(
     document = meeting.stored_documents.filter(kind=kind, version=version).first()
     if document is None:
         raise Http404("No such version.")
-    return _stored_response(document, meeting)
+    return _stored_response(request, document, meeting)
 
 
 @require_safe
-def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) -> FileResponse:
+def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) -> HttpResponseBase:
     """One paper: the uploaded file as uploaded, or an authored paper rendered."""
     meeting = meeting_for(request.user, body_slug, key)
     paper = (
@@ -164,8 +192,17 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
         raise Http404("No such paper.")
     paper.item.meeting = meeting
     if not can_see_paper(request.user, paper):
-        raise _refuse(request)
+        # 404 for everyone, as for a paper that does not exist: a paper's key comes from its
+        # title, so a 403 would confirm a guessed title of an exempt paper.
+        raise Http404("No such paper.")
     filename = f"{meeting.body.slug}-{meeting.key}-{paper.key}.pdf"
+    partners = can_see_body_records(request.user, meeting.body)
+    if meeting.agenda_is_public:
+        document = frozen_paper(meeting, paper, partners=partners)
+        return _stored_response(
+            request, document, meeting, filename=filename, public=not paper.is_exempt
+        )
+    # A draft agenda's paper, for those who may see drafts: rendered (or as uploaded), not kept.
     if paper.file:
         response = FileResponse(
             paper.file.open("rb"),
@@ -174,7 +211,6 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
             filename=filename,
         )
     else:
-        partners = can_see_body_records(request.user, meeting.body)
         rendered = render_paper(paper, meeting, partners=partners)
         response = FileResponse(
             io.BytesIO(rendered.pdf),
@@ -182,7 +218,7 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
             as_attachment=False,
             filename=filename,
         )
-    return _respond(response, public=not paper.is_exempt and meeting.agenda_is_public)
+    return _respond(response, public=False)
 
 
 @require_safe

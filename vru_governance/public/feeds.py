@@ -18,7 +18,8 @@ from django.utils.html import escape
 from icalendar import Calendar, Event
 
 from meetings.models import Meeting
-from meetings.published import (
+from members.models import Body
+from reports.published import (
     PUBLIC,
     Publication,
     body_or_404,
@@ -28,7 +29,6 @@ from meetings.published import (
     published_meetings,
     published_on,
 )
-from members.models import Body
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 CALENDAR_MEETINGS = 200  # the latest meetings a calendar carries

@@ -7,14 +7,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from meetings.published import (
+from meetings import access
+from reports.published import (
     agenda_rows,
     body_or_404,
     meeting_documents,
     meetings_visible_to,
     only_visible,
 )
-from members import access
 from vru_governance.public import search as search_backend
 
 MEETINGS_PER_PAGE = 20
@@ -95,6 +95,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "results": search_backend.results(query, page.object_list),
         "searched": bool(query),
+        "notice": search_backend.notice(query),
         "total": len(hits),
     }
     return render(request, "public/search.html", context)

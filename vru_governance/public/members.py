@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from meetings.attendance_record import attendance_record
-from meetings.published import body_or_404, meetings_visible_to, only_visible, publications
 from members.models import Body, TermsOfReference
 from members.published import (
     Membership,
@@ -19,6 +18,7 @@ from members.published import (
     terms_on,
 )
 from reports.markdown import render_markdown
+from reports.published import body_or_404, meetings_visible_to, only_visible, publications
 
 
 def home(request: HttpRequest) -> HttpResponse:

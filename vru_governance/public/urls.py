@@ -6,12 +6,9 @@ may be called search, partners, api, accessibility, admin, accounts or manage.
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from vru_governance.page_cache import public_page
-from vru_governance.partners import actions as actions_partner
-from vru_governance.partners import base as meetings_partner
-from vru_governance.partners import interests as members_partner
 from vru_governance.public import feeds
 from vru_governance.public import meetings as meetings_public
 from vru_governance.public import members as members_public
@@ -27,24 +24,8 @@ urlpatterns = [
     path("", public_page(members_public.home), name="home"),
     path("accessibility/", public_page(members_public.accessibility), name="accessibility"),
     path("search/", public_page(meetings_public.search), name="search"),
-    # Partners' portal (signed in).
-    path("partners/", meetings_partner.dashboard, name="partners"),
-    path(
-        "partners/<slug:body_slug>/propose/",
-        meetings_partner.propose_item,
-        name="partner-propose",
-    ),
-    path(
-        "partners/<slug:body_slug>/actions/<slug:meeting_key>/<slug:action_key>/",
-        actions_partner.update_action,
-        name="partner-action-update",
-    ),
-    path("partners/interests/", members_partner.add_interest, name="partner-interest-add"),
-    path(
-        "partners/interests/<int:pk>/",
-        members_partner.edit_interest,
-        name="partner-interest-edit",
-    ),
+    # Partners' portal (signed in): vru_governance/partners/urls.py.
+    path("partners/", include("vru_governance.partners.urls")),
     # Open data.
     path("api/", public_page(meetings_api.index), name="api"),
     path("api/openapi.json", public_page(meetings_api.openapi), name="api-openapi"),

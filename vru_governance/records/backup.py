@@ -4,8 +4,9 @@ A backup is a folder: ``records.json`` (the records format, with uploaded paper 
 beside it, as ``export_records --output`` writes it) and ``documents.json``, the manifest
 of the documents frozen at publication, whose files are copied under ``documents/``.
 The records format says nothing of frozen documents; the manifest carries what they need
-(meeting, kind, version, SHA-256, size) so that a restore serves the very bytes that were
-published, and refuses a file whose digest no longer matches.
+(meeting, kind, version, SHA-256, size; for a paper's copy also its item number, paper key
+and audience) so that a restore serves the very bytes that were published, and refuses a file
+whose digest no longer matches.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from meetings.models import Meeting
-from reports.models import StoredDocument
+from reports.models import Paper, StoredDocument
 from vru_governance.records.exporter import export_records
 from vru_governance.records.importer import (
     RecordsError,
@@ -69,7 +70,7 @@ def backup(directory: Path, body_slug: str | None = None) -> BackupSummary:
     (directory / RECORDS).write_text(
         json.dumps(records, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    documents = StoredDocument.objects.select_related("meeting__body").order_by("pk")
+    documents = StoredDocument.objects.select_related("meeting__body", "paper__item").order_by("pk")
     if body_slug:
         documents = documents.filter(meeting__body__slug=body_slug)
     entries = []
@@ -103,10 +104,18 @@ def _copy_out(document: StoredDocument, directory: Path) -> dict[str, Any]:
                 )
             ]
         )
-    return {
+    entry: dict[str, Any] = {
         "body": meeting.body.slug,
         "meeting": meeting.key,
         "kind": document.kind,
+    }
+    if document.paper is not None:
+        entry.update(
+            item=document.paper.item.number,
+            paper=document.paper.key,
+            audience=document.audience,
+        )
+    return entry | {
         "version": document.version,
         "file": relative.as_posix(),
         "sha256": document.sha256,
@@ -200,7 +209,17 @@ def _restore_one(entry: dict[str, Any], directory: Path) -> StoredDocument | Non
         raise RecordsError(
             [("meeting", f"{entry['body']}/{entry['meeting']} is not in the records")]
         )
-    existing = meeting.stored_documents.filter(kind=entry["kind"], version=entry["version"]).first()
+    same = meeting.stored_documents.filter(kind=entry["kind"], version=entry["version"])
+    paper = None
+    if entry["kind"] == StoredDocument.Kind.PAPER:
+        paper = Paper.objects.filter(
+            item__meeting=meeting, item__number=entry["item"], key=entry["paper"]
+        ).first()
+        if paper is None:
+            where = f"{entry['body']}/{entry['meeting']} item {entry['item']}"
+            raise RecordsError([("paper", f"{where} has no paper '{entry['paper']}'")])
+        same = same.filter(paper=paper, audience=entry["audience"])
+    existing = same.first()
     if existing is not None:
         if existing.sha256 != sha:
             raise RecordsError(
@@ -213,6 +232,8 @@ def _restore_one(entry: dict[str, Any], directory: Path) -> StoredDocument | Non
     document = StoredDocument(
         meeting=meeting,
         kind=entry["kind"],
+        paper=paper,
+        audience=str(entry.get("audience", "")) if paper is not None else "",
         version=int(entry["version"]),
         sha256=sha,
         size=size,

@@ -1,7 +1,7 @@
 """The pages `make bench` loads on generated records, and the accounts it signs in with.
 
 Shared by the benchmark (bench/run_bench.py) and by the test that keeps each page's query
-count the same whatever the size of the records (tests/test_scale_data.py).
+count the same whatever the size of the records (tests/records/test_scale_data.py).
 """
 
 from __future__ import annotations

@@ -13,17 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from actions import services
 from actions.models import Action, ActionOwner
-from meetings.minutes_services import owner_candidates
+from meetings.models import Meeting
+from meetings.services.minutes import owner_candidates
 from members.models import Body
-from vru_governance.workspace.forms.actions import ActionForm, FilterForm, UpdateForm
-from vru_governance.workspace.history import history_entries
-from vru_governance.workspace.meetings import conflict_status, posted_version, refused
-from vru_governance.workspace.members import (
+from vru_governance.workspace.base import (
+    conflict_status,
+    posted_version,
+    refused,
     secretary_bodies,
     workspace_login_required,
     workspace_post_view,
     workspace_view,
 )
+from vru_governance.workspace.forms.actions import ActionForm, FilterForm, UpdateForm
+from vru_governance.workspace.history import history_entries
 
 
 def _log(request: HttpRequest, bodies: list[Body], body: Body | None) -> HttpResponse:
@@ -59,8 +62,6 @@ def _log(request: HttpRequest, bodies: list[Body], body: Body | None) -> HttpRes
 
 
 def _meetings_of(bodies: list[Body]) -> QuerySet:
-    from meetings.models import Meeting
-
     return Meeting.objects.filter(body__in=bodies).select_related("body").order_by("-date")
 
 

@@ -10,13 +10,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from meetings import attendance_services as services
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services import EditConflict
+from meetings.services import attendance as services
 from members.models import Appointment, Body
+from vru_governance.rules.versions import EditConflict
+from vru_governance.workspace.base import (
+    conflict_status,
+    meeting_of,
+    posted_version,
+    refused,
+    workspace_post_view,
+    workspace_view,
+)
 from vru_governance.workspace.forms.meetings import AttendeeForm, MemberAttendanceForm, VersionForm
-from vru_governance.workspace.meetings import conflict_status, meeting_of, posted_version, refused
-from vru_governance.workspace.members import workspace_post_view, workspace_view
 
 
 @dataclass

@@ -11,9 +11,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from meetings import minutes_services as services
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
+from meetings.services import minutes as services
 from members.models import Body, Person
+from reports.documents.minutes import build_minutes
+from vru_governance.workspace.base import (
+    conflict_status,
+    form_errors,
+    item_of,
+    meeting_of,
+    refused,
+    workspace_post_view,
+    workspace_view,
+)
 from vru_governance.workspace.forms.meetings import (
     ApproveForm,
     ClosingTimeForm,
@@ -23,8 +33,6 @@ from vru_governance.workspace.forms.meetings import (
     ItemMinutesForm,
     ParagraphFormSet,
 )
-from vru_governance.workspace.meetings import conflict_status, item_of, meeting_of, refused
-from vru_governance.workspace.members import form_errors, workspace_post_view, workspace_view
 
 
 def _people(meeting: Meeting) -> Any:
@@ -246,8 +254,6 @@ def dissent_remove(
 @workspace_view
 def preview(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     """The summary minutes exactly as the public will read them."""
-    from reports.documents.minutes import build_minutes
-
     meeting = meeting_of(body, key)
     return render(
         request,

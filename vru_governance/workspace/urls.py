@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from vru_governance.workspace import actions, attendance, meetings, members, minutes
+from vru_governance.workspace import (
+    actions,
+    agenda,
+    attendance,
+    meetings,
+    members,
+    minutes,
+    papers,
+    people,
+    plan,
+    publish,
+    terms,
+)
 
 app_name = "workspace"
 
 item_patterns = [
-    path("", meetings.item_edit, name="item"),
-    path("move/", meetings.item_move, name="item_move"),
-    path("remove/", meetings.item_remove, name="item_remove"),
-    path("papers/new/", meetings.paper_edit, name="paper_new"),
-    path("papers/<slug:paper>/", meetings.paper_edit, name="paper"),
-    path("papers/<slug:paper>/file.pdf", meetings.paper_file, name="paper_file"),
+    path("", agenda.item_edit, name="item"),
+    path("move/", agenda.item_move, name="item_move"),
+    path("remove/", agenda.item_remove, name="item_remove"),
+    path("papers/new/", papers.paper_edit, name="paper_new"),
+    path("papers/<slug:paper>/", papers.paper_edit, name="paper"),
+    path("papers/<slug:paper>/file.pdf", papers.paper_file, name="paper_file"),
 ]
 
 minutes_item_patterns = [
@@ -27,9 +39,9 @@ minutes_item_patterns = [
 
 meeting_patterns = [
     path("", meetings.meeting_home, name="meeting"),
-    path("agenda/", meetings.agenda, name="agenda"),
+    path("agenda/", agenda.agenda, name="agenda"),
     path("agenda/items/<str:number>/", include(item_patterns)),
-    path("publish/", meetings.publish, name="publish"),
+    path("publish/", publish.publish, name="publish"),
     path("attendance/", attendance.attendance, name="attendance"),
     path("attendance/add/", attendance.attendee_edit, name="attendee_add"),
     path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),
@@ -47,15 +59,15 @@ body_patterns = [
     path("members/", members.roster, name="roster"),
     path("members/appoint/", members.appoint, name="appoint"),
     path("members/<int:pk>/end/", members.end_appointment, name="end_appointment"),
-    path("terms/new/", members.terms_edit, name="terms_new"),
-    path("terms/<slug:version>/", members.terms_detail, name="terms"),
-    path("terms/<slug:version>/edit/", members.terms_edit, name="terms_edit"),
-    path("terms/<slug:version>/endorse/", members.terms_endorse, name="terms_endorse"),
-    path("people/", members.people, name="people"),
-    path("people/new/", members.person_edit, name="person_new"),
-    path("people/<slug:key>/", members.person_edit, name="person"),
-    path("people/<slug:key>/interests/", members.interest_add, name="interest_add"),
-    path("people/<slug:key>/interests/<int:pk>/end/", members.interest_end, name="interest_end"),
+    path("terms/new/", terms.terms_edit, name="terms_new"),
+    path("terms/<slug:version>/", terms.terms_detail, name="terms"),
+    path("terms/<slug:version>/edit/", terms.terms_edit, name="terms_edit"),
+    path("terms/<slug:version>/endorse/", terms.terms_endorse, name="terms_endorse"),
+    path("people/", people.people, name="people"),
+    path("people/new/", people.person_edit, name="person_new"),
+    path("people/<slug:key>/", people.person_edit, name="person"),
+    path("people/<slug:key>/interests/", people.interest_add, name="interest_add"),
+    path("people/<slug:key>/interests/<int:pk>/end/", people.interest_end, name="interest_end"),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<slug:key>/", include(meeting_patterns)),
     path("actions/", actions.action_log, name="actions"),
@@ -63,9 +75,9 @@ body_patterns = [
     path(
         "actions/<slug:meeting>/<slug:key>/discard/", actions.action_discard, name="action_discard"
     ),
-    path("forward-plan/", meetings.forward_plan, name="forward_plan"),
-    path("forward-plan/<int:pk>/", meetings.forward_plan_edit, name="forward_plan_edit"),
-    path("forward-plan/<int:pk>/place/", meetings.forward_plan_place, name="forward_plan_place"),
+    path("forward-plan/", plan.forward_plan, name="forward_plan"),
+    path("forward-plan/<int:pk>/", plan.forward_plan_edit, name="forward_plan_edit"),
+    path("forward-plan/<int:pk>/place/", plan.forward_plan_place, name="forward_plan_place"),
 ]
 
 urlpatterns = [

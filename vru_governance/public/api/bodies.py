@@ -1,7 +1,7 @@
 """Open data: bodies, their published terms of reference and memberships, as read-only JSON.
 
-Shapes follow records-format.md (vru_governance.records.exporter's per-record functions), with
-people's email addresses left out. The API answers as the public, whoever asks.
+Shapes follow records-format.md (vru_governance/records/serialise.py, as the exporter writes
+them), with people's email addresses left out. The API answers as the public, whoever asks.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.published import body_or_404
 from members.models import Body, Person
 from members.published import published_terms, terms_on
-from vru_governance.records import FORMAT, exporter
+from reports.published import body_or_404
+from vru_governance.records import FORMAT, serialise
 
 View = Callable[..., JsonResponse]
 
@@ -45,9 +45,9 @@ def absolute(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
 
-def person_record(person: Person) -> dict[str, Any]:
+def public_person(person: Person) -> dict[str, Any]:
     """A person as in records-format.md, without the email address."""
-    return {k: v for k, v in exporter._person(person).items() if k != "email"}
+    return {k: v for k, v in serialise.person_record(person).items() if k != "email"}
 
 
 def _body_summary(request: HttpRequest, body: Body) -> dict[str, Any]:
@@ -77,9 +77,9 @@ def body(request: HttpRequest, body_slug: str) -> JsonResponse:
     )
     people = {a.person.key: a.person for a in appointments}
     out = _body_summary(request, found)
-    out["terms_of_reference"] = [exporter._terms(t) for t in reversed(versions)]
-    out["people"] = [person_record(people[k]) for k in sorted(people)]
-    out["memberships"] = [exporter._membership(a) for a in appointments]
+    out["terms_of_reference"] = [serialise.terms_record(t) for t in reversed(versions)]
+    out["people"] = [public_person(people[k]) for k in sorted(people)]
+    out["memberships"] = [serialise.membership_record(a) for a in appointments]
     today = timezone.localdate()
     terms = terms_on(versions, today)
     if terms is not None:

@@ -1,6 +1,6 @@
 """Open data: published meetings as read-only JSON, described by /api/openapi.json.
 
-A meeting is built from vru_governance.records.exporter's per-record functions, keeping only
+A meeting is built from vru_governance.records.serialise's per-record functions, keeping only
 what the public may see: the agenda and public papers once the agenda is published
 (exempt papers only as "not for publication" with their exemption section), and the
 attendance, minutes, outcomes, actions and quorum once the minutes are published.
@@ -13,19 +13,24 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from actions.models import Action
+from meetings import access
 from meetings.models import AgendaItem, Meeting
-from meetings.published import PUBLIC, body_or_404, meeting_url, paper_url, published_meetings
-from members import access
 from members.models import Person
 from reports.models import Paper
-from vru_governance.public.api.bodies import absolute, api_view, person_record
-from vru_governance.records import FORMAT, exporter
+from reports.published import (
+    PUBLIC,
+    body_or_404,
+    meeting_url,
+    paper_url,
+    public_status,
+    published_meetings,
+)
+from vru_governance.public.api.bodies import absolute, api_view, public_person
+from vru_governance.records import FORMAT, serialise
 
 MEETINGS_PER_PAGE = 100
 # Item fields shown with the agenda, and those that come from the minutes.
@@ -59,13 +64,13 @@ def index(request: HttpRequest) -> JsonResponse:
 def _summary(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     out: dict[str, Any] = {
         "key": meeting.key,
-        "date": exporter._d(meeting.date),
-        "start": exporter._t(meeting.start_time),
+        "date": serialise.iso_date(meeting.date),
+        "start": serialise.hh_mm(meeting.start_time),
     }
     if meeting.end_time:
-        out["end"] = exporter._t(meeting.end_time)
+        out["end"] = serialise.hh_mm(meeting.end_time)
     out["place"] = meeting.place
-    out["status"] = meeting.status
+    out["status"] = public_status(meeting)
     out["minutes_published"] = access.can_see_minutes(PUBLIC, meeting)
     out["url"] = absolute(request, meeting_url(meeting))
     out["api_url"] = absolute(
@@ -117,7 +122,7 @@ def _withheld(paper: Paper) -> dict[str, Any]:
 
 
 def _published_paper(request: HttpRequest, meeting: Meeting, paper: Paper) -> dict[str, Any]:
-    out = exporter._paper(paper, None)
+    out = serialise.paper_record(paper)
     out.pop("file", None)
     out["url"] = absolute(request, paper_url(meeting, paper))
     return out
@@ -126,7 +131,7 @@ def _published_paper(request: HttpRequest, meeting: Meeting, paper: Paper) -> di
 def _item(
     request: HttpRequest, meeting: Meeting, item: AgendaItem, minutes: bool
 ) -> dict[str, Any]:
-    full = exporter._item(item, meeting, None)
+    full = serialise.item_record(item)
     out = {k: full[k] for k in AGENDA_FIELDS if k in full}
     papers = [
         _published_paper(request, meeting, p) if access.can_see_paper(PUBLIC, p) else _withheld(p)
@@ -154,45 +159,18 @@ def _people(meeting: Meeting, minutes: bool) -> list[dict[str, Any]]:
                 for owner in action.owners.all():
                     if owner.person_id:
                         found[owner.person.key] = owner.person
-    return [person_record(found[k]) for k in sorted(found)]
-
-
-def _prefetched(meeting: Meeting) -> Meeting:
-    items = AgendaItem.objects.order_by("position", "pk").prefetch_related(
-        "paragraphs",
-        "declarations__person",
-        "dissents__person",
-        Prefetch("papers", queryset=Paper.objects.order_by("position", "pk")),
-        Prefetch(
-            "actions",
-            queryset=Action.objects.order_by("position", "pk").prefetch_related(
-                "owners__person", "updates"
-            ),
-        ),
-    )
-    return (
-        Meeting.objects.filter(pk=meeting.pk)
-        .select_related("body")
-        .prefetch_related(
-            Prefetch("items", queryset=items),
-            "attendance__person",
-            "attendance__on_behalf_of",
-            "attendance__from_item",
-            "attendance__to_item",
-        )
-        .get()
-    )
+    return [public_person(found[k]) for k in sorted(found)]
 
 
 @api_view
 def meeting(request: HttpRequest, body_slug: str, key: str) -> JsonResponse:
     """A meeting in the records format, filtered to what is published."""
     plain = access.meeting_for(PUBLIC, body_slug, key)
-    found = _prefetched(plain)
+    found = serialise.with_records(Meeting.objects.filter(pk=plain.pk).select_related("body")).get()
     minutes = access.can_see_minutes(PUBLIC, found)
     out = _summary(request, found)
     if minutes:
-        out["attendance"] = [exporter._attendance(a) for a in found.attendance.all()]
+        out["attendance"] = [serialise.attendance_record(a) for a in found.attendance.all()]
     out["items"] = [_item(request, found, i, minutes) for i in found.items.all()]
     if minutes:
         # Quorum reads the records afresh; the unprefetched meeting keeps that to a few queries.

@@ -2,18 +2,19 @@
 
 Searching is in two steps, so that a page pays only for what it shows: `ranked` finds every
 match with its rank (enough to sort, count and page through), and `results` turns the ones
-a page shows into results with a highlighted snippet (hits.py: what is found; postgres.py
-and simple.py: the two backends).
+a page shows into results with a highlighted snippet (hits.py: what is found; ranking.py:
+what both engines share; postgres.py and fts5.py: the two engines).
 
-PostgreSQL: full-text search (websearch SearchQuery, SearchRank, SearchHeadline), English
-stemming, over a weighted document each row keeps in a generated column with a GIN index
-(`search_document`, added by meetings/migrations/0005 and reports/migrations/0004; not a
-model field). Ranking is one query that reads only those columns and the titles; the
-snippets, the costly part, come with the shown rows. SQLite: every word must appear
-(icontains), ranked by where and how often the words occur, with the results built while
-ranking. Both search only what the public may see, whoever asks (the queries keep to the
-published records, and each result shown passes members.access), and build their snippets
-by escaping the text first.
+The query is read once (query.py: PostgreSQL's websearch syntax, "phrases", -word, OR) and
+means the same on both databases. PostgreSQL: full-text search (websearch SearchQuery,
+SearchRank, SearchHeadline), English stemming, over a weighted document each row keeps in a
+generated column with a GIN index (`search_document`, meetings/migrations/0005 and
+reports/migrations/0007; not a model field). SQLite: an FTS5 index beside each table, kept by
+triggers (reports/search_index.py), Porter stemming, bm25 with the same weights, FTS5
+snippets. On both, ranking is one query that reads only the index and the titles; the
+snippets, the costly part, come with the shown rows. Both search only what the public may
+see, whoever asks (the queries keep to the published records, and each result shown passes
+meetings.access), and build their snippets by escaping the text first.
 """
 
 from __future__ import annotations
@@ -26,14 +27,26 @@ from django.db.models import FilteredRelation, Q
 from django.db.models.functions import ExtractYear
 
 from meetings.models import AgendaItem, MinuteParagraph
-from meetings.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 from members.models import Body
 from reports.models import Paper
+from reports.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+from vru_governance.public.search.fts5 import Fts5Search
 from vru_governance.public.search.hits import Hit, Result, highlighted
 from vru_governance.public.search.postgres import PostgresSearch
-from vru_governance.public.search.simple import SimpleSearch
+from vru_governance.public.search.query import Query, parse
+from vru_governance.public.search.ranking import RankedSearch
 
-__all__ = ["Filters", "Hit", "Result", "filters", "highlighted", "ranked", "results", "search"]
+__all__ = [
+    "Filters",
+    "Hit",
+    "Result",
+    "filters",
+    "highlighted",
+    "notice",
+    "ranked",
+    "results",
+    "search",
+]
 
 
 @dataclass
@@ -77,8 +90,8 @@ def search(query: str, *, body: Body | None = None, year: int | None = None) -> 
 
 def ranked(query: str, *, body: Body | None = None, year: int | None = None) -> list[Hit]:
     """The matches for the query, best first; empty for an empty query."""
-    query = query.strip()
-    if not query:
+    parsed = parse(query)
+    if not parsed:
         return []
     scope = Q()
     if body is not None:
@@ -94,8 +107,7 @@ def ranked(query: str, *, body: Body | None = None, year: int | None = None) -> 
     paragraphs = MinuteParagraph.objects.filter(
         _under_item(scope), item__meeting__status__in=MINUTES_PUBLIC_STATUSES
     )
-    backend = PostgresSearch(query) if connection.vendor == "postgresql" else SimpleSearch(query)
-    hits = _best_per_item(backend.hits(items, papers, paragraphs))
+    hits = _best_per_item(_engine(parsed).hits(items, papers, paragraphs))
     hits.sort(key=lambda h: (-h.rank, -h.date.toordinal(), h.title))
     return hits
 
@@ -106,8 +118,28 @@ def results(query: str, hits: Iterable[Hit]) -> list[Result]:
     hits = list(hits)
     pending = [h for h in hits if h.result is None]
     if pending:
-        PostgresSearch(query.strip()).build(pending)
+        _engine(parse(query)).build(pending)
     return [h.result for h in hits if h.result is not None]
+
+
+def notice(query: str) -> str:
+    """Why a query typed can find nothing, in words for the reader; empty if it can."""
+    parsed = parse(query)
+    if parsed or not query.strip():
+        return ""
+    if parsed.only_exclusions:
+        return (
+            "Add a word to look for: a word with - before it only leaves out the records "
+            "that contain it."
+        )
+    return (
+        "Common words such as “the” and “of”, and punctuation, are not "
+        "searched for on their own: add another word."
+    )
+
+
+def _engine(query: Query) -> RankedSearch:
+    return PostgresSearch(query) if connection.vendor == "postgresql" else Fts5Search(query)
 
 
 def _under_item(scope: Q) -> Q:

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from meetings import access
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
-from meetings.published import PUBLIC, meeting_url
-from members import access
 from reports.models import Paper
+from reports.published import PUBLIC, meeting_url
 
 CONFIG = "english"
 PER_KIND = 200  # the best matches kept of each kind before they are merged
-START, STOP = "\ue000", "\ue001"  # private-use characters: never in typed text
+# A search's engine puts these around each match in the stored text; a random part new for each
+# search, so that no stored text can hold them (U+E000/U+E001 alone could be typed in).
+MARKER_PREFIX = "xhit"
 SNIPPET_CHARS = 240
 _MARKDOWN = re.compile(r"[*_#>`|]+|\[|\]\([^)]*\)")
 
@@ -107,6 +110,13 @@ def minutes_hit(para: MinuteParagraph, snippet: SafeString, rank: float, urls: U
         rank,
     )
     return Hit("minutes", para.pk, rank, meeting.date, result.title, para.item_id, result)
+
+
+def markers() -> tuple[str, str]:
+    """A new pair of match markers: letters and digits only, so that they pass through an
+    engine's options, a SQL string, `plain` and escaping unchanged."""
+    nonce = secrets.token_hex(12)
+    return f"{MARKER_PREFIX}{nonce}s", f"{MARKER_PREFIX}{nonce}e"
 
 
 def plain(text: str) -> str:

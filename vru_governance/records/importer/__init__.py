@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, connection, transaction
 
+from meetings import lifecycle
 from vru_governance.records import FORMAT
 from vru_governance.records.importer.base import RecordsError, Summary
 from vru_governance.records.importer.document import Importer
@@ -33,10 +35,15 @@ def import_records(data: Any, base_dir: Path | None = None) -> Summary:
         raise RecordsError([("format", f"Expected '{FORMAT}'.")])
     importer = Importer(base_dir)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), lifecycle.importing():
             importer.run(data)
             if importer.errors:
                 raise RecordsError(importer.errors)
+    except ValidationError as exc:
+        # A locked record the import would remove (meetings/lifecycle.py).
+        for name in importer.saved_files:
+            default_storage.delete(name)
+        raise RecordsError([("(document)", message) for message in exc.messages]) from exc
     except (IntegrityError, DataError) as exc:
         # A rule only the database checks (a record given twice, a number out of range):
         # the transaction is rolled back, and the document refused like any other.

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from meetings import lifecycle
 from members.models import Person
 from vru_governance.records.bulk import NEW, Batch, held_relations, refresh_relations
 
@@ -97,6 +98,8 @@ class ImporterBase:
         exclude = [*(exclude or []), *held_relations(obj)]
         try:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+            # What a published document shows changes only by a correction, never by import.
+            lifecycle.check_save(obj)
         except ValidationError as exc:
             for message in _messages(exc):
                 self.error(path, message)
@@ -141,6 +144,7 @@ class ImporterBase:
         obj.save()
         if created:
             setattr(obj, NEW, True)
+            lifecycle.mark_new(obj)
         self.summary.count(kind, created)
         return obj
 

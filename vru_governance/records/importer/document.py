@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from meetings.attendance_services import named
-from meetings.quorum import QuorumError
+from meetings.services.attendance import named
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from vru_governance.records.importer.base import _date, _messages
 from vru_governance.records.importer.meetings import MeetingSteps
+from vru_governance.rules.quorum import QuorumError
 
 
 class Importer(MeetingSteps):

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 
 from meetings.models import AgendaItem
 from reports.models import SECTION_KEYS, Paper
-from reports.pdf_safety import UnreadablePdf, active_content
+from reports.pdf_safety import RefusedPdf, check_paper_pdf
 from vru_governance.records.bulk import Batch
 from vru_governance.records.importer.base import ImporterBase, _date
 
@@ -88,16 +88,16 @@ class PaperSteps(ImporterBase):
             self.error(path, f"No file '{name}' beside the records file.")
             return None
         content = target.read_bytes()
-        if not content.startswith(b"%PDF-"):
-            self.error(path, f"'{name}' is not a PDF.")
-            return None
         try:
-            found = active_content(content)
-        except UnreadablePdf as exc:
-            self.error(path, f"'{name}': {exc}")
-            return None
-        if found:
-            self.error(path, f"'{name}' contains {' and '.join(found)}; papers must be plain PDFs.")
+            check_paper_pdf(content)  # the upload form's test, so both refuse the same files
+        except RefusedPdf as exc:
+            if exc.kind == "not_pdf":
+                self.error(path, f"'{name}' is not a PDF.")
+            elif exc.kind == "active":
+                found = " and ".join(exc.found)
+                self.error(path, f"'{name}' contains {found}; papers must be plain PDFs.")
+            else:
+                self.error(path, f"'{name}': {exc}")
             return None
         return content
 

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from actions.models import Status
+from vru_governance.workspace.forms import VersionField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -22,7 +23,7 @@ class ActionForm(forms.Form):
         help_text="Names or roles, e.g. 'Lib Peck and Jake Ferguson' or 'Clerk'.",
     )
     # The action's version the form was opened with (optimistic locking).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -41,7 +42,7 @@ class UpdateForm(forms.Form):
         help_text="E.g. 'The letter has been sent.'",
     )
     date = forms.DateField(widget=DATE, required=False, help_text="Today if empty.")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class FilterForm(forms.Form):

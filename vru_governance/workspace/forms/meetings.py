@@ -7,19 +7,18 @@ import copy
 import functools
 from typing import Any
 
-import pypdf
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
 
-from meetings.attendance_services import MEMBER_STATES
 from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting
-from meetings.services import Check
+from meetings.services.attendance import MEMBER_STATES
+from meetings.services.publication import Check
 from members.models import Person
 from reports.models import SECTIONS, Paper
-from reports.pdf_safety import UnreadablePdf, active_content
+from reports.pdf_safety import RefusedPdf, check_paper_pdf
+from vru_governance.workspace.forms import VersionField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -28,7 +27,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 class VersionForm(forms.Form):
     """A form that carries the version of the record it edits (optimistic locking)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class IdsField(forms.ModelMultipleChoiceField):
@@ -131,7 +130,7 @@ class PaperErrorsMixin:
 class PaperForm(PaperErrorsMixin, forms.ModelForm):
     """A paper authored in the browser, section by section."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Paper
@@ -147,7 +146,7 @@ class PaperUploadForm(PaperErrorsMixin, forms.ModelForm):
     """A paper uploaded as a PDF: only real PDFs up to the size limit are accepted."""
 
     upload = forms.FileField(label="PDF file", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Paper
@@ -166,7 +165,7 @@ class PaperUploadForm(PaperErrorsMixin, forms.ModelForm):
         return check_pdf(upload)
 
     def _post_clean(self) -> None:
-        # services.save_paper attaches the file; until then the model's rules would judge a
+        # reports.papers.save_paper attaches the file; until then the model's rules would judge a
         # new upload as an authored paper (and name fields this form does not have).
         if self.instance.file:
             super()._post_clean()
@@ -179,34 +178,11 @@ class PaperUploadForm(PaperErrorsMixin, forms.ModelForm):
 
 
 def check_pdf(upload: UploadedFile) -> UploadedFile:
-    """Refuse anything but a readable PDF within PAPER_UPLOAD_MAX_BYTES."""
-    limit = settings.PAPER_UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(
-            f"The file is {upload.size / 1048576:.1f} MB; the largest accepted is "
-            f"{limit / 1048576:.1f} MB."
-        )
-    upload.seek(0)
-    if upload.read(5) != b"%PDF-":
-        raise forms.ValidationError("The file is not a PDF (it does not start with %PDF-).")
-    upload.seek(0)
+    """Refuse anything but an acceptable paper (reports.pdf_safety.check_paper_pdf)."""
     try:
-        pages = len(pypdf.PdfReader(upload).pages)
-    except Exception as exc:  # pypdf raises many kinds of error on a damaged file
-        raise forms.ValidationError("The file could not be read as a PDF.") from exc
-    if pages < 1:
-        raise forms.ValidationError("The PDF has no pages.")
-    upload.seek(0)
-    try:
-        found = active_content(upload)
-    except UnreadablePdf as exc:
+        check_paper_pdf(upload, size=upload.size)
+    except RefusedPdf as exc:
         raise forms.ValidationError(str(exc)) from exc
-    if found:
-        raise forms.ValidationError(
-            f"The PDF contains {' and '.join(found)}, which readers of the board's papers "
-            "must not be sent. Save or print it again as a plain PDF and upload that."
-        )
-    upload.seek(0)
     return upload
 
 
@@ -292,7 +268,7 @@ class AttendeeForm(forms.ModelForm):
         label="Or a new person: name",
     )
     new_person_role = forms.CharField(required=False, max_length=300, label="Their role")
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Attendance
@@ -419,7 +395,7 @@ class CorrectionForm(VersionForm):
 class ForwardPlanForm(forms.ModelForm):
     # The item's version the form was opened with (optimistic locking); not a model field of
     # the form, so only the service compares and raises it.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = ForwardPlanItem

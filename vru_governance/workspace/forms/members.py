@@ -8,6 +8,7 @@ from django import forms
 
 from members.models import Appointment, Body, Interest, Person, Sector, TermsOfReference
 from members.services import GroupLine, SeatLine
+from vru_governance.workspace.forms import VersionField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -58,7 +59,7 @@ class InterestForm(forms.ModelForm):
 class EndInterestForm(forms.Form):
     ended_on = forms.DateField(label="Ended on", widget=DATE)
     # The entry's version the page was opened with (optimistic locking).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class TermsForm(forms.ModelForm):

@@ -1,0 +1,420 @@
+"""What a published document shows is locked: one policy, obeyed by every write path.
+
+Once a meeting's agenda is published, what the agenda, the packs and the papers show is
+locked: the meeting's details, its items and its papers. Once its minutes are approved, what
+the minutes show is locked too: the closing time, outcomes, attendance, paragraphs,
+declarations, dissent and the actions printed under an item with their owners. An endorsed
+(or superseded) terms of reference is locked with its seats and quorum groups, and an
+appointment may not change who was a member at a meeting whose minutes are locked.
+
+The only change to a locked record is a correction (meetings/services/corrections.py), made
+inside `correcting(meeting)`, which then freezes new versions of the documents. Records of the
+past entered as history (an imported meeting with its minutes, a test world) are built inside
+`recording_history()`.
+
+`guard_save` and `guard_delete` run before every save and delete of these models (connected
+in MeetingsConfig.ready), so the workspace, the admin, the importer, the partners' portal and
+any command obey them. `QuerySet.update()` and bulk inserts send no signals: only services
+that check the lock themselves use them (renumbering; an import's new meetings).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import pre_delete, pre_save
+
+AGENDA = "agenda"
+MINUTES = "minutes"
+# Bookkeeping that no document shows (optimistic locking counters).
+NEVER_LOCKED = frozenset({"id", "version", "attendance_version"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The fields of a record that a stage's documents show (None: all but `free` and the
+    bookkeeping), and whether adding or removing such a record changes them too."""
+
+    stage: str
+    what: str
+    fields: frozenset[str] | None = None
+    free: frozenset[str] = frozenset()
+    adds: bool = True
+    removes: bool = True
+
+    def locked_fields(self, model: type[models.Model]) -> list[models.Field]:
+        return [
+            f
+            for f in model._meta.concrete_fields
+            if f.name not in NEVER_LOCKED
+            and f.name not in self.free
+            and (self.fields is None or f.name in self.fields)
+        ]
+
+
+# The policy, by model label. A paper may still be added to a published agenda: it goes out
+# as a supplement (DESIGN rule 8). An action's status, deadline and wording live on in the
+# action log; the minutes print only who owns an action and where it arose.
+RULES: dict[str, tuple[Rule, ...]] = {
+    "meetings.meeting": (
+        Rule(
+            AGENDA,
+            "the meeting's details",
+            frozenset({"body", "key", "date", "start_time", "place"}),
+            adds=False,
+        ),
+        Rule(MINUTES, "the closing time", frozenset({"end_time"}), adds=False),
+    ),
+    "meetings.agendaitem": (
+        Rule(
+            AGENDA,
+            "the agenda item",
+            frozenset({"meeting", "number", "position", "title", "presenter", "kind"}),
+        ),
+        Rule(MINUTES, "the item's outcome", frozenset({"outcome"})),
+    ),
+    "meetings.minuteparagraph": (
+        Rule(MINUTES, "the minute paragraph", frozenset({"item", "position", "text"})),
+    ),
+    "meetings.attendance": (Rule(MINUTES, "the attendance record"),),
+    "meetings.declaration": (Rule(MINUTES, "the declaration of interest"),),
+    "meetings.dissent": (Rule(MINUTES, "the dissent"),),
+    "actions.action": (
+        Rule(
+            MINUTES,
+            "the action",
+            frozenset({"meeting", "item", "paragraph", "confirmed"}),
+        ),
+    ),
+    "actions.actionowner": (Rule(MINUTES, "the action's owners"),),
+    "reports.paper": (
+        Rule(AGENDA, "the paper", free=frozenset({"exemption_review_on"}), adds=False),
+    ),
+}
+TERMS_LABELS = ("members.termsofreference", "members.seat", "members.quorumgroup")
+APPOINTMENT_LABEL = "members.appointment"
+
+# Meetings being corrected (their locked records may change), and whether history is being
+# recorded (nothing is locked).
+_correcting: ContextVar[frozenset[int]] = ContextVar("correcting", default=frozenset())
+_history: ContextVar[bool] = ContextVar("recording_history", default=False)
+# During an import: the (label, pk) of records it created, whose children it may still add.
+_new: ContextVar[set[tuple[str, int]] | None] = ContextVar("new_records", default=None)
+
+
+@contextlib.contextmanager
+def correcting(meeting: models.Model) -> Iterator[None]:
+    """Let a correction change the locked records of one meeting."""
+    token = _correcting.set(_correcting.get() | {meeting.pk})
+    try:
+        yield
+    finally:
+        _correcting.reset(token)
+
+
+@contextlib.contextmanager
+def recording_history() -> Iterator[None]:
+    """Build records of the past (a meeting entered with its minutes): nothing is locked."""
+    token = _history.set(True)
+    try:
+        yield
+    finally:
+        _history.reset(token)
+
+
+@contextlib.contextmanager
+def importing() -> Iterator[None]:
+    """An import: records it creates (a past meeting with its minutes) are history, entered
+    with their children; the records already there stay locked."""
+    token = _new.set(set())
+    try:
+        yield
+    finally:
+        _new.reset(token)
+
+
+def mark_new(obj: models.Model) -> None:
+    """Note a record the current import created (nothing outside an import)."""
+    new = _new.get()
+    if new is not None and obj.pk is not None:
+        new.add((obj._meta.label_lower, obj.pk))
+
+
+def _is_new(label: str, pk: int) -> bool:
+    new = _new.get()
+    return new is not None and (label, pk) in new
+
+
+# Stages ---------------------------------------------------------------------------------
+
+
+def _meeting_model() -> type[models.Model]:
+    return apps.get_model("meetings", "Meeting")
+
+
+def stage_locked(status: str, stage: str) -> bool:
+    """Whether a meeting in this status has published the documents of this stage."""
+    Meeting = _meeting_model()
+    order = Meeting.ORDER
+    if status not in order:
+        return False
+    first = Meeting.Status.AGENDA_PUBLISHED if stage == AGENDA else Meeting.Status.MINUTES_APPROVED
+    return order.index(status) >= order.index(first)
+
+
+def locked_statuses(stage: str) -> list[str]:
+    return [s for s in _meeting_model().ORDER if stage_locked(s, stage)]
+
+
+def _meeting_of(label: str, obj: models.Model | None) -> tuple[int, str, str] | None:
+    """(pk, status, name) of the meeting a record belongs to, as stored (one query)."""
+    if obj is None:
+        return None
+    Meeting = _meeting_model()
+    if label == "meetings.meeting":
+        where: dict[str, Any] = {"pk": obj.pk}
+    elif label in ("meetings.agendaitem", "meetings.attendance", "actions.action"):
+        where = {"pk": obj.meeting_id}
+    elif label == "actions.actionowner":
+        where = {"actions": obj.action_id}
+    else:  # paragraphs, declarations, dissents and papers belong to an item
+        where = {"items": obj.item_id}
+    if None in where.values():
+        return None
+    row = Meeting.objects.filter(**where).values_list("pk", "status", "date").first()
+    if row is None:
+        return None
+    return row[0], row[1], f"the meeting of {row[2]:%-d %B %Y}"
+
+
+def _action_printed(action: models.Model | None) -> bool:
+    """The minutes print a confirmed action raised under an item ("Action: owner")."""
+    return action is not None and bool(action.item_id) and bool(action.confirmed)
+
+
+def _stored(obj: models.Model) -> models.Model | None:
+    if obj.pk is None or obj._state.adding:
+        return None
+    return type(obj)._base_manager.filter(pk=obj.pk).first()
+
+
+def _changed(
+    obj: models.Model, old: models.Model, fields: list[models.Field], only: set[str] | None
+) -> list[str]:
+    return [
+        str(f.verbose_name)
+        for f in fields
+        if (only is None or f.name in only or f.attname in only)
+        and getattr(obj, f.attname) != getattr(old, f.attname)
+    ]
+
+
+def _refuse(what: str, where: str, stage: str, change: str) -> ValidationError:
+    shown = "published agenda and papers" if stage == AGENDA else "approved minutes"
+    return ValidationError(
+        f"{what[0].upper()}{what[1:]} is part of the {shown} of {where}, so {change}. "
+        "Record a correction, with its reason, instead: it issues new versions of the "
+        "documents."
+    )
+
+
+# The guards -----------------------------------------------------------------------------
+
+
+def check_save(obj: models.Model, *, update_fields: set[str] | None = None) -> None:
+    """Refuse a save that would change what a published document shows."""
+    if _history.get():
+        return
+    label = obj._meta.label_lower
+    if label in TERMS_LABELS:
+        _check_terms(label, obj, deleting=False)
+        return
+    if label == APPOINTMENT_LABEL:
+        _check_appointment(obj, deleting=False)
+        return
+    rules = RULES.get(label)
+    if not rules:
+        return
+    old = _stored(obj)
+    if label == "actions.action" and not (_action_printed(obj) or _action_printed(old)):
+        return
+    if label == "actions.actionowner" and not _action_printed(obj.action):
+        return
+    # The record's meeting as stored, and the one it would move to.
+    meetings = {m for m in (_meeting_of(label, old), _meeting_of(label, obj)) if m}
+    for pk, status, where in sorted(meetings):
+        if pk in _correcting.get() or _is_new("meetings.meeting", pk):
+            continue
+        if label == "meetings.meeting" and old is not None:
+            _check_status(old, obj)
+        for rule in rules:
+            if not stage_locked(status, rule.stage):
+                continue
+            if old is None:
+                if rule.adds:
+                    raise _refuse(rule.what, where, rule.stage, "nothing can be added to it")
+                continue
+            changed = _changed(obj, old, rule.locked_fields(type(obj)), update_fields)
+            if changed:
+                raise _refuse(
+                    rule.what, where, rule.stage, f"its {', '.join(changed)} can no longer change"
+                )
+
+
+def check_delete(obj: models.Model) -> None:
+    """Refuse removing a record that a published document shows."""
+    if _history.get():
+        return
+    label = obj._meta.label_lower
+    if label in TERMS_LABELS:
+        _check_terms(label, obj, deleting=True)
+        return
+    if label == APPOINTMENT_LABEL:
+        _check_appointment(obj, deleting=True)
+        return
+    rules = RULES.get(label)
+    if not rules:
+        return
+    meeting = _meeting_of(label, obj)
+    if (
+        meeting is None
+        or meeting[0] in _correcting.get()
+        or _is_new("meetings.meeting", meeting[0])
+    ):
+        return
+    if label == "actions.action" and not _action_printed(_stored(obj)):
+        return
+    if label == "actions.actionowner" and not _action_printed(obj.action):
+        return
+    pk, status, where = meeting
+    for rule in rules:
+        if rule.removes and stage_locked(status, rule.stage):
+            raise _refuse(rule.what, where, rule.stage, "it cannot be removed")
+
+
+def _check_status(old: models.Model, new: models.Model) -> None:
+    """A published meeting moves only forward (or, before it is held, to cancelled)."""
+    Meeting = type(old)
+    order = Meeting.ORDER
+    if old.status == new.status or old.status not in order:
+        return
+    before = order.index(old.status)
+    if before < order.index(Meeting.Status.AGENDA_PUBLISHED):
+        return
+    if new.status == Meeting.Status.CANCELLED:
+        if before <= order.index(Meeting.Status.AGENDA_PUBLISHED):
+            return
+    elif new.status in order and order.index(new.status) > before:
+        return
+    raise ValidationError(
+        {
+            "status": f"The meeting is '{old.get_status_display()}'; its status moves only "
+            f"forward, through the workspace's steps, never back to "
+            f"'{new.get_status_display()}'."
+        }
+    )
+
+
+def _check_terms(label: str, obj: models.Model, *, deleting: bool) -> None:
+    """An endorsed (or superseded) terms of reference changes only by a new version."""
+    Terms = apps.get_model("members", "TermsOfReference")
+    draft = Terms.Status.DRAFT
+    if label == "members.termsofreference":
+        old = _stored(obj)
+        if old is None or old.status == draft or _is_new(label, old.pk):
+            return
+        name = old.title
+        if deleting:
+            change = "they cannot be removed"
+        else:
+            changed = _changed(
+                obj, old, [f for f in Terms._meta.concrete_fields if f.name != "id"], None
+            )
+            moves = changed == ["status"] and (old.status, obj.status) == (
+                Terms.Status.ENDORSED,
+                Terms.Status.SUPERSEDED,
+            )
+            if not changed or moves:
+                return
+            change = f"their {', '.join(changed)} can no longer change"
+    else:
+        terms_ids = {obj.terms_id}
+        old = _stored(obj)
+        if old is not None:
+            terms_ids.add(old.terms_id)
+        terms_ids = {pk for pk in terms_ids if not _is_new("members.termsofreference", pk)}
+        locked = Terms.objects.filter(pk__in=terms_ids).exclude(status=draft)
+        first = locked.values_list("title", flat=True).first()
+        if first is None:
+            return
+        name = first
+        what = "seats" if label == "members.seat" else "quorum groups"
+        if not deleting and old is not None:
+            fields = [f for f in type(obj)._meta.concrete_fields if f.name != "id"]
+            if not _changed(obj, old, fields, None):
+                return
+        change = f"their {what} can no longer change"
+    raise ValidationError(
+        f"The terms of reference '{name}' are endorsed, so {change}. Draft a new version "
+        "and endorse it instead."
+    )
+
+
+def _covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
+    return start is not None and start <= day and (end is None or day <= end)
+
+
+def _check_appointment(obj: models.Model, *, deleting: bool) -> None:
+    """An appointment may not change who was a member at a meeting whose minutes are locked
+    (their attendance and quorum print from it); ending it after them is always allowed."""
+    old = _stored(obj)
+    body_ids = {obj.body_id} | ({old.body_id} if old is not None else set())
+    dates = sorted(
+        _meeting_model()
+        .objects.filter(body_id__in=body_ids, status__in=locked_statuses(MINUTES))
+        .values_list("date", flat=True)
+    )
+    if not dates:
+        return
+    was = {d for d in dates if old is not None and _covers(old.start, old.end, d)}
+    now = set() if deleting else {d for d in dates if _covers(obj.start, obj.end, d)}
+    same_holder = old is not None and (old.person_id, old.body_id, old.seat_key) == (
+        obj.person_id,
+        obj.body_id,
+        obj.seat_key,
+    )
+    if was == now and (not was or same_holder):
+        return
+    day = min((was ^ now) or was)
+    raise ValidationError(
+        f"This appointment decides who was a member at the meeting of {day:%-d %B %Y}, whose "
+        "minutes are approved, so it cannot change that. Record a correction of those minutes "
+        "instead, or change only its end after that meeting."
+    )
+
+
+def guard_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures loaded as they are
+    fields = kwargs.get("update_fields")
+    check_save(instance, update_fields=set(fields) if fields else None)
+
+
+def guard_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    check_delete(instance)
+
+
+def install() -> None:
+    """Connect the guards to every model the policy names (from MeetingsConfig.ready)."""
+    for label in (*RULES, *TERMS_LABELS, APPOINTMENT_LABEL):
+        model = apps.get_model(label)
+        pre_save.connect(guard_save, sender=model, dispatch_uid=f"lifecycle-save-{label}")
+        pre_delete.connect(guard_delete, sender=model, dispatch_uid=f"lifecycle-delete-{label}")

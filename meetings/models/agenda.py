@@ -1,0 +1,92 @@
+"""Numbered agenda items and their outcomes."""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from meetings.models.meeting import Meeting
+from vru_governance.rules import quorum as q
+
+
+def item_sort_key(number: str) -> tuple[int, str]:
+    match = re.fullmatch(r"(\d+)([a-z]*)", number)
+    if not match:
+        return (10**6, number)
+    return (int(match.group(1)), match.group(2))
+
+
+class AgendaItem(models.Model):
+    """A numbered item on a meeting's agenda (1, 2, … with sub-items 8a, 8b)."""
+
+    class Kind(models.TextChoices):
+        APOLOGIES = "apologies", "Apologies for absence and Chair's announcements"
+        DECLARATIONS = "declarations", "Declarations of interest"
+        MINUTES_OF_LAST_MEETING = "minutes_of_last_meeting", "Minutes of last meeting"
+        ACTIONS_ARISING = "actions_arising", "Actions arising"
+        BUSINESS = "business", "Business"
+        AOB = "aob", "Any other business"
+        DATE_OF_NEXT_MEETING = "date_of_next_meeting", "Date of next meeting"
+        CLOSE = "close", "Close"
+
+    class Outcome(models.TextChoices):
+        NOTED = "noted", "Noted"
+        AGREED = "agreed", "Agreed"
+        ENDORSED = "endorsed", "Endorsed"
+        DEFERRED = "deferred", "Deferred"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    NEEDS_QUORUM = {Outcome.AGREED, Outcome.ENDORSED}
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    number = models.CharField(max_length=10)
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=400, blank=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save from the workspace (optimistic locking)."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="unique_item_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def main_number(self) -> int:
+        return item_sort_key(self.number)[0]
+
+    @property
+    def is_sub_item(self) -> bool:
+        """8a, 8b: a sub-item of the main item before it."""
+        return bool(item_sort_key(self.number)[1])
+
+    def clean(self) -> None:
+        if self.number and not re.fullmatch(r"\d+[a-z]?", self.number):
+            raise ValidationError(
+                {"number": f"'{self.number}' is not an item number such as 8 or 8a."}
+            )
+        if self.outcome in self.NEEDS_QUORUM and self.meeting_id and self.pk:
+            self.check_quorate(self.meeting.quorum())
+
+    def check_quorate(self, result: q.MeetingQuorum) -> None:
+        """Refuse an outcome that needs a quorum at an item where the meeting had none."""
+        if self.outcome in self.NEEDS_QUORUM:
+            for item in result.items:
+                if item.number == self.number and not item.quorate:
+                    raise ValidationError(
+                        {
+                            "outcome": f"{item.not_quorate(f'item {self.number}')}, so it "
+                            f"cannot record '{self.get_outcome_display()}'."
+                        }
+                    )

@@ -1,0 +1,95 @@
+"""Workflows on a meeting itself: creating one with the standard agenda, and its details.
+
+Each workflow is one transaction, runs the models' full_clean() and raises ValidationError
+(EditConflict for a stale form).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from meetings.models import AgendaItem, ForwardPlanItem, Meeting
+from meetings.services.agenda import STANDARD_AGENDA
+from meetings.services.plan import place_planned_item
+from members.models import Body
+from vru_governance.rules.versions import check_version
+
+
+def unique_meeting_key(body: Body, date: dt.date) -> str:
+    key, n = date.isoformat(), 1
+    while body.meetings.filter(key=key).exists():
+        n += 1
+        key = f"{date.isoformat()}-{n}"
+    return key
+
+
+@transaction.atomic
+def create_meeting_with_standard_agenda(
+    body: Body,
+    *,
+    date: dt.date,
+    start_time: dt.time,
+    place: str = "",
+    end_time: dt.time | None = None,
+    planned: Iterable[ForwardPlanItem] = (),
+) -> Meeting:
+    """Create a draft meeting that starts with the body's standard agenda (and planned items)."""
+    Body.objects.select_for_update().get(pk=body.pk)  # one new meeting of a body at a time
+    twin = body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(
+        date=date, start_time=start_time
+    )
+    if twin.exists():
+        # Most often the same form sent twice (a double click, or Back and send again).
+        raise ValidationError(
+            {
+                "date": f"The body already has a meeting on {date:%-d %B %Y} at "
+                f"{start_time:%H:%M}; open it from the list of meetings, or choose another "
+                "date or time."
+            }
+        )
+    meeting = Meeting(
+        body=body,
+        key=unique_meeting_key(body, date),
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        place=place,
+    )
+    meeting.full_clean()
+    meeting.save()
+    for position, (title, kind) in enumerate(STANDARD_AGENDA, start=1):
+        AgendaItem.objects.create(
+            meeting=meeting, number=str(position), position=position, title=title, kind=kind
+        )
+    for plan in planned:
+        place_planned_item(plan, meeting)
+    return meeting
+
+
+@transaction.atomic
+def update_meeting_details(
+    meeting: Meeting,
+    *,
+    date: dt.date,
+    start_time: dt.time,
+    end_time: dt.time | None,
+    place: str,
+    version: int | None,
+) -> Meeting:
+    """Change the date, times and place of a meeting."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, version, "the meeting's details")
+    meeting.date, meeting.start_time, meeting.end_time, meeting.place = (
+        date,
+        start_time,
+        end_time,
+        place,
+    )
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting

@@ -1,0 +1,200 @@
+"""Publishing an agenda: the pre-publication checks, publishing with acknowledgements, and
+freezing the documents published at each stage (agenda or minutes).
+
+Each workflow is one transaction, runs the models' full_clean() and raises ValidationError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from meetings import notifications
+from meetings.models import ChecklistAcknowledgement, Meeting
+from reports.models import Paper
+
+
+def freeze_published_documents(
+    meeting: Meeting, stage: str, *, correction_note: str = "", user: User | None = None
+) -> None:
+    """Freeze the documents published at this stage ("agenda" or "minutes") through
+    reports.services.freeze_documents; a correction note stores a new version."""
+    # Imported here: rendering pulls in WeasyPrint, which the rest of this module never needs.
+    # A failing import fails the publication too, never publishing without its documents.
+    from reports import services as documents
+
+    kinds = documents.AGENDA_KINDS if stage == "agenda" else documents.MINUTES_KINDS
+    documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One pre-publication check: passed or failed, with what it found."""
+
+    key: str
+    label: str
+    passed: bool
+    detail: str
+
+
+def clear_days(published_on: dt.date, meeting_on: dt.date) -> int:
+    """Whole days between publication and the meeting, neither day counted."""
+    return max((meeting_on - published_on).days - 1, 0)
+
+
+def agenda_checks(meeting: Meeting, today: dt.date | None = None) -> list[Check]:
+    """The pre-publication checklist of an agenda (DESIGN rules 3, 7, 8 and 9)."""
+    today = today or timezone.localdate()
+    terms = meeting.terms()
+    checks: list[Check] = []
+    notice = terms.agenda_notice_days if terms else 5
+    days = clear_days(today, meeting.date)
+    checks.append(
+        Check(
+            "notice",
+            "Notice period",
+            days >= notice,
+            f"Publishing today ({today:%-d %B %Y}) gives {days} clear day"
+            f"{'s' if days != 1 else ''} before the meeting; the terms of reference ask for "
+            f"{notice}.",
+        )
+    )
+    composition = meeting.body.composition_on(meeting.date)
+    if composition is None:
+        checks.append(
+            Check(
+                "composition",
+                "Community composition",
+                False,
+                "No terms of reference are in force on the meeting date.",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "composition",
+                "Community composition",
+                composition.meets_minimum,
+                composition.describe().capitalize() + ".",
+            )
+        )
+    papers = list(
+        Paper.objects.filter(item__meeting=meeting)
+        .select_related("item")
+        .order_by("item__position", "position")
+    )
+    no_equality = [
+        p
+        for p in papers
+        if not (p.file_has_equality_comments if p.file else p.equality_comments.strip())
+    ]
+    checks.append(
+        Check(
+            "equality",
+            "Equality comments on every paper",
+            not no_equality,
+            "Every paper says how equality issues were considered."
+            if not no_equality
+            else "No equality comments (ToR 8.1): "
+            + "; ".join(f"item {p.item.number}, '{p.title}'" for p in no_equality)
+            + ".",
+        )
+    )
+    not_final = [p for p in papers if not p.final]
+    checks.append(
+        Check(
+            "final",
+            "Every paper final",
+            not not_final,
+            "Every paper is marked final."
+            if not not_final
+            else "Not marked final: "
+            + "; ".join(f"item {p.item.number}, '{p.title}'" for p in not_final)
+            + ".",
+        )
+    )
+    exempt = [p for p in papers if p.is_exempt]
+    incomplete = [
+        p
+        for p in exempt
+        if not (
+            p.exemption_section.strip() and p.exemption_reason.strip() and p.exemption_review_on
+        )
+    ]
+    checks.append(
+        Check(
+            "exemptions",
+            "Exemption details on exempt papers",
+            not incomplete,
+            (
+                f"{len(exempt)} exempt paper{'s' if len(exempt) != 1 else ''}, each with its "
+                "section, public-interest reason and review date."
+            )
+            if not incomplete
+            else "Missing exemption details: "
+            + "; ".join(f"'{p.title}'" for p in incomplete)
+            + ".",
+        )
+    )
+    flag = meeting.interval_flag()
+    checks.append(
+        Check(
+            "interval",
+            "Interval since the last meeting",
+            flag is None,
+            flag[0].upper() + flag[1:]
+            if flag
+            else "Within the interval the terms of reference set (or no earlier meeting).",
+        )
+    )
+    return checks
+
+
+@transaction.atomic
+def publish_agenda(
+    meeting: Meeting,
+    user: User | None,
+    acknowledgements: dict[str, str],
+    *,
+    today: dt.date | None = None,
+    base_url: str = "",
+) -> Meeting:
+    """Publish a draft agenda: every failed check acknowledged with a reason; partners emailed."""
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError(
+            f"The agenda is not a draft ({meeting.get_status_display().lower()}), so it cannot "
+            "be published again."
+        )
+    checks = agenda_checks(meeting, today)
+    errors = {
+        c.key: f"{c.label} failed: fix it, or give the reason for publishing anyway. {c.detail}"
+        for c in checks
+        if not c.passed and not acknowledgements.get(c.key, "").strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    for check in checks:
+        if not check.passed:
+            ack = ChecklistAcknowledgement(
+                meeting=meeting,
+                check_key=check.key,
+                reason=acknowledgements[check.key].strip(),
+                detail=check.detail,
+                acknowledged_by=user,
+            )
+            ack.full_clean()
+            ack.save()
+    meeting.status = Meeting.Status.AGENDA_PUBLISHED
+    meeting.agenda_published_at = timezone.now()
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    freeze_published_documents(meeting, "agenda", user=user)
+    transaction.on_commit(lambda: notifications.notify_agenda_published(meeting, base_url))
+    return meeting

@@ -1,0 +1,124 @@
+"""Each paper as a PDF of its own, as it is frozen when the agenda is published.
+
+A public copy of an uploaded paper is the file as uploaded. Every other copy is the paper's
+part of the pack (the very part the pack joins, taken from the packs rendered in the same
+freeze or from the part cache), with page numbers of its own and the paper's metadata. So an
+exempt paper's partners' copy carries "EXEMPT — NOT FOR PUBLICATION" on every page, uploaded
+pages included (print.css, @page exempt and upload-exempt), as in the partners' pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from meetings.models import Meeting
+from reports.documents.assemble import Assembly, Piece, run_assembly
+from reports.documents.pack import Part, paper_part, part_job
+from reports.documents.parts import PartRenderer
+from reports.documents.render import Metadata, Rendered, render_html
+from reports.documents.uploads import read_upload
+from reports.documents.workers import PartJob, PartPdf, Pool
+from reports.models import Paper, StoredDocument
+from vru_governance.rules.formats import short_date
+
+Audience = StoredDocument.Audience
+
+
+def paper_audiences(paper: Paper) -> list[str]:
+    """Whom a paper is frozen for: an exempt paper is never given a public copy."""
+    if paper.is_exempt:
+        return [Audience.PARTNERS]
+    return [Audience.PUBLIC, Audience.PARTNERS]
+
+
+def as_uploaded(paper: Paper) -> bool:
+    """A public paper's upload is served as uploaded, to partners too: nothing to mark."""
+    return bool(paper.file) and not paper.is_exempt
+
+
+def paper_file_metadata(paper: Paper, meeting: Meeting) -> Metadata:
+    body_name = meeting.body.name
+    return Metadata(
+        title=paper.title,
+        author=paper.author or paper.presented_by or body_name,
+        subject=f"Paper for item {paper.item.number} of the meeting of the {body_name} "
+        f"on {short_date(meeting.date)}",
+        keywords=("paper", meeting.key, paper.key),
+    )
+
+
+def _numbers_job(pdf: PartPdf) -> PartJob:
+    """The paper's own page numbers, 1 to n, in the footer each kind of page prints."""
+    styles = ["upload" if i in pdf.upload_pages else "" for i in range(pdf.pages)]
+    html = render_html("reports/pdf/page_numbers.html", {"styles": styles}, capture=False)
+    return PartJob(html=html, tagged=False)
+
+
+@dataclass
+class _Copy:
+    paper: Paper
+    part: Part
+
+
+def render_paper_files(
+    meeting: Meeting,
+    papers: list[Paper],
+    *,
+    pool: Pool,
+    parts: dict[int, Part] | None = None,
+) -> dict[int, Rendered]:
+    """Each paper's PDF by paper id, as its partners' copy (and, unless exempt, public copy).
+
+    `parts` are the papers' parts of a partners' pack rendered just before, by paper id; the
+    others are made here (their PDFs most often come from the part cache).
+    """
+    parts = parts or {}
+    done: dict[int, Rendered] = {}
+    copies: list[_Copy] = []
+    for paper in papers:
+        if as_uploaded(paper):
+            upload = read_upload(paper)
+            data = upload.data
+            if not data:  # unreadable: still served as uploaded, as before freezing
+                with paper.file.open("rb") as handle:
+                    data = handle.read()
+            metadata = paper_file_metadata(paper, meeting)
+            done[paper.pk] = Rendered(
+                pdf=data, pages=upload.count if upload.data else 0, metadata=metadata
+            )
+            continue
+        part = parts.get(paper.pk)
+        if part is None or part.rendered is None:
+            part = paper_part(paper, paper.item, meeting, partners=True)
+        copies.append(_Copy(paper, part))
+
+    missing = [c for c in copies if c.part.rendered is None]
+    if missing:
+        renderer = PartRenderer(pool)
+        for copy in missing:
+            renderer.add(part_job(copy.part, meeting))
+        for copy, pdf in zip(missing, renderer.finish().parts, strict=True):
+            copy.part.rendered = pdf
+    numbers = PartRenderer(pool)
+    for copy in copies:
+        assert copy.part.rendered is not None
+        numbers.add(_numbers_job(copy.part.rendered))
+    stamps = numbers.finish().parts if copies else []
+    jobs = []
+    for copy, stamp in zip(copies, stamps, strict=True):
+        assert copy.part.rendered is not None
+        jobs.append(
+            Assembly(
+                (Piece(copy.part.rendered.pdf),),
+                paper_file_metadata(copy.paper, meeting),
+                numbers=stamp.pdf,
+            )
+        )
+    for copy, pdf in zip(copies, pool.map(run_assembly, jobs), strict=True):
+        assert copy.part.rendered is not None
+        done[copy.paper.pk] = Rendered(
+            pdf=pdf,
+            pages=copy.part.rendered.pages,
+            metadata=paper_file_metadata(copy.paper, meeting),
+        )
+    return done

@@ -1,0 +1,68 @@
+"""Workflows on a meeting's papers: adding and changing them, with their uploaded PDF.
+
+A workflow is one transaction, locks the agenda item first, runs the model's full_clean() and
+raises ValidationError (EditConflict for a stale form).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+
+from meetings.models import AgendaItem
+from reports.models import Paper
+from vru_governance.rules.versions import check_version
+
+
+def unique_paper_key(item: AgendaItem, title: str, exclude: int | None = None) -> str:
+    base = slugify(title)[:70] or "paper"
+    key, n = base, 1
+    while item.papers.exclude(pk=exclude).filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def save_paper(
+    paper: Paper, *, upload: UploadedFile | None = None, version: int | None = None
+) -> Paper:
+    """Add or change a paper; one added after the agenda was published is a supplement.
+
+    A change made from a form opened before someone else saved the paper is refused
+    (EditConflict): `version` is the paper's version the form was opened with."""
+    try:
+        # The item's row: new papers of an item take their keys and places one at a time, and
+        # an item being removed (remove_item locks it too) sees the paper.
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("meeting__body")
+            .get(pk=paper.item_id)
+        )
+    except AgendaItem.DoesNotExist:
+        raise ValidationError(
+            "The agenda item was removed while you were writing, so the paper was not saved. "
+            "What you typed is shown below: copy it before leaving the page."
+        ) from None
+    if paper.pk is None:
+        paper.item = item
+        paper.key = unique_paper_key(item, paper.title)
+        paper.position = item.papers.count()
+        paper.supplement = item.meeting.agenda_is_public
+    else:
+        saved = Paper.objects.select_for_update().filter(pk=paper.pk).first()
+        if saved is None:
+            raise ValidationError(
+                "Someone else removed this paper while you were editing it, so it was not "
+                "saved. What you typed is shown below: copy it before leaving the page."
+            )
+        check_version(saved, version, f"the paper '{saved.title}'")
+        paper.version = saved.version + 1
+    if upload is not None:
+        # The stored name is rebuilt from the paper's key (reports.models.paper_upload_to).
+        paper.file.save(f"{paper.key}.pdf", upload, save=False)
+    paper.full_clean()
+    paper.save()
+    return paper

@@ -1,0 +1,1 @@
+"""The PDFs: agenda, packs, papers, minutes, actions arising, and their storage."""

@@ -1,0 +1,1 @@
+"""The partners' portal and the emails partners get."""

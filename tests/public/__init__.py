@@ -1,0 +1,1 @@
+"""The public site: pages, search, feeds, the open-data API and the minutes page."""

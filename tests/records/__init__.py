@@ -1,0 +1,1 @@
+"""Import, export, backup and restore, scale data; the importer fuzzed and fed hostile records."""

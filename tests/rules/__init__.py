@@ -1,0 +1,1 @@
+"""The rules of the data apps: quorum, composition, meetings, appointments, the admin."""

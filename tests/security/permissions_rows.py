@@ -1,0 +1,197 @@
+"""The permission matrix's rows outside the workspace, one list per area: accounts and the
+public site, feeds and open data, the partners' portal, documents. The workspace's rows are in
+permissions_rows_workspace.py; permissions_matrix.py puts the areas together (both in
+tests/security/).
+
+A row is a URL and the status each of the four readers gets (the public, a partner of board A,
+a partner of board B, board A's secretary). Placeholders in braces (in the URL and in the
+posted data) are filled from PermissionMatrix.placeholders(). A row whose view answers wrongly
+today is wrapped in pytest.param(Row(...), marks=pytest.mark.xfail(strict=True, reason="...")),
+with the expected (right) statuses, so that it fails loudly once the view is fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+READERS = (
+    "public",
+    "partner",
+    "other_partner",
+    "secretary",
+    # The column "signed in, second factor not given": board A's partner and its secretary,
+    # each with an authenticator, signed in with the password alone. They must see exactly
+    # what the public sees (the partners' and workspace pages send them to the code step).
+    "unverified_partner",
+    "unverified_secretary",
+)
+UNVERIFIED = ("unverified_partner", "unverified_secretary")
+LOGIN = 302  # signed-out readers are sent to sign in (unverified ones to the code step)
+
+
+@dataclass(frozen=True)
+class Row:
+    """A URL and the status each reader gets: public, partner, other partner, secretary;
+    signed in without the second factor: the public's, unless `unverified` says otherwise."""
+
+    url: str
+    public: int
+    partner: int
+    other_partner: int
+    secretary: int
+    name: str
+    method: str = "GET"
+    data: dict[str, str] = field(default_factory=dict)
+    unverified: int | None = None
+
+    def expected(self, reader: str) -> int:
+        if reader in UNVERIFIED:
+            return self.public if self.unverified is None else self.unverified
+        return getattr(self, reader)
+
+
+M = "/prg/meetings"  # board A's meetings
+# A partner's POSTs go through a form prefix; the matrix posts valid data for the owner.
+ACTION_FORM = {"action-{action_pk}-status": "ongoing", "action-{action_pk}-note": "In hand."}
+PROPOSAL = {"propose-{body_a_pk}-title": "A proposal"}
+INTEREST = {
+    "interest-category": "other",
+    "interest-description": "A new interest",
+    "interest-registered_on": "2019-01-01",
+}
+
+PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=...)
+    # Accounts (django.contrib.auth) --------------------------------------------------------
+    Row("/accounts/login/", 200, 200, 200, 200, "login"),
+    Row("/accounts/logout/", 405, 405, 405, 405, "logout"),  # sign-out is a POST
+    # The second factor (vru_governance/accounts/views.py): no one here has an authenticator, so the
+    # code step has nothing to ask and sends everyone on (the public to sign in).
+    # Those signed in without their code are asked for it.
+    Row("/accounts/login/code/", LOGIN, 302, 302, 302, "login-code", unverified=200),
+    Row("/accounts/security/", LOGIN, 200, 200, 200, "account-security"),
+    Row(
+        "/accounts/security/",
+        LOGIN,
+        200,
+        200,
+        200,
+        "account-security",
+        "POST",
+        {"action": "confirm", "code": "12ab56"},  # refused with an error: nothing changes
+    ),
+    # The load balancer's health check (vru_governance/views.py): no records, no session.
+    Row("/health/", 200, 200, 200, 200, "health"),
+    # Public site (vru_governance/public/members.py, vru_governance/public/meetings.py)
+    Row("/", 200, 200, 200, 200, "public:home"),
+    Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),
+    Row("/search/?q=violence", 200, 200, 200, 200, "public:search"),
+    Row("/search/?q=exempt", 200, 200, 200, 200, "public:search"),
+    Row("/search/?q=secret&body=prg&year=2019", 200, 200, 200, 200, "public:search"),
+    Row("/prg/", 200, 200, 200, 200, "public:body"),
+    Row("/other/", 200, 200, 200, 200, "public:body"),
+    Row("/no-such-board/", 404, 404, 404, 404, "public:body"),
+    Row(f"{M}/", 200, 200, 200, 200, "public:meetings"),
+    Row(f"{M}/?year=2019", 200, 200, 200, 200, "public:meetings"),
+    Row(f"{M}/{{published}}/", 200, 200, 200, 200, "public:meeting"),
+    Row(f"{M}/2019-03-06/", 200, 200, 200, 200, "public:meeting"),
+    Row(f"{M}/{{upcoming}}/", 200, 200, 200, 200, "public:meeting"),
+    Row(f"{M}/{{held}}/", 200, 200, 200, 200, "public:meeting"),
+    Row(f"{M}/{{circulated}}/", 200, 200, 200, 200, "public:meeting"),
+    Row(f"{M}/{{draft}}/", 404, 404, 404, 200, "public:meeting"),
+    Row(f"{M}/no-such-meeting/", 404, 404, 404, 404, "public:meeting"),
+    Row("/prg/members/", 200, 200, 200, 200, "public:members"),
+    Row("/prg/members/jake-ferguson/", 200, 200, 200, 200, "public:member"),
+    Row("/prg/members/outsider-person/", 404, 404, 404, 404, "public:member"),
+    Row("/prg/terms/", 200, 200, 200, 200, "public:terms"),
+    Row("/prg/terms/2018-10-draft/", 200, 200, 200, 200, "public:terms-version"),
+    Row("/prg/terms/no-such-version/", 404, 404, 404, 404, "public:terms-version"),
+]
+
+FEED_AND_API_ROWS: list[Row | object] = [
+    # Feeds (vru_governance/public/feeds.py)
+    Row("/prg/meetings.ics", 200, 200, 200, 200, "public:ical"),
+    Row("/prg/feed.atom", 200, 200, 200, 200, "public:atom"),
+    Row("/other/feed.atom", 200, 200, 200, 200, "public:atom"),
+    # Open data (vru_governance/public/api/bodies.py, vru_governance/public/api/meetings.py)
+    Row("/api/", 200, 200, 200, 200, "public:api"),
+    Row("/api/openapi.json", 200, 200, 200, 200, "public:api-openapi"),
+    Row("/api/bodies/", 200, 200, 200, 200, "public:api-bodies"),
+    Row("/api/bodies/prg/", 200, 200, 200, 200, "public:api-body"),
+    Row("/api/bodies/prg/meetings/", 200, 200, 200, 200, "public:api-meetings"),
+    Row("/api/bodies/prg/meetings/{published}/", 200, 200, 200, 200, "public:api-meeting"),
+    Row("/api/bodies/prg/meetings/{circulated}/", 200, 200, 200, 200, "public:api-meeting"),
+    Row("/api/bodies/other/meetings/{upcoming_b}/", 200, 200, 200, 200, "public:api-meeting"),
+    Row("/api/bodies/prg/meetings/{draft}/", 404, 404, 404, 404, "public:api-meeting"),
+    Row("/api/bodies/", 405, 405, 405, 405, "public:api-bodies", "POST"),
+]
+
+PARTNER_ROWS: list[Row | object] = [
+    # Partners' portal (meetings/actions/members views/partner.py) --------------------------
+    Row("/partners/", LOGIN, 200, 200, 403, "public:partners"),
+    Row("/partners/prg/propose/", LOGIN, 302, 404, 403, "public:partner-propose", "POST", PROPOSAL),
+    Row("/partners/prg/propose/", LOGIN, 405, 405, 405, "public:partner-propose"),
+    Row(
+        "/partners/prg/actions/{circulated}/{action}/",
+        LOGIN,
+        302,
+        404,
+        403,
+        "public:partner-action-update",
+        "POST",
+        ACTION_FORM,
+    ),
+    Row(
+        "/partners/prg/actions/{held}/{draft_action}/",
+        LOGIN,
+        404,
+        404,
+        403,
+        "public:partner-action-update",
+        "POST",
+        ACTION_FORM,
+    ),
+    Row(
+        "/partners/interests/",
+        LOGIN,
+        302,
+        302,
+        403,
+        "public:partner-interest-add",
+        "POST",
+        INTEREST,
+    ),
+    Row("/partners/interests/{interest_a}/", LOGIN, 200, 404, 403, "public:partner-interest-edit"),
+    Row("/partners/interests/{interest_b}/", LOGIN, 404, 200, 403, "public:partner-interest-edit"),
+]
+
+DOCUMENT_ROWS: list[Row | object] = [
+    # Documents (vru_governance/public/documents.py): 404 to the public, 403 to signed-in readers
+    Row(f"{M}/{{upcoming}}/agenda.pdf", 200, 200, 200, 200, "reports:agenda_pdf"),
+    Row(f"{M}/{{draft}}/agenda.pdf", 404, 404, 404, 200, "reports:agenda_pdf"),
+    Row(f"{M}/{{upcoming}}/pack.pdf", 200, 200, 200, 200, "reports:pack_pdf"),
+    Row(f"{M}/{{upcoming}}/partners-pack.pdf", 404, 200, 403, 200, "reports:partners_pack_pdf"),
+    # Board B's: board A's report still lists actions from unpublished minutes (see
+    # test_the_public_actions_arising_report_leaves_out_actions_from_unpublished_minutes).
+    Row(
+        "/other/meetings/{upcoming_b}/actions-arising.pdf",
+        200,
+        200,
+        200,
+        200,
+        "reports:actions_arising_pdf",
+    ),
+    Row(f"{M}/{{upcoming}}/papers/strategy.pdf", 200, 200, 200, 200, "reports:paper_pdf"),
+    # A refused paper is answered as a missing one, to everyone: its key comes from its title.
+    Row(f"{M}/{{upcoming}}/papers/commissioning.pdf", 404, 200, 404, 200, "reports:paper_pdf"),
+    Row(f"{M}/{{published}}/papers/mopac-briefing.pdf", 404, 200, 404, 200, "reports:paper_pdf"),
+    Row(f"{M}/{{upcoming}}/papers/no-such-paper.pdf", 404, 404, 404, 404, "reports:paper_pdf"),
+    Row(f"{M}/{{draft}}/papers/draft-paper.pdf", 404, 404, 404, 200, "reports:paper_pdf"),
+    Row(f"{M}/2019-03-06/minutes/", 200, 200, 200, 200, "reports:minutes_page"),
+    Row(f"{M}/{{held}}/minutes/", 404, 403, 403, 200, "reports:minutes_page"),
+    Row(f"{M}/{{circulated}}/minutes/", 404, 200, 403, 200, "reports:minutes_page"),
+    Row(f"{M}/{{approved}}/minutes/", 404, 200, 403, 200, "reports:minutes_page"),
+    Row(f"{M}/{{circulated}}/minutes.pdf", 404, 200, 403, 200, "reports:minutes_pdf"),
+    Row(f"{M}/{{held}}/minutes.pdf", 404, 403, 403, 200, "reports:minutes_pdf"),
+    # Nothing is frozen in this world, so no stored version exists for anyone.
+    Row(f"{M}/{{upcoming}}/documents/1/agenda.pdf", 404, 404, 404, 404, "reports:stored_document"),
+]

@@ -1,0 +1,1 @@
+"""The secretary's workspace, edit conflicts included."""

@@ -1,0 +1,228 @@
+"""The attendance page: members present, remote, apologies or absent; substitutes and people
+in attendance; arrivals and departures by item; the quorum panel per item."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from meetings.models import Attendance, Meeting
+from meetings.services.attendance import MemberRow, named, record_attendance
+from members.models import Person
+from tests.world import DemoWorld
+from vru_governance.rules.quorum import QuorumError
+
+MARCH = "/manage/prg/meetings/2019-03-06/attendance/"
+JUNE = "/manage/prg/meetings/2019-06-12/attendance/"
+
+
+def member_ids(meeting: Meeting) -> list[int]:
+    return list(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
+
+
+def states(meeting: Meeting, default: str = "present", **overrides: str) -> dict[str, str]:
+    """Form data for every member row: a state each (overrides by person key)."""
+    keys = dict(Person.objects.filter(pk__in=member_ids(meeting)).values_list("pk", "key"))
+    data = {}
+    for pk in member_ids(meeting):
+        data[f"m{pk}-state"] = overrides.get(keys[pk].replace("-", "_"), default)
+    return data
+
+
+class AttendancePageTests(DemoWorld, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+        cls.june = Meeting.objects.get(body=cls.body, key="2019-06-12")
+        cls.march = Meeting.objects.get(body=cls.body, key="2019-03-06")
+
+    def setUp(self) -> None:
+        self.client = self.client_for(self.secretary)
+
+    def test_every_member_with_an_active_appointment_has_a_row(self) -> None:
+        page = self.client.get(JUNE).content.decode()
+        assert page.count("data-person=") == 23
+        assert 'data-person="jas-athwal"' in page and 'data-person="lib-peck"' not in page
+
+    def test_marking_members_records_present_remote_apologies_and_absent(self) -> None:
+        data = states(
+            self.june, sadiq_khan="remote", yvonne_doyle="apologies", ben_lindsay="absent"
+        )
+        response = self.client.post(JUNE, data)
+        assert response.status_code == 302
+        records = {a.person.key: a for a in self.june.attendance.select_related("person")}
+        assert records["sadiq-khan"].remote and records["sadiq-khan"].capacity == "member"
+        assert records["yvonne-doyle"].capacity == "apologies"
+        assert "ben-lindsay" not in records
+        assert len(records) == 22
+        # Marking a member absent again removes their record.
+        self.client.post(JUNE, states(self.june, sadiq_khan="absent"))
+        assert not self.june.attendance.filter(person__key="sadiq-khan").exists()
+
+    def test_arrivals_and_departures_are_recorded_by_item(self) -> None:
+        items = {i.number: i.pk for i in self.june.items.all()}
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = states(self.june)
+        data.update({f"m{khan}-from_item": items["3"], f"m{khan}-to_item": items["5"]})
+        self.client.post(JUNE, data)
+        record = self.june.attendance.get(person_id=khan)
+        assert (record.from_item.number, record.to_item.number) == ("3", "5")
+        present = [i.present for i in self.june.quorum().items]
+        assert present == [22, 22, 23, 23, 23, 22, 22]
+        page = self.client.get(JUNE).content.decode()
+        assert '<th scope="row">3</th><td>23</td><td>12</td>' in page
+
+    def test_a_substitute_is_added_on_behalf_of_a_member_and_counts_in_their_place(
+        self,
+    ) -> None:
+        self.client.post(JUNE, states(self.june, yvonne_doyle="apologies"))
+        doyle = Person.objects.get(key="yvonne-doyle")
+        hobart = Person.objects.get(key="vicky-hobart")
+        response = self.client.post(
+            f"{JUNE}add/",
+            {
+                "attendee-person": hobart.pk,
+                "attendee-capacity": "substitute",
+                "attendee-on_behalf_of": doyle.pk,
+            },
+        )
+        assert response.status_code == 302
+        record = self.june.attendance.get(person=hobart)
+        assert record.capacity == "substitute" and record.on_behalf_of == doyle
+        result = self.june.quorum()
+        assert result.items[0].present == 23
+
+    def test_a_new_person_in_attendance_is_created_and_recorded(self) -> None:
+        self.client.post(
+            f"{JUNE}add/",
+            {
+                "attendee-new_person_name": "Mike Sheridan",
+                "attendee-new_person_role": "London Director, Ofsted",
+                "attendee-capacity": "in_attendance",
+            },
+        )
+        record = self.june.attendance.get(person__name="Mike Sheridan")
+        assert record.capacity == "in_attendance"
+        assert record.person.role == "London Director, Ofsted"
+
+    def test_a_member_and_their_substitute_both_present_is_refused(self) -> None:
+        self.client.post(JUNE, states(self.june))
+        doyle = Person.objects.get(key="yvonne-doyle")
+        hobart = Person.objects.get(key="vicky-hobart")
+        page = self.client.post(
+            f"{JUNE}add/",
+            {
+                "attendee-person": hobart.pk,
+                "attendee-capacity": "substitute",
+                "attendee-on_behalf_of": doyle.pk,
+            },
+        ).content.decode()
+        assert "are both recorded present" in page
+        assert not self.june.attendance.filter(person=hobart).exists()
+
+    def test_the_quorum_panel_shows_the_6_march_meeting_quorate(self) -> None:
+        page = self.client.get(MARCH).content.decode()
+        assert "Quorate for every item" in page
+        assert "(23 members; 12 needed)" in page
+        assert 'data-item="8c" data-quorate="yes"' in page
+
+    def test_removing_the_health_members_shows_the_health_group_missing(self) -> None:
+        self.client.post(
+            MARCH,
+            states(
+                self.march,
+                sam_everington="absent",
+                yvonne_doyle="apologies",
+                joanne_murfitt="apologies",
+                vin_diwakar="apologies",
+                nicky_brownjohn="apologies",
+                gabriel_amahwe="apologies",
+            ),
+        )
+        page = self.client.get(MARCH).content.decode()
+        assert "Not quorate for items 1, 2, 3" in page
+        assert "Missing: Health representative" in page
+        assert 'data-item="4" data-quorate="no"' in page
+
+    def test_removing_a_substitute_takes_them_off_the_record(self) -> None:
+        reid = Attendance.objects.get(meeting=self.march, person__key="caroline-reid")
+        self.client.post(f"{MARCH}{reid.pk}/remove/")
+        assert not Attendance.objects.filter(pk=reid.pk).exists()
+
+    def test_members_cannot_be_removed_through_the_attendee_urls(self) -> None:
+        khan = Attendance.objects.get(meeting=self.march, person__key="sadiq-khan")
+        assert self.client.post(f"{MARCH}{khan.pk}/remove/").status_code == 404
+
+    def test_a_member_row_error_is_summarised_at_the_top_naming_the_member(self) -> None:
+        page = self.client.post(
+            JUNE, states(self.june, sadiq_khan="asleep", ben_lindsay="apologies")
+        ).content.decode()
+        assert "There is a problem" in page
+        assert (
+            "Sadiq Khan: Attendance: Select a valid choice. asleep is not one of the available "
+            "choices." in page
+        )
+        ben = Person.objects.get(key="ben-lindsay").pk
+        assert (
+            f'name="m{ben}-state" value="apologies" id="id_m{ben}-state_2" required checked' in page
+        )
+        assert not self.june.attendance.exists()
+
+    def test_a_refused_attendance_is_summarised_at_the_top(self) -> None:
+        items = {i.number: i.pk for i in self.june.items.all()}
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = states(self.june)
+        data.update({f"m{khan}-from_item": items["5"], f"m{khan}-to_item": items["2"]})
+        page = self.client.post(JUNE, data).content.decode()
+        summary = page.split('id="error-summary"')[1].split("</div>")[0]
+        assert "Sadiq Khan: Left at item 2, before arriving at item 5." in summary
+
+    def test_the_meeting_history_names_each_record_without_a_query_per_row(self) -> None:
+        url = "/manage/prg/meetings/2019-06-12/history/"
+
+        def count() -> int:
+            with CaptureQueriesContext(connection) as ctx:
+                self.client.get(url)
+            return len(ctx.captured_queries)
+
+        self.client.post(JUNE, states(self.june))
+        few = count()
+        items = {i.number: i.pk for i in self.june.items.all()}
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = states(self.june, ben_lindsay="apologies")
+        data.update({f"m{khan}-to_item": items["5"]})
+        self.client.post(JUNE, data)
+        assert count() == few  # more rows, no more queries
+        page = self.client.get(url).content.decode()
+        assert "attendance “Sadiq Khan (Member)” created" in page
+        assert " as of " not in page  # not the historical row's own str()
+        # A related record that changed is shown by name, not by its id.
+        assert "<strong>to item</strong>: — → 5 Any other business" in page
+        assert "<strong>capacity</strong>: Member → Apologies" in page
+
+    def test_a_quorum_error_names_people_without_rewriting_other_numbers(self) -> None:
+        # Person ids where one is the start of the other, as persons 1 and 12 are.
+        free = Person.objects.order_by("-pk").first().pk + 1
+        short = Person.objects.create(pk=free, key="short-id", name="Short Id")
+        long = Person.objects.create(pk=free * 10 + 2, key="long-id", name="Long Id")
+        exc = QuorumError(
+            f"{long.pk} and their substitute {short.pk} are both recorded present for item "
+            f"{short.pk}",
+            people=(str(long.pk), str(short.pk)),
+        )
+        assert named(exc) == (
+            f"{long.name} and their substitute {short.name} are both recorded present for "
+            f"item {short.pk}"
+        )
+
+    def test_recording_someone_without_an_appointment_names_them_and_the_date(self) -> None:
+        outsider = Person.objects.get(key="outsider-person")
+        with pytest.raises(ValidationError) as refused:
+            record_attendance(self.june, [MemberRow(person_id=outsider.pk, state="present")])
+        assert refused.value.messages == [
+            "Outsider Person has no active appointment on the meeting date (12 June 2019); "
+            "reload the page to see the members on that day."
+        ]

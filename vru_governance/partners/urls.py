@@ -1,0 +1,23 @@
+"""The partners' portal routes, under /partners/ in the public site's namespace ("public").
+
+Included by vru_governance/public/urls.py by name, so that the public site never imports the
+portal; the URL names (public:partners, public:partner-propose, …) are unchanged.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from vru_governance.partners import views
+
+urlpatterns = [
+    path("", views.dashboard, name="partners"),
+    path("<slug:body_slug>/propose/", views.propose_item, name="partner-propose"),
+    path(
+        "<slug:body_slug>/actions/<slug:meeting_key>/<slug:action_key>/",
+        views.update_action,
+        name="partner-action-update",
+    ),
+    path("interests/", views.add_interest, name="partner-interest-add"),
+    path("interests/<int:pk>/", views.edit_interest, name="partner-interest-edit"),
+]

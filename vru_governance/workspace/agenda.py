@@ -1,0 +1,168 @@
+"""The secretary's workspace: the agenda editor (the meeting's details; items added, edited,
+moved and removed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from meetings.models import Meeting
+from meetings.services.agenda import add_item, move_item, remove_item, update_item
+from meetings.services.meeting import update_meeting_details
+from meetings.services.plan import planned_for
+from members.models import Body
+from reports.models import Paper
+from vru_governance.workspace.base import (
+    conflict_status,
+    item_of,
+    meeting_of,
+    posted_version,
+    refused,
+    workspace_post_view,
+    workspace_view,
+)
+from vru_governance.workspace.forms.meetings import AddItemForm, ItemForm, MeetingDetailsForm
+
+
+def _agenda_context(meeting: Meeting) -> dict[str, Any]:
+    items = list(
+        meeting.items.prefetch_related(
+            Prefetch("papers", queryset=Paper.objects.order_by("position", "pk"))
+        )
+    )
+    for item in items:
+        item.meeting = meeting
+    return {
+        "body": meeting.body,
+        "meeting": meeting,
+        "items": items,
+        "planned": planned_for(meeting),
+        "interval_flag": meeting.interval_flag(),
+    }
+
+
+@workspace_view
+def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """The agenda editor: details, items (add, edit, reorder, remove), papers, forward plan."""
+    meeting = meeting_of(body, key)
+    details = MeetingDetailsForm(
+        initial={
+            "date": meeting.date,
+            "start_time": meeting.start_time,
+            "end_time": meeting.end_time,
+            "place": meeting.place,
+            "version": meeting.version,
+        }
+    )
+    add = AddItemForm(initial={"version": meeting.version}, meeting=meeting, prefix="add")
+    conflict = None
+    if request.method == "POST" and "details" in request.POST:
+        details = MeetingDetailsForm(request.POST)
+        if details.is_valid():
+            data = details.cleaned_data
+            try:
+                update_meeting_details(
+                    meeting,
+                    date=data["date"],
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                    place=data["place"],
+                    version=data["version"],
+                )
+            except ValidationError as exc:
+                conflict = refused(details, exc)
+            else:
+                messages.success(request, "Meeting details saved.")
+                return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    elif request.method == "POST" and "add" in request.POST:
+        add = AddItemForm(request.POST, meeting=meeting, prefix="add")
+        if add.is_valid():
+            try:
+                # title, presenter, kind, sub_item, after and version: the service's arguments
+                item = add_item(meeting, **add.cleaned_data)
+            except ValidationError as exc:
+                conflict = refused(add, exc)
+            else:
+                messages.success(request, f"Item {item.number} added.")
+                return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
+    context = _agenda_context(meeting)
+    context.update(details=details, add=add, conflict=conflict)
+    return render(
+        request, "workspace/meetings/agenda.html", context, status=conflict_status(conflict)
+    )
+
+
+@workspace_view
+def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    initial = {
+        "title": item.title,
+        "presenter": item.presenter,
+        "kind": item.kind,
+        "sub_item": item.is_sub_item,
+        "version": item.version,
+    }
+    form = ItemForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = update_item(item, **form.cleaned_data)
+        except ValidationError as exc:
+            conflict = refused(form, exc)
+        else:
+            messages.success(request, f"Item {item.number} saved.")
+            return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        item.refresh_from_db()
+    papers = item.papers.order_by("position", "pk")
+    return render(
+        request,
+        "workspace/meetings/item.html",
+        {
+            "body": body,
+            "meeting": meeting,
+            "item": item,
+            "form": form,
+            "papers": papers,
+            "conflict": conflict,
+        },
+        status=conflict_status(conflict),
+    )
+
+
+@workspace_post_view
+def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    direction = request.POST.get("direction")
+    if direction not in ("up", "down"):
+        messages.error(request, f"Choose Up or Down to move item {item.number}.")
+        return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    try:
+        move_item(item, up=direction == "up", version=posted_version(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+
+
+@workspace_post_view
+def item_remove(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    meeting = meeting_of(body, key)
+    item = item_of(meeting, number)
+    try:
+        remove_item(item, version=posted_version(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Item '{item.title}' removed; the agenda is renumbered.")
+    return redirect("workspace:agenda", body=body.slug, key=meeting.key)
