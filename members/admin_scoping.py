@@ -98,7 +98,9 @@ def in_scope(request: HttpRequest, obj: models.Model) -> bool:
 class ScopedFields:
     """Choices limited to the user's records (shared by model admins and inlines)."""
 
-    def get_field_queryset(self, db: str | None, db_field: models.Field, request: HttpRequest):  # noqa: ANN201
+    def get_field_queryset(
+        self, db: str | None, db_field: models.Field, request: HttpRequest
+    ) -> QuerySet:
         queryset = super().get_field_queryset(db, db_field, request)  # type: ignore[misc]
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.using(db).all()

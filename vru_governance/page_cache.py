@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 GENERATION_KEY = "public-pages:generation"
 # The apps whose records appear on public pages; a change to any of them empties the cache.
@@ -115,6 +116,27 @@ class InvalidateOnWriteMiddleware:
             and request.user.is_authenticated
         ):
             invalidate()
+        return response
+
+
+class PrivateForSignedInMiddleware:
+    """Mark every page made for a signed-in reader `Cache-Control: private`.
+
+    A partner's page shows exempt titles and circulated minutes; `Vary: Cookie` alone lets a
+    shared cache (a proxy, a CDN) keep it for anyone sending the same cookie header. A
+    response a view marked public (a published PDF) stays public: it is the same for all.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            cache_control = response.get("Cache-Control", "")
+            if "public" not in cache_control and "private" not in cache_control:
+                patch_cache_control(response, private=True)
         return response
 
 

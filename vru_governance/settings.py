@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # sitemap.xml of the public pages (vru_governance/public/site_files.py).
+    "django.contrib.sitemaps",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -85,6 +87,8 @@ MIDDLEWARE = [
     "vru_governance.errors.DatabaseUnavailableMiddleware",
     # Any successful write through the site empties the public page cache.
     "vru_governance.page_cache.InvalidateOnWriteMiddleware",
+    # Pages made for a signed-in reader are private: no shared cache may keep them.
+    "vru_governance.page_cache.PrivateForSignedInMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -204,6 +208,9 @@ LOGIN_REDIRECT_URL = "/"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
+# Where to report a vulnerability, in /.well-known/security.txt: a mailto: or https: URI, or
+# an address.
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -2,16 +2,28 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from vru_governance import views
 from vru_governance.accounts import views as accounts
+from vru_governance.page_cache import public_page
+from vru_governance.public import site_files
 
 admin.site.site_header = "VRU Governance"
 admin.site.site_title = "VRU Governance"
 
 urlpatterns = [
     path("health/", views.health, name="health"),
+    # For crawlers and security researchers (vru_governance/public/site_files.py).
+    path("robots.txt", site_files.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        public_page(sitemap),
+        {"sitemaps": site_files.SITEMAPS},
+        name="sitemap",
+    ),
+    path(".well-known/security.txt", site_files.security_txt, name="security-txt"),
     path("admin/", admin.site.urls),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/login/code/", accounts.sign_in_code, name="login-code"),

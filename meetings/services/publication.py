@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from meetings import notifications
 from meetings.models import ChecklistAcknowledgement, Meeting
+from reports import services as documents
 from reports.models import Paper
 
 
@@ -24,10 +25,6 @@ def freeze_published_documents(
 ) -> None:
     """Freeze the documents published at this stage ("agenda" or "minutes") through
     reports.services.freeze_documents; a correction note stores a new version."""
-    # Imported here: rendering pulls in WeasyPrint, which the rest of this module never needs.
-    # A failing import fails the publication too, never publishing without its documents.
-    from reports import services as documents
-
     kinds = documents.AGENDA_KINDS if stage == "agenda" else documents.MINUTES_KINDS
     documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -57,7 +59,9 @@ class Appointment(models.Model):
         return f"{self.person} — {self.seat_key} from {self.start:%d %b %Y}"
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # noqa: ANN001, ANN206
+    def from_db(
+        cls, db: str | None, field_names: Sequence[str], values: Sequence[Any]
+    ) -> Appointment:
         instance = super().from_db(db, field_names, values)
         instance._as_loaded = (instance.seat_key, instance.start, instance.person_id)
         instance._exception_loaded = instance.exception

@@ -50,14 +50,39 @@ def _current(action: Action) -> StatusAt:
     return StatusAt(action.status, action.status_note, max(closing) if closing else None)
 
 
-def statuses_at(actions: Iterable[Action], moment: dt.datetime | None) -> dict[int, StatusAt]:
+class _PublishedAgendas:
+    """The dates of a body's meetings whose agenda is public, with when it was published
+    (None for imported meetings, which do not say): read once, only when needed."""
+
+    def __init__(self, body_id: int) -> None:
+        self.body_id = body_id
+        self.rows: list[tuple[dt.date, dt.datetime | None]] | None = None
+
+    def last_by(self, moment: dt.datetime) -> dt.date | None:
+        """The date of the body's last meeting whose agenda was out by `moment`."""
+        if self.rows is None:
+            hidden = [Meeting.Status.DRAFT, Meeting.Status.CANCELLED]
+            self.rows = list(
+                Meeting.objects.filter(body_id=self.body_id)
+                .exclude(status__in=hidden)
+                .values_list("date", "agenda_published_at")
+            )
+        dates = [d for d, at in self.rows if at is None or at <= moment]
+        return max(dates) if dates else None
+
+
+def statuses_at(
+    actions: Iterable[Action], moment: dt.datetime | None, *, body_id: int
+) -> dict[int, StatusAt]:
     """Each action's status at `moment` (now when None), by action id.
 
     The actions come with their updates prefetched in (date, pk) order. One query reads the
     actions' history when a moment is given. At the moment: the later of the last update dated
     by then (entered by then, when dated that very day) and the last saved state by then.
-    Before anything was recorded: "Open" when the log starts later (every action starts
-    open), else the state first recorded (imported records carry no earlier history).
+    Before anything was recorded by then, every action reads "Open" (as it was agreed), with
+    one exception: a status recorded with no date (an import, with no dated updates) counts
+    from the body's last meeting whose agenda was out when it was recorded, since it may have
+    been written for that meeting's report (one more query, only then).
     """
     actions = list(actions)
     if moment is None:
@@ -71,6 +96,7 @@ def statuses_at(actions: Iterable[Action], moment: dt.datetime | None) -> dict[i
     history: dict[int, list[tuple[dt.datetime, str, str]]] = {}
     for pk, when, status, note in rows:
         history.setdefault(pk, []).append((when, status, note))
+    agendas = _PublishedAgendas(body_id)
     found: dict[int, StatusAt] = {}
     for action in actions:
         updates = [
@@ -80,18 +106,19 @@ def statuses_at(actions: Iterable[Action], moment: dt.datetime | None) -> dict[i
         ]
         closing = [u.date for u in updates if u.status in CLOSED]
         closed_on = max(closing) if closing else None
-        saved = [h for h in history.get(action.pk, []) if h[0] <= moment]
+        recorded = history.get(action.pk, [])
+        saved = [h for h in recorded if h[0] <= moment]
         last_update = updates[-1] if updates else None
         if saved and (last_update is None or timezone.localdate(saved[-1][0]) >= last_update.date):
             _, status, note = saved[-1]
             found[action.pk] = StatusAt(status, note, closed_on)
         elif last_update is not None:
             found[action.pk] = StatusAt(last_update.status, last_update.note, closed_on)
-        elif action.updates.all():
-            found[action.pk] = StatusAt(Status.OPEN, "")
-        elif history.get(action.pk):
-            _, status, note = history[action.pk][0]
-            found[action.pk] = StatusAt(status, note)
-        else:
+        elif not recorded:  # no history kept at all: the record is all there is
             found[action.pk] = _current(action)
+        else:
+            when, status, note = recorded[0]
+            since = None if action.updates.all() else agendas.last_by(when)
+            undated = since is not None and since <= day
+            found[action.pk] = StatusAt(status, note) if undated else StatusAt(Status.OPEN, "")
     return found

@@ -88,7 +88,7 @@ def report_actions(meeting: Meeting, partners: bool = False) -> list[tuple[Actio
         .order_by("-meeting__date", "item__position", "position", "pk")
     )
     actions = list(actions)
-    statuses = statuses_at(actions, report_moment(meeting))
+    statuses = statuses_at(actions, report_moment(meeting), body_id=meeting.body_id)
     return [(a, statuses[a.pk]) for a in actions if _listed(statuses[a.pk], since)]
 
 

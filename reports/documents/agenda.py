@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from meetings.models import AgendaItem, Meeting
+from members.models import Appointment
 from reports.documents import records
 from reports.documents.minutes import masthead
 from reports.documents.render import Metadata
@@ -73,7 +74,7 @@ def partners(meeting: Meeting) -> list[str]:
     appointments = list(meeting.body.appointments.active_on(meeting.date).select_related("person"))
     sectors = records.sectors_on_date(meeting, appointments)
 
-    def key(appointment) -> tuple[int, str, str]:  # noqa: ANN001
+    def key(appointment: Appointment) -> tuple[int, str, str]:
         return member_order(appointment.person.name, sectors.get(appointment.person_id))
 
     lines = []

@@ -24,9 +24,12 @@ import io
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reports.documents.workers import Metadata, release_memory
+
+if TYPE_CHECKING:  # pikepdf is imported where a PDF is assembled.
+    import pikepdf
 
 STAMP = "/VruPageNumber"
 ARTIFACT = (
@@ -86,7 +89,7 @@ def _xmp(metadata: Metadata, iso: str) -> bytes:
     )
 
 
-def _items(value: Any) -> Iterator[Any]:  # noqa: ANN401 — a pikepdf object
+def _items(value: pikepdf.Object) -> Iterator[pikepdf.Object]:
     """The members of an array, or the value itself when it is a single object."""
     import pikepdf
 
@@ -98,14 +101,14 @@ def _items(value: Any) -> Iterator[Any]:  # noqa: ANN401 — a pikepdf object
         yield value
 
 
-def _number(value: Any) -> float | None:  # noqa: ANN401
+def _number(value: Any) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
         return None
 
 
-def _destination(target: Any, page_index: dict[tuple[int, int], int]) -> tuple | None:  # noqa: ANN401
+def _destination(target: Any, page_index: dict[tuple[int, int], int]) -> tuple | None:
     """(page index, left, top) of an explicit destination array, if it points at a page."""
     import pikepdf
 
@@ -121,7 +124,7 @@ def _destination(target: Any, page_index: dict[tuple[int, int], int]) -> tuple |
     return page_index[page.objgen], left, top
 
 
-def _outline(items: Any, page_index: dict, offset: int, out: list, level: int = 1) -> None:  # noqa: ANN401
+def _outline(items: Any, page_index: dict, offset: int, out: list, level: int = 1) -> None:
     for item in items:
         found = _destination(item.destination, page_index) if item.destination else None
         if found is not None:
@@ -133,7 +136,7 @@ def _outline(items: Any, page_index: dict, offset: int, out: list, level: int = 
 class _Structure:
     """The structure trees of the parts, under one root and one parent tree."""
 
-    def __init__(self, pdf: Any) -> None:  # noqa: ANN401
+    def __init__(self, pdf: Any) -> None:
         import pikepdf
 
         self.pdf = pdf
@@ -150,7 +153,7 @@ class _Structure:
         self.nums = pikepdf.Array()
         self.next_key = 0
 
-    def add(self, source: Any) -> int | None:  # noqa: ANN401
+    def add(self, source: Any) -> int | None:
         """Copy one part's tree (its pages already copied); the shift of its parent-tree keys."""
         tree = source.Root.get("/StructTreeRoot")
         if tree is None:
@@ -180,7 +183,7 @@ class _Structure:
         self.next_key = shift + largest + 1
         return shift
 
-    def finish(self) -> Any:  # noqa: ANN401
+    def finish(self) -> Any:
         import pikepdf
 
         self.root.ParentTree = self.pdf.make_indirect(pikepdf.Dictionary(Nums=self.nums))
@@ -188,7 +191,7 @@ class _Structure:
         return self.root
 
 
-def _stamp(pdf: Any, page: Any, form: Any, before: Any, after: Any) -> None:  # noqa: ANN401
+def _stamp(pdf: Any, page: Any, form: Any, before: Any, after: Any) -> None:
     """Draw `form` over the page, its own content wrapped so that no state leaks into it."""
     import pikepdf
 

@@ -19,6 +19,7 @@ from importlib.metadata import version
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 
 from reports.documents.workers import PartJob, PartPdf, Pool, available_cores, render_part
 
@@ -54,7 +55,7 @@ def workers() -> int:
     return configured if configured > 0 else available_cores()
 
 
-def _cache():  # noqa: ANN202 — a Django cache
+def _cache() -> BaseCache:
     return caches[getattr(settings, "DOCUMENTS_PART_CACHE", "default")]
 
 

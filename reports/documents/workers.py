@@ -25,7 +25,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # WeasyPrint, pikepdf and pypdf are imported only where they are used.
+    from multiprocessing.context import BaseContext
+
+    import pikepdf
+    from pypdf import PdfReader
+    from weasyprint import CSS, Document
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +80,7 @@ class PartPdf:
     upload_pages: tuple[int, ...] = ()
 
 
-def fetcher():  # noqa: ANN201 — a weasyprint URLFetcher
+def fetcher() -> URLFetcher:
     """Fetch nothing over the network: only data: URLs (fonts come from the system)."""
     from weasyprint.urls import URLFetcher
 
@@ -99,7 +108,7 @@ _kept = _Kept()
 STYLESHEETS_KEPT = 16
 
 
-def _fonts() -> Any:  # noqa: ANN401 — a weasyprint FontConfiguration
+def _fonts() -> FontConfiguration:
     if _kept.fonts is None:
         from weasyprint.text.fonts import FontConfiguration
 
@@ -107,7 +116,7 @@ def _fonts() -> Any:  # noqa: ANN401 — a weasyprint FontConfiguration
     return _kept.fonts
 
 
-def _stylesheet(text: str) -> Any:  # noqa: ANN401 — a weasyprint CSS
+def _stylesheet(text: str) -> CSS:
     sheet = _kept.stylesheets.get(text)
     if sheet is None:
         from weasyprint import CSS
@@ -120,7 +129,7 @@ def _stylesheet(text: str) -> Any:  # noqa: ANN401 — a weasyprint CSS
     return sheet
 
 
-def layout_html(html: str, *, tagged: bool = True) -> Any:  # noqa: ANN401 — weasyprint Document
+def layout_html(html: str, *, tagged: bool = True) -> Document:
     """Lay the HTML out in pages. Its single <style> element, when it has one, is parsed once
     per thread (_Kept) and given to WeasyPrint as a stylesheet; together with the kept font
     configuration that saves about a sixth of a pack's CPU. WeasyPrint gives such a stylesheet
@@ -142,7 +151,7 @@ def layout_html(html: str, *, tagged: bool = True) -> Any:  # noqa: ANN401 — w
 
 
 @functools.cache
-def _libc() -> Any:  # noqa: ANN401 — a ctypes library, or None
+def _libc() -> ctypes.CDLL | None:
     try:
         return ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc
@@ -181,7 +190,7 @@ def _render_part(job: PartJob) -> PartPdf:
     return PartPdf(pdf=pdf, pages=len(document.pages), upload_pages=indexes)
 
 
-def _members(value: Any) -> list[Any]:  # noqa: ANN401 — a pikepdf object
+def _members(value: pikepdf.Object) -> list[pikepdf.Object]:
     import pikepdf
 
     if value is None:
@@ -229,7 +238,7 @@ def unique_ids(pdf: bytes, prefix: str) -> bytes:
         return out.getvalue()
 
 
-def open_upload(data: bytes) -> Any:  # noqa: ANN401 — a pypdf PdfReader
+def open_upload(data: bytes) -> PdfReader:
     """An uploaded PDF, decrypted if it only has an empty user password."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -299,7 +308,7 @@ def _forget_inherited_connections() -> None:
         return
 
 
-def _context() -> Any:  # noqa: ANN401 — a multiprocessing context
+def _context() -> BaseContext:
     """fork from a single-threaded process; a fork server (WeasyPrint preloaded) otherwise."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 # Sync Playwright runs an event loop in the test thread; Django's ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -45,7 +47,7 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
 
 
 @pytest.fixture
-def screenshot(page, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
+def screenshot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
     """Save a full-page screenshot as a test artefact: screenshot('step-name')."""
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
 

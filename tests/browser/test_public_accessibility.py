@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from members.models import Interest
 from tests.public_world import World, build_world
@@ -61,9 +62,9 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
 
 
 def test_public_pages_and_the_dashboard_have_no_axe_violations_and_minutes_print_cleanly(
-    live_server,
-    page: Page,  # noqa: ANN001
-) -> None:  # noqa: ANN001
+    live_server: LiveServer,
+    page: Page,
+) -> None:
     world = build_world()
     page.set_default_timeout(10_000)
     for path in public_pages(world):
@@ -90,7 +91,9 @@ def test_public_pages_and_the_dashboard_have_no_axe_violations_and_minutes_print
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def test_pages_work_from_the_keyboard_without_javascript(live_server, browser: Browser) -> None:  # noqa: ANN001
+def test_pages_work_from_the_keyboard_without_javascript(
+    live_server: LiveServer, browser: Browser
+) -> None:
     world = build_world()
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

@@ -4,9 +4,13 @@ the seed minutes, and a quorum lost when the health members leave."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from tests.demo import DEMO_FILE, demo_document
 from tests.world import PASSWORD, build_cast
@@ -40,7 +44,7 @@ APOLOGIES = ["gabriel-amahwe", "nicky-brownjohn", "vin-diwakar", "yvonne-doyle",
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings, tmp_path) -> None:  # noqa: ANN001
+def private_media(settings: Settings, tmp_path: Path) -> None:
     """Frozen documents and uploads go to a temporary folder, not var/media."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -95,9 +99,9 @@ def write_minutes(
 
 
 def test_secretary_recreates_the_6_march_2019_meeting_from_the_seed(
-    live_server,
+    live_server: LiveServer,
     page: Page,
-    screenshot,  # noqa: ANN001
+    screenshot: Callable[[str], Path],
 ) -> None:
     load(without_march=True)
     base = live_server.url
@@ -278,9 +282,9 @@ def test_secretary_recreates_the_6_march_2019_meeting_from_the_seed(
 
 
 def test_removing_the_health_members_shows_the_health_group_missing(
-    live_server,
+    live_server: LiveServer,
     page: Page,
-    screenshot,  # noqa: ANN001
+    screenshot: Callable[[str], Path],
 ) -> None:
     load(without_march=False)
     base = live_server.url

@@ -11,11 +11,11 @@ from django.utils import timezone
 from actions.models import Action, ActionOwner
 from actions.services import add_update
 from meetings.models import Meeting
-from reports.documents.actions_arising import build_actions_arising
+from reports.documents.actions_arising import ActionsArising, build_actions_arising
 from tests.world import D, make_body
 
 
-def statuses(report) -> dict[str, str]:  # noqa: ANN001
+def statuses(report: ActionsArising) -> dict[str, str]:
     return {row.action: row.status for group in report.groups for row in group.rows}
 
 
@@ -81,6 +81,25 @@ class ActionsArisingAsAtTests(TestCase):
         self.march.save()
         march = statuses(build_actions_arising(self.march))
         assert march[self.action.description] == "Open"
+
+    def test_an_undated_imported_status_counts_from_the_last_agenda_out_when_imported(
+        self,
+    ) -> None:
+        # As the demo: imported meetings do not say when their agenda was published, and the
+        # action's status (written for the 1 May report) came with no dated update.
+        self.may.status = Meeting.Status.AGENDA_PUBLISHED
+        self.may.save()
+        Action.objects.filter(pk=self.action.pk).update(
+            status="complete", status_note="To be considered at Item 9 of the 1 May meeting."
+        )
+        Action.history.filter(id=self.action.pk).update(
+            status="complete", status_note="To be considered at Item 9 of the 1 May meeting."
+        )
+        description = self.action.description
+        assert statuses(build_actions_arising(self.march))[description] == "Open"
+        assert statuses(build_actions_arising(self.may))[description] == (
+            "Complete: To be considered at Item 9 of the 1 May meeting."
+        )
 
     def test_a_draft_agenda_reports_the_statuses_of_today(self) -> None:
         add_update(self.action, status="complete", note="Done.", author=None)

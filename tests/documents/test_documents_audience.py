@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from reports.documents.actions_arising import build_actions_arising
+from reports.documents.actions_arising import ActionsArising, build_actions_arising
 from tests.public_world import CIRCULATED_ACTION, SECRET_DRAFT_ACTION, WorldMixin
 
 
-def descriptions(report) -> list[str]:  # noqa: ANN001
+def descriptions(report: ActionsArising) -> list[str]:
     return [row.action for group in report.groups for row in group.rows]
 
 

@@ -103,6 +103,8 @@ class PackPartsTests(TemporaryMedia, TestCase):
         self.assertEqual(again.pack.extra["rendered"], [])
         self.assertEqual(read_pdf(again.pack.pdf).pages, self.cold_pdf.pages)
 
+    @recording_history()  # the rule under test, on records of the past
+
     def test_changing_one_paper_renders_only_that_paper_again(self) -> None:
         self.build()
         paper = Paper.objects.get(key="closing-the-gaps")
@@ -115,6 +117,8 @@ class PackPartsTests(TemporaryMedia, TestCase):
         self.assertEqual(rendered - {"agenda", "page numbers"}, {CLOSING})
         pdf = self.assert_numbered_and_referenced(result)
         self.assertIn("REVISED-WORDING", pdf.all_text())
+
+    @recording_history()  # the rule under test, on records of the past
 
     def test_page_numbers_and_references_follow_when_an_earlier_part_grows(self) -> None:
         self.build()

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.test import TestCase
 from pypdf import PdfWriter
 
@@ -91,14 +92,14 @@ class PaperWorld(TemporaryMedia, TestCase):
             cls.june, "5", "contract", title="Contract", classification="exempt", upload=UPLOADED
         )
 
-    def get(self, url: str, user: User | None = None, **headers: str):  # noqa: ANN201
+    def get(self, url: str, user: User | None = None, **headers: str) -> HttpResponse:
         self.client.logout()
         if user is not None:
             self.client.force_login(user)
         return self.client.get(url, headers=headers)
 
     @staticmethod
-    def body(response) -> bytes:  # noqa: ANN001
+    def body(response: StreamingHttpResponse) -> bytes:
         return b"".join(response.streaming_content)
 
     @classmethod

@@ -120,6 +120,7 @@ class PartnerPortalTests(WorldMixin, TestCase):
             {
                 f"{self.action_prefix}-status": "complete",
                 f"{self.action_prefix}-note": "The letter has been sent.",
+                f"{self.action_prefix}-version": str(self.world.circulated_action.version),
             },
         )
         assert response.status_code == 302
@@ -204,6 +205,7 @@ class PartnerPortalTests(WorldMixin, TestCase):
                 "interest-description": "Trustee",
                 "interest-registered_on": "2019-01-01",
                 "interest-ended_on": "2019-12-31",
+                "interest-version": str(interest.version),
             },
         )
         assert response.status_code == 302

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import TestCase
 
+from meetings.lifecycle import recording_history
 from meetings.models import MinuteParagraph
 from tests.public_world import (
     CIRCULATED_MINUTES,
@@ -46,6 +47,7 @@ class SearchTests(WorldMixin, TestCase):
         page = self.page("/search/?q=Ofsted")
         assert "<mark>Ofsted</mark>" in page
 
+    @recording_history()
     def test_a_title_match_ranks_above_a_passing_mention(self) -> None:
         item = add_item(self.world.published, "14", "Unrelated business")
         add_paper(item, "mention", "Quarterly figures", "A passing mention of zebras.")
@@ -54,6 +56,7 @@ class SearchTests(WorldMixin, TestCase):
         assert titles[0] == "Zebras crossing policy"
         assert "Quarterly figures" in titles
 
+    @recording_history()
     def test_results_are_filtered_by_body_and_year(self) -> None:
         item = add_item(self.world.upcoming_b, "4", "Giraffe governance")
         assert self.results("giraffe", body=self.world.body_b)
@@ -94,6 +97,7 @@ class SearchTests(WorldMixin, TestCase):
         assert any(r.kind == "Agenda item" and "MOPAC Update" in r.title for r in found)
         assert not any(SECRET_EXEMPT_TITLE in r.title for r in found)
 
+    @recording_history()
     def test_text_typed_into_records_is_escaped_in_snippets(self) -> None:
         item = add_item(self.world.published, "15", "Escaping")
         add_paper(item, "escape", "Escape test", 'Okapi <script>alert("x")</script> & co.')
@@ -101,6 +105,7 @@ class SearchTests(WorldMixin, TestCase):
         assert "<script>alert" not in page
         assert "alert(&quot;x&quot;)" in page and "&amp; co." in page
 
+    @recording_history()
     def test_results_are_paginated(self) -> None:
         item = add_item(self.world.published, "16", "Many")
         for i in range(25):

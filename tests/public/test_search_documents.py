@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from meetings.lifecycle import recording_history
 from meetings.models import AgendaItem, MinuteParagraph
 from members.models import Body
 from reports.models import SECTION_KEYS, Paper
@@ -58,6 +59,7 @@ class StoredDocumentTests(WorldMixin, TestCase):
             assert rows, model
             assert [stored for stored, _ in rows] == [computed for _, computed in rows], model
 
+    @recording_history()
     def test_a_saved_change_is_searchable_at_once(self) -> None:
         item = add_item(self.world.published, "18", "Quokka census")
         assert any(r.title == "Item 18: Quokka census" for r in search("quokka"))
@@ -67,6 +69,7 @@ class StoredDocumentTests(WorldMixin, TestCase):
         assert any(r.title == "Item 18: Numbat census" for r in search("numbat"))
 
     @on_postgres
+    @recording_history()
     def test_a_paragraph_of_over_a_megabyte_of_words_is_saved_and_found_by_its_start(self) -> None:
         item = add_item(self.world.minutes_published, "19", "A very long paragraph")
         text = "Aardvarks were discussed at length. " + words(120_000)
@@ -77,6 +80,7 @@ class StoredDocumentTests(WorldMixin, TestCase):
         assert MinuteParagraph.objects.get(pk=paragraph.pk).text == text
 
     @on_postgres
+    @recording_history()
     def test_a_paper_section_of_over_a_megabyte_of_words_is_saved_and_found(self) -> None:
         item = add_item(self.world.published, "20", "Appendices")
         paper = add_paper(item, "long", "Long appendix", "Pangolins in the summary.")
@@ -99,6 +103,7 @@ class ShownResultsTests(WorldMixin, TestCase):
         ]
         assert "<mark>Ofsted</mark>" in everything[0].snippet
 
+    @recording_history()
     def test_a_result_deleted_after_it_was_ranked_is_left_out(self) -> None:
         item = add_item(self.world.published, "21", "Wombat welfare")
         hits = ranked("wombat")
@@ -106,6 +111,7 @@ class ShownResultsTests(WorldMixin, TestCase):
         item.delete()
         assert results("wombat", hits) == []
 
+    @recording_history()
     def test_a_paper_made_exempt_after_it_was_ranked_gives_no_snippet_and_is_left_out(
         self,
     ) -> None:
@@ -121,6 +127,7 @@ class ShownResultsTests(WorldMixin, TestCase):
         )
         assert results("numbat", hits) == []
 
+    @recording_history()
     def test_the_search_page_counts_every_match_and_shows_a_page_of_them(self) -> None:
         item = add_item(self.world.minutes_published, "22", "Echidnas")
         for i in range(23):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,8 +21,10 @@ from members.models import Body
 from reports import search_index
 from reports.models import Paper
 from reports.papers import save_paper
+from tests.demo import demo_document
 from tests.public_world import add_item, add_meeting, add_paper
 from vru_governance.public.search import parse, search
+from vru_governance.records.importer import import_records
 
 SECRET = "Wombatinformant"  # in the exempt paper's PDF only
 
@@ -219,6 +223,22 @@ class PaperTextTests(TestCase):
         paper.save()
         assert Paper.objects.get(pk=paper.pk).file_text == "Platypus sightings."
 
+    def test_a_paper_imported_with_its_pdf_is_found_by_its_text(self) -> None:
+        """Into an empty database: the importer inserts the new papers in bulk."""
+        with tempfile.TemporaryDirectory() as folder:
+            Path(folder, "delivery.pdf").write_bytes(text_pdf("Axolotl programme costs."))
+            document = demo_document()
+            meeting = next(m for m in document["bodies"][0]["meetings"] if m["key"] == "2019-05-01")
+            paper = next(p for i in meeting["items"] for p in i.get("papers", []))
+            paper.pop("sections")
+            paper["file"] = "delivery.pdf"
+            paper["file_has_equality_comments"] = True
+            import_records(document, base_dir=Path(folder))
+        stored = Paper.objects.get(item__meeting__key="2019-05-01", key=paper["key"])
+        assert stored.file_text == "Axolotl programme costs."
+        assert [r.title for r in search("axolotl")] == [stored.title]
+        stored.file.delete(save=False)
+
     def test_a_file_taken_away_takes_its_text_away(self) -> None:
         paper = uploaded(self.item, "Removed", "Dugong counts.")
         assert paper.file_text == "Dugong counts."
@@ -269,8 +289,9 @@ class SqliteIndexTests(TestCase):
 
     def test_an_index_whose_triggers_a_table_rebuild_dropped_is_repaired(self) -> None:
         body = Body.objects.create(slug="rebuilt", name="Rebuilt Board")
-        meeting = add_meeting(body, dt.date(2024, 7, 1), Meeting.Status.AGENDA_PUBLISHED)
+        meeting = add_meeting(body, dt.date(2024, 7, 1), Meeting.Status.DRAFT)
         item = add_item(meeting, "1", "Okapi welfare")
+        Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.AGENDA_PUBLISHED)
         with connection.cursor() as cursor:
             # What Django's rebuild of a SQLite table (to alter a column) leaves behind.
             cursor.execute("DROP TRIGGER meetings_agendaitem_fts_update")

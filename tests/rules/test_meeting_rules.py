@@ -128,6 +128,8 @@ class QuorumFromRecordsTests(TestCase):
         )
         assert self.quorum().quorate
 
+    @recording_history()  # the rule under test, on records of the past
+
     def test_substitute_for_police_member_satisfies_group_only_when_allowed(self) -> None:
         Attendance.objects.filter(person__key="police-person").delete()
         attend(
@@ -143,6 +145,8 @@ class QuorumFromRecordsTests(TestCase):
         result = self.quorum()
         assert result.missing == (POLICE,) and result.present == 13
 
+    @recording_history()  # the rule under test, on records of the past
+
     def test_a_substitute_counts_in_the_headcount_only_when_the_terms_say_so(self) -> None:
         Attendance.objects.filter(person__key="gla-person").delete()
         attend(self.meeting, "gla-deputy", capacity="substitute", on_behalf_of=person("gla-person"))
@@ -150,6 +154,8 @@ class QuorumFromRecordsTests(TestCase):
         self.terms.substitutes_count = False
         self.terms.save()
         assert self.quorum().present == 12
+
+    @recording_history()  # the rule under test, on records of the past
 
     def test_a_remote_member_counts_only_where_remote_participation_is_allowed(self) -> None:
         Attendance.objects.filter(person__key="lc-1").update(remote=True)

@@ -370,7 +370,7 @@ def row_test_names() -> list[str]:
     name per test: a row left out of every module, or added twice, shows here."""
     names = []
     for path in sorted(Path(__file__).parent.glob("test_permissions*.py")):
-        module = importlib.import_module(f"tests.{path.stem}")
+        module = importlib.import_module(f"{__package__}.{path.stem}")
         cls = getattr(module, "PermissionMatrixTests", None)
         if cls is not None:
             names += [name for name in vars(cls) if name.startswith("test_row_")]

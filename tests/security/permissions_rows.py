@@ -81,6 +81,11 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     ),
     # The load balancer's health check (vru_governance/views.py): no records, no session.
     Row("/health/", 200, 200, 200, 200, "health"),
+    # For crawlers and security researchers (vru_governance/public/site_files.py): the sitemap
+    # lists public pages only, whoever asks.
+    Row("/robots.txt", 200, 200, 200, 200, "robots"),
+    Row("/sitemap.xml", 200, 200, 200, 200, "sitemap"),
+    Row("/.well-known/security.txt", 200, 200, 200, 200, "security-txt"),
     # Public site (vru_governance/public/members.py, vru_governance/public/meetings.py)
     Row("/", 200, 200, 200, 200, "public:home"),
     Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),

@@ -9,19 +9,20 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from members.models import Body
+from tests.world import make_body
+
 pytestmark = pytest.mark.django_db
 
 LIST = "/prg/meetings/"
 
 
 @pytest.fixture
-def body():  # noqa: ANN201
-    from tests.world import make_body
-
+def body() -> Body:
     return make_body()[0]
 
 
-def test_a_lost_database_connection_answers_503_with_a_plain_page(body) -> None:  # noqa: ANN001
+def test_a_lost_database_connection_answers_503_with_a_plain_page(body: Body) -> None:
     client = Client(raise_request_exception=False)
     with mock.patch(
         "vru_governance.public.meetings.meetings_visible_to",
@@ -35,7 +36,7 @@ def test_a_lost_database_connection_answers_503_with_a_plain_page(body) -> None:
     assert "connection already closed" not in page and "Traceback" not in page
 
 
-def test_a_query_the_database_refuses_is_a_plain_500_not_a_503(body) -> None:  # noqa: ANN001
+def test_a_query_the_database_refuses_is_a_plain_500_not_a_503(body: Body) -> None:
     client = Client(raise_request_exception=False)
     with mock.patch(
         "vru_governance.public.meetings.meetings_visible_to",

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from pytest_django.fixtures import Settings
 
 
 @pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_health_is_never_cached_and_takes_no_posts() -> None:
     assert client.post("/health/").status_code == 405
 
 
-def test_health_is_exempt_from_the_https_redirect(settings) -> None:  # noqa: ANN001
+def test_health_is_exempt_from_the_https_redirect(settings: Settings) -> None:
     settings.SECURE_SSL_REDIRECT = True
     response = Client().get("/health/")
     assert response.status_code == 200

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from pytest_django.fixtures import Settings
 
 from tests.demo import ROOT
 from vru_governance.env import env_bool, env_int, env_json_object
@@ -113,11 +115,11 @@ def test_another_storage_backend_is_chosen_from_the_environment() -> None:
     assert result.stdout.split()[-1] == "/tmp/vru-shared-storage"
 
 
-def test_tests_use_the_fast_password_hasher(settings) -> None:  # noqa: ANN001
+def test_tests_use_the_fast_password_hasher(settings: Settings) -> None:
     assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_every_page_carries_a_content_security_policy_without_inline_script(client) -> None:  # noqa: ANN001
+def test_every_page_carries_a_content_security_policy_without_inline_script(client: Client) -> None:
     response = client.get("/accounts/login/")
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
@@ -127,7 +129,9 @@ def test_every_page_carries_a_content_security_policy_without_inline_script(clie
 
 
 @pytest.mark.django_db
-def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(client) -> None:  # noqa: ANN001
+def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(
+    client: Client,
+) -> None:
     from django.contrib.auth.models import User
 
     User.objects.create_user("partner-x", password="right-password-123")
@@ -142,7 +146,7 @@ def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(cli
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_says_so_and_a_right_one_signs_in(client) -> None:  # noqa: ANN001
+def test_a_wrong_password_says_so_and_a_right_one_signs_in(client: Client) -> None:
     from django.contrib.auth.models import User
 
     User.objects.create_user("partner-y", password="right-password-123")

@@ -101,12 +101,14 @@ class ForwardPlanTests(DemoWorld, TestCase):
         assert self.plan.title == "Bob's"
         assert self.plan.placed_item.number == "5" and self.plan.target_meeting == june
 
-    def test_a_save_without_a_version_is_still_accepted(self) -> None:
-        # A form posted by an older page (or a script) carries no version: nothing to compare.
+    def test_a_save_without_a_version_is_refused_as_out_of_date(self) -> None:
+        # A form posted by an older page (or a script) carries no version: it cannot show that
+        # it saw the item as saved now, so it must not skip the check (issue 17).
         response = self.alice.post(self.url, {"title": "Renamed"})
-        assert response.status_code == 302
+        assert response.status_code == 409
+        assert "Someone else saved the forward-plan item" in response.content.decode()
         self.plan.refresh_from_db()
-        assert self.plan.title == "Renamed" and self.plan.version == 1
+        assert self.plan.title != "Renamed" and self.plan.version == 0
 
 
 class InterestTests(DemoWorld, TestCase):

@@ -4,6 +4,7 @@ backup code (signing in, removing), and the password again (enrolling, new backu
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -45,7 +46,7 @@ class CodeOrBackupForm(CodeForm):
     """A code from the app or one of the user's backup codes. With `backup`, the field asks
     for a backup code (a text keyboard on phones, not a number pad); either kind is taken."""
 
-    def __init__(self, *args, backup: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, backup: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.backup = backup
         field = self.fields["code"]
@@ -85,7 +86,7 @@ class PasswordForm(forms.Form):
         error_messages={"required": "Enter your password to confirm it is you."},
     )
 
-    def __init__(self, *args, user: User, request: HttpRequest, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, user: User, request: HttpRequest, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.request = request
@@ -108,6 +109,6 @@ class EnrolForm(PasswordForm, CodeForm):
 
     field_order = ["password", "code"]
 
-    def __init__(self, *args, user: User, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["code"].widget.attrs.pop("autofocus", None)

@@ -18,7 +18,15 @@ from typing import Any
 
 from django.db import transaction
 
+from meetings.models import AgendaItem, Meeting
+from members.models import Body
+from reports.documents.actions_arising import render_actions_arising
+from reports.documents.minutes import render_minutes
+from reports.documents.pack import Audience, build_pack
+from reports.documents.render import CAPTURED_HTML
+from reports.models import Paper
 from vru_governance.benchmarks.measure import rss_mib
+from vru_governance.records.importer import import_records
 
 CASES = {
     "demo-agenda": "Agenda of 1 May 2019 (demo), page references computed from its pack",
@@ -42,15 +50,11 @@ def paragraphs(section: int, count: int, words: int) -> str:
     return "\n\n".join(f"{section}.{n} {body}." for n in range(1, count + 1))
 
 
-def generated_meeting(papers: int = 8, key: str = "bench-2019-04-10", longer: int = 0) -> Any:
+def generated_meeting(papers: int = 8, key: str = "bench-2019-04-10", longer: int = 0) -> Meeting:
     """A meeting after 6 March 2019 with long papers (rolled back by the caller).
 
     `longer` adds that many paragraphs to the issues of the first paper.
     """
-    from meetings.models import AgendaItem, Meeting
-    from members.models import Body
-    from reports.models import Paper
-
     body = Body.objects.get(slug="prg")
     meeting = Meeting.objects.create(
         body=body,
@@ -115,10 +119,6 @@ def generated_meeting(papers: int = 8, key: str = "bench-2019-04-10", longer: in
 
 def renderer(case: str) -> Callable[[], Any]:
     """What to time for a case; records it needs are made beforehand, outside the timing."""
-    from meetings.models import Meeting
-    from reports.documents.actions_arising import render_actions_arising
-    from reports.documents.minutes import render_minutes
-    from reports.documents.pack import Audience, build_pack
 
     def fresh(key: str) -> Meeting:
         return Meeting.objects.select_related("body").get(body__slug="prg", key=key)
@@ -137,16 +137,12 @@ def renderer(case: str) -> Callable[[], Any]:
 
 def load_demo(options: dict[str, Any]) -> None:
     """The demo records, through the real importer (the caller rolls them back)."""
-    from vru_governance.records.importer import import_records
-
     demo = Path(options["demo"])
     import_records(json.loads(demo.read_text(encoding="utf-8")), base_dir=demo.parent)
 
 
 def measure_document(options: dict[str, Any]) -> dict[str, Any]:
     """One demo or generated document: seconds first and warm, pages, peak memory."""
-    from reports.documents.render import CAPTURED_HTML
-
     case = options["case"]
     result: dict[str, Any] = {"name": case, "description": CASES[case]}
     with transaction.atomic():

@@ -6,8 +6,14 @@ import resource
 import time
 from typing import Any
 
+from django.core.cache import caches
 from django.db import transaction
 
+from meetings.models import Meeting
+from reports.documents.pack import Audience, build_pack
+from reports.documents.parts import workers
+from reports.documents.render import CAPTURED_HTML
+from reports.models import Paper
 from vru_governance.benchmarks.cases import CASES, PART_CACHE, generated_meeting, load_demo
 from vru_governance.benchmarks.libreoffice import LibreOffice
 from vru_governance.benchmarks.measure import cpu_seconds, ratio_goal, rss_mib, sample_figures
@@ -26,14 +32,6 @@ def measure_pack_54(options: dict[str, Any]) -> dict[str, Any]:
     after the other, so that a busy machine slows both sides alike; the best of each is
     compared.
     """
-    from django.core.cache import caches
-
-    from meetings.models import Meeting
-    from reports.documents.pack import Audience, build_pack
-    from reports.documents.parts import workers
-    from reports.documents.render import CAPTURED_HTML
-    from reports.models import Paper
-
     runs = max(1, options["runs"])  # the parent passes --pack-runs here
     html: list[str] = []
     with transaction.atomic():

@@ -3,6 +3,7 @@ form of the workspace and the partners' pages, and the records published."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.test import Client
 
 from actions.models import Action
@@ -73,7 +74,7 @@ def expect(client: Client, method: str, url: str, data: dict | None = None, code
     return response
 
 
-def page_of(response) -> str:  # noqa: ANN001 — a test client response
+def page_of(response: HttpResponse) -> str:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content).decode(errors="replace")
     return response.content.decode(errors="replace")
