@@ -11,10 +11,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions import services
 from actions.models import Action, ActionOwner, ActionUpdate
+from meetings.admin_locks import LockedAdminMixin, LockedInlineMixin
 from members.admin_scoping import ScopedAdmin, ScopedInline
 
 
-class ActionOwnerInline(ScopedInline, admin.TabularInline):
+class ActionOwnerInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = ActionOwner
     extra = 0
     autocomplete_fields = ["person"]
@@ -27,7 +28,7 @@ class ActionUpdateInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class ActionAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["description", "meeting", "deadline", "ongoing", "status"]
     list_filter = ["status", "meeting__body"]
     list_select_related = ["meeting__body"]

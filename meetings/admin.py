@@ -1,11 +1,13 @@
 """Admin for meetings, their items, attendance, minutes, declarations and dissent, scoped to
-the user's bodies (members/admin_scoping.py)."""
+the user's bodies (members/admin_scoping.py); what a published document shows is read-only
+(meetings/admin_locks.py)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from meetings.admin_locks import LockedAdminMixin, LockedInlineMixin
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -18,13 +20,13 @@ from meetings.models import (
 from members.admin_scoping import ScopedAdmin, ScopedInline
 
 
-class AgendaItemInline(ScopedInline, admin.TabularInline):
+class AgendaItemInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "number", "title", "kind", "presenter", "outcome"]
 
 
-class AttendanceInline(ScopedInline, admin.TabularInline):
+class AttendanceInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person", "on_behalf_of"]
@@ -32,7 +34,7 @@ class AttendanceInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class MeetingAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     # A meeting moves through its stages only by the workspace's services, which run the
     # checklist and freeze the documents they publish.
     lifecycle_fields = (
@@ -50,25 +52,25 @@ class MeetingAdmin(ScopedAdmin, SimpleHistoryAdmin):
     inlines = [AgendaItemInline, AttendanceInline]
 
 
-class MinuteParagraphInline(ScopedInline, admin.TabularInline):
+class MinuteParagraphInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = MinuteParagraph
     extra = 0
 
 
-class DeclarationInline(ScopedInline, admin.TabularInline):
+class DeclarationInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = Declaration
     extra = 0
     autocomplete_fields = ["person"]
 
 
-class DissentInline(ScopedInline, admin.TabularInline):
+class DissentInline(LockedInlineMixin, ScopedInline, admin.TabularInline):
     model = Dissent
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class AgendaItemAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting", "kind", "outcome"]
     list_filter = ["meeting__body", "kind"]
     list_select_related = ["meeting__body"]
@@ -76,7 +78,7 @@ class AgendaItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class AttendanceAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["person", "meeting", "capacity", "on_behalf_of", "remote"]
     list_filter = ["capacity", "meeting__body"]
     list_select_related = ["person", "meeting__body", "on_behalf_of"]

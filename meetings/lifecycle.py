@@ -418,3 +418,45 @@ def install() -> None:
         model = apps.get_model(label)
         pre_save.connect(guard_save, sender=model, dispatch_uid=f"lifecycle-save-{label}")
         pre_delete.connect(guard_delete, sender=model, dispatch_uid=f"lifecycle-delete-{label}")
+
+
+# What the admin (and any form) shows read-only --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Locks:
+    """What the policy locks now for records of one model under one meeting."""
+
+    fields: frozenset[str]
+    adds: bool
+    removes: bool
+
+
+NO_LOCKS = Locks(frozenset(), False, False)
+
+
+def locks_for(model: type[models.Model], status: str | None) -> Locks:
+    """The fields, additions and removals of `model`'s records locked at this meeting status."""
+    rules = RULES.get(model._meta.label_lower, ())
+    live = [r for r in rules if status is not None and stage_locked(status, r.stage)]
+    if not live:
+        return NO_LOCKS
+    return Locks(
+        frozenset(f.name for r in live for f in r.locked_fields(model)),
+        any(r.adds for r in live),
+        any(r.removes for r in live),
+    )
+
+
+def status_of(obj: models.Model | None) -> str | None:
+    """The stored status of the meeting whose published documents show this record (None when
+    none does: no meeting, or an action the minutes do not print)."""
+    if obj is None or obj.pk is None:
+        return None
+    label = obj._meta.label_lower
+    if label == "actions.action" and not _action_printed(_stored(obj)):
+        return None
+    if label not in RULES:
+        return None
+    meeting = _meeting_of(label, obj)
+    return meeting[1] if meeting else None

@@ -16,14 +16,33 @@ from members.admin_scoping import ScopedAdmin, ScopedInline
 from members.models import Appointment, Body, Interest, Person, QuorumGroup, Seat, TermsOfReference
 
 
-class SeatInline(ScopedInline, admin.TabularInline):
+def _endorsed(terms: TermsOfReference | None) -> bool:
+    """An endorsed (or superseded) version changes only by a new version (meetings/lifecycle.py
+    refuses it on every path; the admin shows it read-only)."""
+    return terms is not None and terms.pk is not None and terms.status != "draft"
+
+
+class TermsPartInline(ScopedInline, admin.TabularInline):
+    """Seats and quorum groups: read-only, none added or removed, once the terms are endorsed."""
+
+    extra = 0
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _endorsed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _endorsed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _endorsed(obj) and super().has_delete_permission(request, obj)
+
+
+class SeatInline(TermsPartInline):
     model = Seat
-    extra = 0
 
 
-class QuorumGroupInline(ScopedInline, admin.TabularInline):
+class QuorumGroupInline(TermsPartInline):
     model = QuorumGroup
-    extra = 0
 
 
 @admin.register(Body)
@@ -50,6 +69,12 @@ class TermsOfReferenceAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "body", "version", "status", "effective_from", "total_seats"]
     list_filter = ["body", "status"]
     inlines = [SeatInline, QuorumGroupInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _endorsed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _endorsed(obj) and super().has_delete_permission(request, obj)
 
     @admin.display(description="Seats (community computed)")
     def total_seats(self, obj: TermsOfReference) -> str:

@@ -6,12 +6,13 @@ from django.contrib import admin
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
+from meetings.admin_locks import LockedAdminMixin
 from members.admin_scoping import ScopedAdmin
 from reports.models import Paper, StoredDocument
 
 
 @admin.register(Paper)
-class PaperAdmin(ScopedAdmin, SimpleHistoryAdmin):
+class PaperAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "item", "classification", "final", "supplement"]
     list_filter = ["classification", "final", "item__meeting__body"]
     list_select_related = ["item__meeting__body"]
@@ -22,12 +23,24 @@ class PaperAdmin(ScopedAdmin, SimpleHistoryAdmin):
 class StoredDocumentAdmin(ScopedAdmin, admin.ModelAdmin):
     """Stored documents are evidence of what was published: read-only, never deleted here."""
 
-    list_display = ["meeting", "kind", "version", "pages", "size", "is_correction", "created_at"]
+    list_display = [
+        "meeting",
+        "kind",
+        "paper",
+        "audience",
+        "version",
+        "pages",
+        "size",
+        "is_correction",
+        "created_at",
+    ]
     list_filter = ["kind", "is_correction", "meeting__body"]
-    list_select_related = ["meeting__body"]
+    list_select_related = ["meeting__body", "paper"]
     readonly_fields = [
         "meeting",
         "kind",
+        "paper",
+        "audience",
         "version",
         "file",
         "sha256",

@@ -161,6 +161,8 @@ class StoredDocument(models.Model):
         AGENDA = "agenda", "Agenda"
         PACK = "pack", "Agenda pack"
         PARTNERS_PACK = "partners_pack", "Partners' agenda pack"
+        # The agenda with the page references of the partners' pack (exempt papers included).
+        PARTNERS_AGENDA = "partners_agenda", "Partners' agenda"
         MINUTES = "minutes", "Summary minutes"
         ACTIONS_ARISING = "actions_arising", "Actions arising"
         PAPER = "paper", "Paper"
@@ -188,6 +190,9 @@ class StoredDocument(models.Model):
     pages = models.PositiveIntegerField(default=0)
     is_correction = models.BooleanField(default=False)
     correction_note = models.TextField(blank=True)
+    # The HTML of the same snapshot the PDF was rendered from (the accessible minutes page
+    # reads it), so that a version's HTML and PDF never disagree.
+    html = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -20,7 +20,7 @@ from meetings import access
 from meetings.access import AnyUser
 from meetings.models import AgendaItem, Meeting
 from members.models import Body
-from reports.models import Paper
+from reports.models import Paper, StoredDocument
 
 # Feeds, search and the API answer as the public, whoever asks.
 PUBLIC = AnonymousUser()
@@ -116,6 +116,16 @@ def agenda_rows(user: AnyUser, meeting: Meeting) -> list[ItemRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class Version:
+    """One frozen version of a document: when it was issued and, for a correction, why."""
+
+    number: int
+    url: str
+    issued: dt.datetime
+    reason: str
+
+
 @dataclass
 class Document:
     """A document of a meeting that the reader may open."""
@@ -124,6 +134,8 @@ class Document:
     url: str
     kind: str = "PDF"
     note: str = ""
+    stored_kind: str = ""
+    versions: list[Version] = field(default_factory=list)
 
 
 def meeting_documents(user: AnyUser, meeting: Meeting) -> list[Document]:
@@ -131,23 +143,74 @@ def meeting_documents(user: AnyUser, meeting: Meeting) -> list[Document]:
     docs: list[Document] = []
     if not access.can_see_agenda(user, meeting):
         return docs
-    docs.append(Document("Agenda", document_url(meeting, "agenda.pdf")))
+    Kind = StoredDocument.Kind
+    docs.append(Document("Agenda", document_url(meeting, "agenda.pdf"), stored_kind=Kind.AGENDA))
     docs.append(
-        Document("Agenda pack (agenda and public papers)", document_url(meeting, "pack.pdf"))
+        Document(
+            "Agenda pack (agenda and public papers)",
+            document_url(meeting, "pack.pdf"),
+            stored_kind=Kind.PACK,
+        )
     )
-    docs.append(Document("Actions arising", document_url(meeting, "actions-arising.pdf")))
+    docs.append(
+        Document(
+            "Actions arising",
+            document_url(meeting, "actions-arising.pdf"),
+            stored_kind=Kind.ACTIONS_ARISING,
+        )
+    )
     if access.can_see_body_records(user, meeting.body):
         docs.append(
             Document(
                 "Partners' pack (includes papers not for publication)",
                 document_url(meeting, "partners-pack.pdf"),
                 note="Partners only",
+                stored_kind=Kind.PARTNERS_PACK,
+            )
+        )
+        docs.append(
+            Document(
+                "Partners' agenda (page numbers of the partners' pack)",
+                document_url(meeting, "partners-agenda.pdf"),
+                note="Partners only",
+                stored_kind=Kind.PARTNERS_AGENDA,
             )
         )
     if access.can_see_minutes(user, meeting):
         note = "" if meeting.minutes_are_public else "Draft: not published"
         docs.append(Document("Minutes", document_url(meeting, "minutes/"), "web page", note))
-        docs.append(Document("Minutes", document_url(meeting, "minutes.pdf"), note=note))
+        docs.append(
+            Document(
+                "Minutes", document_url(meeting, "minutes.pdf"), note=note, stored_kind=Kind.MINUTES
+            )
+        )
+    return docs
+
+
+def with_versions(meeting: Meeting, docs: list[Document]) -> list[Document]:
+    """Each document's frozen versions, newest first, with their dates and the reasons for
+    corrections (one query); every version stays downloadable."""
+    wanted = {d.stored_kind for d in docs if d.stored_kind}
+    if not wanted:
+        return docs
+    by_kind: dict[str, list[Version]] = {}
+    stored = (
+        meeting.stored_documents.filter(kind__in=wanted)
+        .order_by("-version")
+        .only("kind", "version", "created_at", "is_correction", "correction_note")
+    )
+    for document in stored:
+        slug = document.kind.replace("_", "-")
+        by_kind.setdefault(document.kind, []).append(
+            Version(
+                document.version,
+                document_url(meeting, f"documents/{document.version}/{slug}.pdf"),
+                document.created_at,
+                document.correction_note if document.is_correction else "",
+            )
+        )
+    for doc in docs:
+        doc.versions = by_kind.get(doc.stored_kind, [])
     return docs
 
 

@@ -32,6 +32,7 @@ AGENDA_KINDS: tuple[str, ...] = (
     Kind.AGENDA,
     Kind.PACK,
     Kind.PARTNERS_PACK,
+    Kind.PARTNERS_AGENDA,
     Kind.ACTIONS_ARISING,
     Kind.PAPER,
 )
@@ -101,16 +102,23 @@ def _render(
             if result.agenda is not None:
                 rendered[Kind.AGENDA] = result.agenda
         paper_parts: dict[int, Part] = {}
-        if Kind.PARTNERS_PACK in kinds:
+        if Kind.PARTNERS_PACK in kinds or Kind.PARTNERS_AGENDA in kinds:
+            # The partners' agenda gives the page references of the partners' pack.
+            correction = corrections.get(Kind.PARTNERS_PACK) or corrections.get(
+                Kind.PARTNERS_AGENDA
+            )
             result = build_pack(
                 meeting,
                 Audience.PARTNERS,
-                correction=corrections.get(Kind.PARTNERS_PACK),
-                with_agenda=False,
+                correction=correction,
+                with_pack=Kind.PARTNERS_PACK in kinds,
+                with_agenda=Kind.PARTNERS_AGENDA in kinds,
                 pool=pool,
             )
-            assert result.pack is not None
-            rendered[Kind.PARTNERS_PACK] = result.pack
+            if result.pack is not None:
+                rendered[Kind.PARTNERS_PACK] = result.pack
+            if result.agenda is not None:
+                rendered[Kind.PARTNERS_AGENDA] = result.agenda
             paper_parts = {p.paper.pk: p for p in result.parts if p.paper is not None}
         if papers:
             out.papers = render_paper_files(meeting, papers, pool=pool, parts=paper_parts)
@@ -145,6 +153,8 @@ def _store(
         pages=result.pages,
         is_correction=bool(correction_note),
         correction_note=correction_note,
+        # The HTML of the same snapshot (the minutes page reads it): HTML and PDF agree.
+        html=result.extra.get("html", ""),
         created_by=user,
     )
     document.file.save(f"{kind}-v{version}.pdf", ContentFile(result.pdf), save=False)

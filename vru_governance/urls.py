@@ -34,3 +34,8 @@ urlpatterns = [
     # Public routes come last: they start with a body's slug.
     path("", include("vru_governance.public.urls")),
 ]
+
+# Error pages in the site's chrome, and problem+json for the API (vru_governance/errors.py).
+handler400 = "vru_governance.errors.bad_request"
+handler404 = "vru_governance.errors.page_not_found"
+handler500 = "vru_governance.errors.server_error"

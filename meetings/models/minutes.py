@@ -76,12 +76,19 @@ def paragraph_numbers(items: list[AgendaItem], paragraphs: dict[int, list]) -> d
 
 
 class MinutesCorrection(models.Model):
-    """A change to approved minutes, recorded as a correction with its reason."""
+    """A correction to what a meeting's published documents show (a minute paragraph, the
+    meeting's details, an action's owners…), with its reason, who made it and when."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="corrections")
     paragraph = models.ForeignKey(
-        MinuteParagraph, on_delete=models.PROTECT, related_name="corrections"
+        MinuteParagraph,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        help_text="The paragraph corrected, when a paragraph was.",
     )
+    what = models.CharField(max_length=200, blank=True, help_text="What was corrected.")
     before = models.TextField()
     after = models.TextField()
     reason = models.TextField()

@@ -23,7 +23,7 @@ from actions.services import (
     set_owners,
     unique_action_key,
 )
-from meetings import notifications
+from meetings import lifecycle, notifications
 from meetings.models import (
     AgendaItem,
     Declaration,
@@ -393,6 +393,7 @@ def correct_minutes(
     correction = MinutesCorrection(
         meeting=meeting,
         paragraph=paragraph,
+        what="a minute paragraph",
         before=paragraph.text,
         after=text,
         reason=reason.strip(),
@@ -403,7 +404,9 @@ def correct_minutes(
     paragraph.text = text
     paragraph.version += 1
     paragraph.full_clean()
-    paragraph.save()
+    # The one way past the lock on approved minutes (meetings/lifecycle.py).
+    with lifecycle.correcting(meeting):
+        paragraph.save()
     if meeting.minutes_are_public:
         publication.freeze_published_documents(
             meeting,

@@ -20,12 +20,17 @@ from reports import services as documents
 from reports.models import Paper
 
 
+def stage_kinds(stage: str) -> tuple[str, ...]:
+    """The kinds of document published at this stage ("agenda" or "minutes")."""
+    return documents.AGENDA_KINDS if stage == "agenda" else documents.MINUTES_KINDS
+
+
 def freeze_published_documents(
     meeting: Meeting, stage: str, *, correction_note: str = "", user: User | None = None
 ) -> None:
     """Freeze the documents published at this stage ("agenda" or "minutes") through
     reports.services.freeze_documents; a correction note stores a new version."""
-    kinds = documents.AGENDA_KINDS if stage == "agenda" else documents.MINUTES_KINDS
+    kinds = stage_kinds(stage)
     documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
 
 

@@ -179,6 +179,7 @@ class Seat(models.Model):
         help_text="Empty for the community line whose count is computed from the minimum share.",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["terms", "position", "pk"]
@@ -208,6 +209,7 @@ class QuorumGroup(models.Model):
         default=False, help_text="A substitute for such a member satisfies the group."
     )
     position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["terms", "position", "pk"]

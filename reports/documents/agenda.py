@@ -39,6 +39,7 @@ class AgendaView:
     entries: list[Entry]
     running: str
     for_partners: bool
+    has_exempt: bool = False  # the partners' pack says it holds exempt reports only when it does
 
     @property
     def partner_columns(self) -> list[list[str]]:
@@ -111,6 +112,7 @@ def build_agenda(
     entries: list[Entry],
     *,
     for_partners: bool,
+    has_exempt: bool = False,
 ) -> AgendaView:
     body = meeting.body
     return AgendaView(
@@ -124,12 +126,15 @@ def build_agenda(
         entries=entries,
         running=f"{body.name} {long_date(meeting.date)}",
         for_partners=for_partners,
+        has_exempt=for_partners and has_exempt,
     )
 
 
 def agenda_metadata(view: AgendaView) -> Metadata:
+    # The partners' agenda has the partners' pack's page references: its title says whose.
+    kind = "Partners' agenda" if view.for_partners else "Agenda"
     return Metadata(
-        title=f"Agenda: {view.body_name}, {view.date}",
+        title=f"{kind}: {view.body_name}, {view.date}",
         author=view.body_name,
         subject=f"Agenda of the meeting of the {view.body_name} on {view.date} at {view.time}",
         keywords=("agenda", view.meeting.key),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from meetings.models import AgendaItem, Attendance, Meeting, paragraph_numbers
 from reports.documents import records
@@ -197,13 +198,21 @@ def minutes_metadata(minutes: Minutes) -> Metadata:
     )
 
 
+def minutes_html(minutes: Minutes) -> SafeString:
+    """The body of the accessible minutes page (everything but the links to the PDFs)."""
+    return mark_safe(render_to_string("reports/_minutes_body.html", {"minutes": minutes}))
+
+
 def render_minutes(meeting: Meeting, *, correction: Correction | None = None) -> Rendered:
-    """The summary minutes as a PDF of their own (pages numbered from 1)."""
+    """The summary minutes as a PDF of their own (pages numbered from 1), with the HTML of
+    the page from the same snapshot (extra["html"]: stored beside the frozen PDF)."""
     minutes = build_minutes(meeting)
     metadata = minutes_metadata(minutes)
-    return render_pdf(
+    rendered = render_pdf(
         "reports/pdf/minutes.html",
         # Until published, the PDF says DRAFT on every page (print.css).
         {"minutes": minutes, "correction": correction, "draft": not meeting.minutes_are_public},
         metadata,
     )
+    rendered.extra["html"] = str(minutes_html(minutes))
+    return rendered

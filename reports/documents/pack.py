@@ -263,8 +263,10 @@ def _entries(
 
 
 def pack_metadata(view: AgendaView, audience: Audience) -> Metadata:
-    if audience == Audience.PARTNERS:
+    if audience == Audience.PARTNERS and view.has_exempt:
         title = f"Partners' agenda pack (includes exempt papers): {view.body_name}, {view.date}"
+    elif audience == Audience.PARTNERS:
+        title = f"Partners' agenda pack: {view.body_name}, {view.date}"
     else:
         title = f"Agenda pack: {view.body_name}, {view.date}"
     return Metadata(
@@ -317,7 +319,12 @@ def _build(
     done = [labels[i] for i in first.rendered]
 
     entries = _entries(meeting, items, parts, notes, audience, link=with_pack)
-    view = build_agenda(meeting, entries, for_partners=audience == Audience.PARTNERS)
+    view = build_agenda(
+        meeting,
+        entries,
+        for_partners=audience == Audience.PARTNERS,
+        has_exempt=any(part.exempt for part in parts),
+    )
     metadata = agenda_metadata(view)
     context = {"view": view, "metadata": metadata, "correction": correction, "draft": draft}
     second: list[tuple[str, PartJob]] = []

@@ -1,6 +1,6 @@
 """Signing in comes before the method: every URL of the workspace (/manage/) and of the
 partners' portal (/partners/) sends a signed-out reader to sign in, whatever the method, and
-only then does a POST-only endpoint answer 405 to a GET (vru_governance.workspace.members
+only then does a POST-only endpoint answer 405 to a GET (vru_governance.workspace.base
 .workspace_post_view; the partners' views put login_required outside require_POST).
 
 The walk covers every URL pattern, so a view added later with require_POST outside the sign-in

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.test import TestCase
+from django.test import Client, TestCase
 from jsonschema import Draft202012Validator
 
 from tests.public_world import NEVER_PUBLIC, WorldMixin, add_meeting
@@ -24,7 +24,8 @@ class ApiTests(WorldMixin, TestCase):
     def get(self, url: str, status: int = 200) -> dict[str, Any]:
         response = self.client.get(url)
         assert response.status_code == status, (url, response.status_code)
-        assert response["Content-Type"] == "application/json"
+        expected = "application/json" if status < 400 else "application/problem+json"
+        assert response["Content-Type"] == expected
         assert response["Access-Control-Allow-Origin"] == "*"
         return response.json()
 
@@ -168,7 +169,12 @@ class ApiTests(WorldMixin, TestCase):
     def test_a_draft_meeting_is_not_found_whoever_asks(self) -> None:
         self.client.force_login(self.world.secretary_a)
         data = self.get("/api/bodies/prg/meetings/2019-06-12/", status=404)
-        assert data == {"detail": "No such meeting."}
+        assert data == {
+            "type": "about:blank",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "No such meeting.",
+        }
 
     def test_nothing_unpublished_appears_in_any_api_answer_even_for_the_secretary(self) -> None:
         self.client.force_login(self.world.secretary_a)
@@ -192,11 +198,53 @@ class ApiTests(WorldMixin, TestCase):
             text = self.client.get(url).content.decode()
             assert not [s for s in NEVER_PUBLIC if s in text], url
 
-    def test_the_api_is_read_only(self) -> None:
-        response = self.client.post("/api/bodies/")
-        assert response.status_code == 405
-        assert response["Allow"] == "GET, HEAD"
+    def test_every_method_but_get_and_head_is_a_problem_405_with_allow_even_with_csrf_checks(
+        self,
+    ) -> None:
+        client = Client(enforce_csrf_checks=True)
+        for method in ("post", "put", "patch", "delete", "options"):
+            response = getattr(client, method)("/api/bodies/prg/meetings/")
+            assert response.status_code == 405, method
+            assert response["Allow"] == "GET, HEAD"
+            assert response["Content-Type"] == "application/problem+json"
+            assert response.json()["detail"] == "The API is read-only: use GET, HEAD."
 
-    def test_an_unknown_body_or_bad_year_is_a_json_404(self) -> None:
-        assert self.get("/api/bodies/nope/", status=404)["detail"]
-        assert self.get("/api/bodies/prg/meetings/?year=abc", status=404)["detail"]
+    def test_an_unknown_body_meeting_or_address_is_a_problem_404(self) -> None:
+        assert self.get("/api/bodies/nope/", status=404)["status"] == 404
+        assert self.get("/api/bodies/nope/meetings/", status=404)["title"] == "Not Found"
+        assert self.get("/api/bodies/prg/meetings/1999-01-01/", status=404)["detail"] == (
+            "No such meeting."
+        )
+        assert "openapi.json" in self.get("/api/no-such-thing/", status=404)["detail"]
+        assert self.get("/api/bodies/not%20a%20slug/", status=404)["status"] == 404
+
+    def test_malformed_year_or_page_is_a_problem_400_that_says_which(self) -> None:
+        for query, word in [
+            ("year=abc", "year"),
+            ("year=", "year"),
+            ("year=0", "year"),
+            ("year=10000", "year"),
+            ("year=%C2%B2", "year"),
+            ("page=0", "page"),
+            ("page=x", "page"),
+            ("page=-1", "page"),
+            ("page=1.5", "page"),
+        ]:
+            data = self.get(f"/api/bodies/prg/meetings/?{query}", status=400)
+            assert data["status"] == 400 and data["detail"].startswith(word), query
+
+    def test_a_page_after_the_last_is_a_problem_404_not_page_one(self) -> None:
+        assert self.get("/api/bodies/prg/meetings/?page=1")["pages"] == 1
+        data = self.get("/api/bodies/prg/meetings/?page=2", status=404)
+        assert data["detail"] == "No page 2: there are 1."
+        assert self.get("/api/bodies/prg/meetings/?year=1901")["meetings"] == []
+
+    def test_every_error_the_api_answers_is_documented_for_its_operation(self) -> None:
+        doc = self.get("/api/openapi.json")
+        meetings = doc["paths"]["/api/bodies/{body}/meetings/"]["get"]["responses"]
+        assert {"200", "400", "404", "500", "503"} <= set(meetings)
+        problem = doc["components"]["responses"]["BadRequest"]["content"]
+        assert list(problem) == ["application/problem+json"]
+        data = self.get("/api/bodies/prg/meetings/?page=x", status=400)
+        errors = [e.message for e in schema_for(doc, "Problem").iter_errors(data)]
+        assert errors == []

@@ -93,3 +93,43 @@ class FeedTests(WorldMixin, TestCase):
         name = self.world.body_a.name
         for meeting in (self.world.held, self.world.circulated, self.world.approved):
             assert f"Minutes: {name}, {meeting.date:%-d %B %Y}" not in titles
+
+    def test_the_feed_is_valid_atom_with_an_author_ids_and_dates(self) -> None:
+        root, _ = self.feed()
+        # RFC 4287 4.1.1: entries without an author need one on the feed.
+        assert root.findtext(f"{ATOM}author/{ATOM}name") == self.world.body_a.name
+        for required in ("id", "title", "updated"):
+            assert root.findtext(f"{ATOM}{required}"), required
+        entries = list(root.iter(f"{ATOM}entry"))
+        assert entries
+        ids = [e.findtext(f"{ATOM}id") for e in entries]
+        assert len(set(ids)) == len(ids), "atom:id must be unique"
+        for entry in entries:
+            for required in ("id", "title", "updated"):
+                assert entry.findtext(f"{ATOM}{required}"), required
+            assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+            dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated"))
+
+    # Discovery and stamps ---------------------------------------------------------------------
+
+    def test_dtstamp_is_when_the_calendar_was_made_and_last_modified_the_publication(
+        self,
+    ) -> None:
+        before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        events = {str(e["UID"]): e for e in self.calendar().walk("VEVENT")}
+        after = dt.datetime.now(dt.UTC)
+        stamps = {e.decoded("DTSTAMP") for e in events.values()}
+        assert len(stamps) == 1
+        assert before <= stamps.pop() <= after
+        march = events["prg-2019-03-06@testserver"]
+        assert march.decoded("LAST-MODIFIED") < before
+
+    def test_a_bodys_pages_let_readers_discover_its_feeds(self) -> None:
+        for url in ("/prg/", "/prg/meetings/", "/prg/meetings/2019-03-06/minutes/"):
+            page = self.client.get(url).content.decode()
+            assert (
+                '<link rel="alternate" type="application/atom+xml" title="Violence Reduction '
+                'Unit Partnership Reference Group: published documents (Atom)" '
+                'href="/prg/feed.atom">' in page
+            ), url
+            assert 'type="text/calendar"' in page and 'href="/prg/meetings.ics"' in page, url

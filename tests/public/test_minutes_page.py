@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 
 from actions.models import Action, ActionOwner
+from meetings.lifecycle import recording_history
 from meetings.models import AgendaItem, Attendance, Meeting, MinuteParagraph
 from members.models import Person
 from reports.models import StoredDocument
@@ -21,6 +22,7 @@ MAY = "/prg/meetings/2019-05-01/minutes/"
 
 class MinutesPageTests(CastMixin, TemporaryMedia, TestCase):
     @classmethod
+    @recording_history()
     def setUpTestData(cls) -> None:
         load_demo()
         cls.march = Meeting.objects.get(key="2019-03-06")

@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from meetings.lifecycle import recording_history
 from meetings.models import Attendance, Meeting, MinuteParagraph
 from members.models import Interest
 from tests.public_world import WorldMixin, add_action, add_item, add_meeting, add_paper
@@ -45,6 +46,7 @@ PINNED: list[tuple[str, str | None, int]] = [
 ]
 
 
+@recording_history()
 def add_thirty_meetings(world: object) -> None:
     """Thirty meetings with published minutes, upcoming ones too, all touching partner A."""
     body, person = world.body_a, world.person_a

@@ -255,6 +255,7 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             "approved": w.approved.key,
             "action": w.circulated_action.key,
             "action_pk": w.circulated_action.pk,
+            "action_version": w.circulated_action.version,
             "draft_action": w.draft_action.key,
             "body_a_pk": w.body_a.pk,
             "person_a_pk": w.person_a.pk,
@@ -290,7 +291,7 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             return
         devices = TOTPDevice.objects.filter(user=user)
         if reader in UNVERIFIED:
-            if not devices.exists():
+            if not devices.filter(confirmed=True).exists():
                 TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
         else:
             devices.delete()

@@ -52,7 +52,11 @@ class Row:
 
 M = "/prg/meetings"  # board A's meetings
 # A partner's POSTs go through a form prefix; the matrix posts valid data for the owner.
-ACTION_FORM = {"action-{action_pk}-status": "ongoing", "action-{action_pk}-note": "In hand."}
+ACTION_FORM = {
+    "action-{action_pk}-status": "ongoing",
+    "action-{action_pk}-note": "In hand.",
+    "action-{action_pk}-version": "{action_version}",
+}
 PROPOSAL = {"propose-{body_a_pk}-title": "A proposal"}
 INTEREST = {
     "interest-category": "other",
@@ -175,6 +179,9 @@ DOCUMENT_ROWS: list[Row | object] = [
     Row(f"{M}/{{draft}}/agenda.pdf", 404, 404, 404, 200, "reports:agenda_pdf"),
     Row(f"{M}/{{upcoming}}/pack.pdf", 200, 200, 200, 200, "reports:pack_pdf"),
     Row(f"{M}/{{upcoming}}/partners-pack.pdf", 404, 200, 403, 200, "reports:partners_pack_pdf"),
+    Row(
+        f"{M}/{{upcoming}}/partners-agenda.pdf", 404, 200, 403, 200, "reports:partners_agenda_pdf"
+    ),
     # Board B's: board A's report still lists actions from unpublished minutes (see
     # test_the_public_actions_arising_report_leaves_out_actions_from_unpublished_minutes).
     Row(

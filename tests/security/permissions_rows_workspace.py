@@ -52,30 +52,40 @@ TERMS_EDIT = {
 PERSON_NEW = {"name": "Ada Newcomer"}
 PERSON = {"name": "Jake Ferguson", "role": "Youth worker", "email": "jake@example.org"}
 INTEREST_WS = {"category": "gift", "description": "Theatre tickets", "registered_on": "2019-02-01"}
-ITEM = {"title": "A renamed item", "kind": "business"}
+ITEM = {"title": "A renamed item", "kind": "business", "version": "0"}
 PAPER = {
     "title": "A paper on knife crime",
     "classification": "public",
     "final": "on",
     "executive_summary": "A summary.",
     "equality_comments": "Equality issues were considered.",
+    "version": "0",
 }
 # Every check of agenda_checks, acknowledged (only the failed ones are read).
 AGENDA_CHECKS = ("notice", "composition", "equality", "exemptions", "interval")
 PUBLISH = {k: "Published anyway for the test." for k in AGENDA_CHECKS}
 ATTENDEE_NEW = {"attendee-capacity": "in_attendance", "attendee-new_person_name": "Ada Visitor"}
-ATTENDEE = {"attendee-capacity": "in_attendance", "attendee-remote": "on"}
+ATTENDEE = {"attendee-capacity": "in_attendance", "attendee-remote": "on", "attendee-version": "0"}
 ITEM_MINUTES = {
     "outcome": "",
     "p-TOTAL_FORMS": "1",
     "p-INITIAL_FORMS": "0",
     "p-0-text": "The board noted the update.",
+    "version": "0",
 }
 DECLARATION = {"decl-person": "{person_a_pk}", "decl-interest": "Trustee of a youth charity"}
 DISSENT = {"dissent-person": "{person_a_pk}", "dissent-text": "Objected to the timetable."}
-CORRECTION = {"text": "The board agreed the forward plan.", "reason": "A typo."}
-ACTION_UPDATE = {"update": "Record", "status": "complete", "note": "The letter was sent."}
-PLAN = {"title": "Knife crime update (revised)"}
+CORRECTION = {"text": "The board agreed the forward plan.", "reason": "A typo.", "version": "0"}
+ACTION_UPDATE = {
+    "update": "Record",
+    "status": "complete",
+    "note": "The letter was sent.",
+    "version": "0",
+}
+# The version of the record a form or button was opened with: every record here is new.
+V0 = {"version": "0"}
+UP = {"direction": "up"}
+PLAN = {"title": "Knife crime update (revised)", "version": "0"}
 
 
 def ws(url: str, secretary: int, name: str, method: str = "GET", data: dict | None = None) -> Row:
@@ -135,7 +145,7 @@ WORKSPACE_ROWS: list[Row | object] = [
         302,
         "workspace:interest_end",
         "POST",
-        {"ended_on": "{today}"},
+        {"ended_on": "{today}", "version": "0"},
     ),
     # Another person's interest is not reachable through this person.
     ws(f"{W}/people/jake-ferguson/interests/{{interest_b}}/end/", 404, "workspace:interest_end"),
@@ -148,8 +158,9 @@ WORKSPACE_ROWS: list[Row | object] = [
     ),
     ws(f"{DRAFT}/agenda/items/8/", 200, "workspace:item"),
     ws(f"{DRAFT}/agenda/items/8/", 302, "workspace:item", "POST", ITEM),
-    ws(f"{DRAFT}/agenda/items/8/move/", 302, "workspace:item_move", "POST", {"direction": "up"}),
-    ws(f"{DRAFT}/agenda/items/5/remove/", 302, "workspace:item_remove", "POST"),
+    # The buttons carry the meeting's version (optimistic locking) like every form.
+    ws(f"{DRAFT}/agenda/items/8/move/", 302, "workspace:item_move", "POST", {**UP, **V0}),
+    ws(f"{DRAFT}/agenda/items/5/remove/", 302, "workspace:item_remove", "POST", V0),
     ws(f"{DRAFT}/agenda/items/8/papers/new/", 200, "workspace:paper_new"),
     ws(f"{DRAFT}/agenda/items/8/papers/new/?as=upload", 200, "workspace:paper_new"),
     ws(f"{DRAFT}/agenda/items/8/papers/new/", 302, "workspace:paper_new", "POST", PAPER),
@@ -168,7 +179,7 @@ WORKSPACE_ROWS: list[Row | object] = [
     ws(f"{HELD}/attendance/add/", 302, "workspace:attendee_add", "POST", ATTENDEE_NEW),
     ws(f"{HELD}/attendance/{{attendee}}/", 200, "workspace:attendee"),
     ws(f"{HELD}/attendance/{{attendee}}/", 302, "workspace:attendee", "POST", ATTENDEE),
-    ws(f"{HELD}/attendance/{{attendee}}/remove/", 302, "workspace:attendee_remove", "POST"),
+    ws(f"{HELD}/attendance/{{attendee}}/remove/", 302, "workspace:attendee_remove", "POST", V0),
     ws(f"{HELD}/minutes/preview/", 200, "workspace:minutes_preview"),
     ws(f"{HELD}/minutes/items/1/", 200, "workspace:item_minutes"),
     ws(f"{HELD}/minutes/items/1/", 302, "workspace:item_minutes", "POST", ITEM_MINUTES),
@@ -230,6 +241,7 @@ WORKSPACE_ROWS: list[Row | object] = [
         302,
         "workspace:action_discard",
         "POST",
+        V0,
     ),
     ws(f"{W}/forward-plan/{{plan}}/", 200, "workspace:forward_plan_edit"),
     ws(f"{W}/forward-plan/{{plan}}/", 302, "workspace:forward_plan_edit", "POST", PLAN),

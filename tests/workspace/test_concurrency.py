@@ -432,9 +432,7 @@ def _race(call: Callable[[str], object]) -> list[str]:
 def test_two_connections_racing_the_same_saves_let_exactly_one_win_each_time() -> None:
     body, _ = make_body()
     chair = appoint(body, "chair-person", "chair", D(2019, 1, 22), check=False)
-    meeting = create_meeting_with_standard_agenda(
-        body, date=D(2019, 3, 6), start_time=dt.time(14)
-    )
+    meeting = create_meeting_with_standard_agenda(body, date=D(2019, 3, 6), start_time=dt.time(14))
     item = meeting.items.get(number="4")
     action = Action.objects.create(meeting=meeting, item=item, key="a-1", description="Do it")
     ActionOwner.objects.create(action=action, role="Clerk")

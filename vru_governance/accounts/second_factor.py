@@ -2,8 +2,11 @@
 
 A user with a confirmed device signs in in two steps: the password (through django-axes,
 as before), then a current code. Until the code is given the user is not signed in at all;
-the workspace and the admin also refuse any session that is signed in but not verified.
-With OTP_REQUIRED_FOR_SECRETARIAT, secretaries without a device must enrol first.
+a session signed in but not verified (one from before the user enrolled, or a password-only
+secretary's when OTP_REQUIRED_FOR_SECRETARIAT) sees exactly what the public sees
+(meetings/access.py decides), and the workspace, the partners' portal and the admin send it
+to the code step. With OTP_REQUIRED_FOR_SECRETARIAT, secretaries without a device must enrol
+first. Enrolling or removing a device ends the user's other sessions.
 Wherever a code from the app is asked for after enrolment, one of the user's single-use
 backup codes (vru_governance/accounts/backup_codes.py) will do instead.
 """

@@ -17,6 +17,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from meetings.access import (
@@ -28,7 +29,7 @@ from meetings.access import (
 )
 from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
-from reports.documents.minutes import build_minutes, render_minutes
+from reports.documents.minutes import build_minutes, minutes_html, render_minutes
 from reports.documents.pack import Audience, build_pack
 from reports.documents.papers import render_paper
 from reports.documents.render import Rendered
@@ -51,14 +52,15 @@ def _refuse(request: HttpRequest) -> Exception:
 
 def _check(request: HttpRequest, meeting: Meeting, kind: str) -> None:
     """The agenda's documents follow the agenda (meeting_for); the rest have their own rule."""
-    if kind == Kind.PARTNERS_PACK and not can_see_body_records(request.user, meeting.body):
+    partners_only = kind in (Kind.PARTNERS_PACK, Kind.PARTNERS_AGENDA)
+    if partners_only and not can_see_body_records(request.user, meeting.body):
         raise _refuse(request)
     if kind == Kind.MINUTES and not can_see_minutes(request.user, meeting):
         raise _refuse(request)
 
 
 def _is_public(meeting: Meeting, kind: str) -> bool:
-    if kind == Kind.PARTNERS_PACK:
+    if kind in (Kind.PARTNERS_PACK, Kind.PARTNERS_AGENDA):
         return False
     if kind == Kind.MINUTES:
         return meeting.minutes_are_public
@@ -112,6 +114,8 @@ def _live(meeting: Meeting, kind: str) -> Rendered:
         rendered = build_pack(meeting, Audience.PUBLIC, with_agenda=False).pack
     elif kind == Kind.PARTNERS_PACK:
         rendered = build_pack(meeting, Audience.PARTNERS, with_agenda=False).pack
+    elif kind == Kind.PARTNERS_AGENDA:
+        rendered = build_pack(meeting, Audience.PARTNERS, with_pack=False).agenda
     elif kind == Kind.ACTIONS_ARISING:
         rendered = render_actions_arising(meeting)
     else:
@@ -150,6 +154,12 @@ def pack_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase
 @require_safe
 def partners_pack_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     return _document(request, body_slug, key, Kind.PARTNERS_PACK)
+
+
+@require_safe
+def partners_agenda_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
+    """The agenda whose page references are those of the partners' pack."""
+    return _document(request, body_slug, key, Kind.PARTNERS_AGENDA)
 
 
 @require_safe
@@ -227,14 +237,19 @@ def minutes_page(request: HttpRequest, body_slug: str, key: str) -> HttpResponse
     meeting = meeting_for(request.user, body_slug, key)
     if not can_see_minutes(request.user, meeting):
         raise _refuse(request)
-    minutes = build_minutes(meeting)
     versions = list(meeting.stored_documents.filter(kind=Kind.MINUTES).order_by("-version"))
+    # Published minutes are read from the frozen snapshot of their latest version, the same
+    # one its PDF was rendered from; drafts (and minutes frozen before snapshots) live.
+    frozen = versions[0].html if versions and meeting.minutes_are_public else ""
+    html = mark_safe(frozen) if frozen else minutes_html(build_minutes(meeting))  # noqa: S308
     response = render(
         request,
         "reports/minutes_page.html",
         {
+            # The body gives the page the site's menu and feeds (templates/public/_layout.html).
+            "body": meeting.body,
             "meeting": meeting,
-            "minutes": minutes,
+            "minutes_html": html,
             "versions": versions,
             "draft": not meeting.minutes_are_public,
         },

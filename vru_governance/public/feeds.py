@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from icalendar import Calendar, Event
@@ -35,7 +36,7 @@ CALENDAR_MEETINGS = 200  # the latest meetings a calendar carries
 FEED_MEETINGS = 20  # the latest meetings whose documents the Atom feed carries
 
 
-def _event(request: HttpRequest, meeting: Meeting) -> Event:
+def _event(request: HttpRequest, meeting: Meeting, stamp: dt.datetime) -> Event:
     zone = ZoneInfo(settings.TIME_ZONE)
     start = dt.datetime.combine(meeting.date, meeting.start_time, tzinfo=zone)
     end = (
@@ -52,7 +53,9 @@ def _event(request: HttpRequest, meeting: Meeting) -> Event:
         location=meeting.place or None,
         description=f"Agenda and papers: {url}",
         url=url,
-        stamp=published_on(meeting).astimezone(dt.UTC),
+        # RFC 5545: DTSTAMP is when this calendar was made; the publication is LAST-MODIFIED.
+        stamp=stamp,
+        last_modified=published_on(meeting).astimezone(dt.UTC),
     )
 
 
@@ -63,12 +66,13 @@ def ical(request: HttpRequest, body_slug: str) -> HttpResponse:
         PUBLIC,
         list(published_meetings().filter(body=body).order_by("-date")[:CALENDAR_MEETINGS]),
     )
+    stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     calendar = Calendar.new(
         name=f"Meetings of the {body.name}",
         prodid="-//VRU Governance//Meetings//EN",
         uid=f"{body.slug}-meetings@{request.get_host().split(':')[0]}",
         url=request.build_absolute_uri(reverse("public:meetings", args=[body.slug])),
-        subcomponents=[_event(request, m) for m in reversed(meetings)],
+        subcomponents=[_event(request, m, stamp) for m in reversed(meetings)],
     )
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -86,6 +90,10 @@ class DocumentsFeed(Feed):
 
     def title(self, obj: Body) -> str:
         return f"{obj.name}: published documents"
+
+    def author_name(self, obj: Body) -> str:
+        # RFC 4287 4.1.1: a feed whose entries carry no author must name one itself.
+        return obj.name
 
     def subtitle(self, obj: Body) -> str:
         return "Agendas, public papers and minutes as they are published."

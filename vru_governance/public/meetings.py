@@ -14,6 +14,7 @@ from reports.published import (
     meeting_documents,
     meetings_visible_to,
     only_visible,
+    with_versions,
 )
 from vru_governance.public import search as search_backend
 
@@ -57,7 +58,7 @@ def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpRespon
         "body": meeting.body,
         "meeting": meeting,
         "agenda": agenda_rows(request.user, meeting),
-        "documents": meeting_documents(request.user, meeting),
+        "documents": with_versions(meeting, meeting_documents(request.user, meeting)),
         "minutes_visible": access.can_see_minutes(request.user, meeting),
         "partner_view": access.can_see_body_records(request.user, meeting.body),
     }

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from meetings.models import Meeting
 from meetings.services.agenda import add_item, move_item, remove_item, update_item
+from meetings.services.corrections import correct_meeting_details
 from meetings.services.meeting import update_meeting_details
 from meetings.services.plan import planned_for
 from members.models import Body
@@ -65,15 +66,14 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
         details = MeetingDetailsForm(request.POST)
         if details.is_valid():
             data = details.cleaned_data
+            values = {k: data[k] for k in ("date", "start_time", "end_time", "place", "version")}
             try:
-                update_meeting_details(
-                    meeting,
-                    date=data["date"],
-                    start_time=data["start_time"],
-                    end_time=data["end_time"],
-                    place=data["place"],
-                    version=data["version"],
-                )
+                if data.get("reason", "").strip() and meeting.agenda_is_public:
+                    correct_meeting_details(
+                        meeting, reason=data["reason"], user=request.user, **values
+                    )
+                else:
+                    update_meeting_details(meeting, **values)
             except ValidationError as exc:
                 conflict = refused(details, exc)
             else:

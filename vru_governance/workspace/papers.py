@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from reports.papers import save_paper
 from members.models import Body
 from reports.models import Paper
+from reports.papers import save_paper
 from vru_governance.workspace.base import (
     conflict_status,
     item_of,

@@ -6,39 +6,17 @@ them), with people's email addresses left out. The API answers as the public, wh
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from members.models import Body, Person
 from members.published import published_terms, terms_on
 from reports.published import body_or_404
+from vru_governance.public.api.problems import api_view
 from vru_governance.records import FORMAT, serialise
-
-View = Callable[..., JsonResponse]
-
-
-def api_view(view: View) -> View:
-    """GET and HEAD only; errors as JSON; open to any origin (it is public data)."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        if request.method not in ("GET", "HEAD"):
-            response = JsonResponse({"detail": "Read-only: use GET."}, status=405)
-            response["Allow"] = "GET, HEAD"
-        else:
-            try:
-                response = view(request, *args, **kwargs)
-            except Http404 as exc:
-                response = JsonResponse({"detail": str(exc) or "Not found."}, status=404)
-        response["Access-Control-Allow-Origin"] = "*"
-        return response
-
-    return wrapper
 
 
 def absolute(request: HttpRequest, path: str) -> str:

@@ -29,7 +29,8 @@ from reports.published import (
     public_status,
     published_meetings,
 )
-from vru_governance.public.api.bodies import absolute, api_view, public_person
+from vru_governance.public.api.bodies import absolute, public_person
+from vru_governance.public.api.problems import api_view, positive_int
 from vru_governance.records import FORMAT, serialise
 
 MEETINGS_PER_PAGE = 100
@@ -84,14 +85,15 @@ def meetings(request: HttpRequest, body_slug: str) -> JsonResponse:
     """A body's meetings with a published agenda, oldest first; ?year= and ?page=."""
     body = body_or_404(body_slug)
     found = published_meetings().filter(body=body).order_by("date", "start_time", "pk")
-    year = request.GET.get("year", "")
-    if year:
-        # A year the calendar has: "²" passes isdigit() and 99999 has no date.
-        if not (year.isascii() and year.isdigit() and len(year) <= 4 and int(year) >= 1):
-            raise Http404("year must be a number such as 2019.")
-        found = found.filter(date__year=int(year))
+    # A year the calendar has (1 to 9999), such as 2019; a page from 1 to the last.
+    year = positive_int(request, "year", maximum=9999, help=", a year such as 2019")
+    number = positive_int(request, "page") or 1
+    if year is not None:
+        found = found.filter(date__year=year)
     paginator = Paginator(found, MEETINGS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
+    if number > paginator.num_pages:
+        raise Http404(f"No page {number}: there are {paginator.num_pages}.")
+    page = paginator.page(number)
     rows = [m for m in page.object_list if access.can_see_agenda(PUBLIC, m)]
 
     def page_url(number: int) -> str:

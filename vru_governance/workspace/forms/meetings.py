@@ -68,6 +68,13 @@ class MeetingDetailsForm(VersionForm):
     start_time = forms.TimeField(widget=TIME, label="Start time")
     end_time = forms.TimeField(widget=TIME, label="Closing time", required=False)
     place = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for the correction",
+        help_text="Once the agenda is published its details change only as a correction: the "
+        "documents are issued again as new versions that print this reason.",
+    )
 
 
 class ItemForm(VersionForm):
