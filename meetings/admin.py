@@ -44,7 +44,9 @@ class MeetingAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
         "minutes_approved_at",
         "minutes_approved_at_item",
         "minutes_approved_by_chair",
+        "minutes_approved_at_meeting",
         "minutes_published_at",
+        "recorded_as_history",
     )
     list_display = ["__str__", "date", "status"]
     list_filter = ["body", "status"]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models import Appointment, Body, TermsOfReference
@@ -52,6 +53,19 @@ class Meeting(models.Model):
     )
     minutes_approved_by_chair = models.BooleanField(
         default=False, help_text="Approved by the Chair rather than at the next meeting."
+    )
+    minutes_approved_at_meeting = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The later meeting of the body that approved the minutes.",
+    )
+    recorded_as_history = models.BooleanField(
+        default=False,
+        help_text="Entered after the fact: its publication, circulation and approval dates were "
+        "typed in, not taken from the clock, and no one was e-mailed.",
     )
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
@@ -172,6 +186,47 @@ class Meeting(models.Model):
                     f"{short_date(self.date)}."
                 }
             )
+        if self.recorded_as_history and self.date:
+            self._check_history_dates()
+
+    # The dates of a meeting recorded as history, in the order its steps happen.
+    HISTORY_STEPS = (
+        ("agenda_published_at", "the agenda was published"),
+        ("minutes_circulated_at", "the minutes were circulated"),
+        ("minutes_approved_at", "the minutes were approved"),
+        ("minutes_published_at", "the minutes were published"),
+    )
+
+    def _check_history_dates(self) -> None:
+        """The typed dates of a meeting recorded as history follow one another: the agenda
+        on or before the meeting day, the minutes' steps after it, each after the last."""
+        days = [
+            (name, what, timezone.localtime(getattr(self, name)).date())
+            for name, what in self.HISTORY_STEPS
+            if getattr(self, name) is not None
+        ]
+        published = next((d for n, _, d in days if n == "agenda_published_at"), None)
+        if published is not None and published > self.date:
+            raise ValidationError(
+                {
+                    "agenda_published_at": f"The date the agenda was published "
+                    f"({short_date(published)}) is after the meeting ({short_date(self.date)})."
+                }
+            )
+        later = [(n, w, d) for n, w, d in days if n != "agenda_published_at"]
+        previous = ("", "the meeting", self.date)
+        for name, what, day in later:
+            if day < previous[2]:
+                raise ValidationError(
+                    {
+                        name: f"The date {what} ({short_date(day)}) is before the date "
+                        f"{previous[1]} ({short_date(previous[2])})."
+                        if previous[0]
+                        else f"The date {what} ({short_date(day)}) is before the meeting "
+                        f"({short_date(self.date)})."
+                    }
+                )
+            previous = (name, what, day)
 
     def quorum(self, **loaded: Any) -> q.MeetingQuorum:
         """Quorum per agenda item, from the records (a handful of queries, whatever the size,

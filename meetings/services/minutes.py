@@ -1,5 +1,5 @@
-"""Workflows on summary minutes: paragraphs with 'Action:' lines, declarations, dissent,
-and the lifecycle draft → circulated → approved → published, with corrections once approved.
+"""Workflows on summary minutes: paragraphs with 'Action:' lines, declarations, dissent, and
+corrections once approved (the lifecycle steps are in minutes_lifecycle.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
 from actions.models import Action, ActionOwner
 from actions.services import (
@@ -23,7 +22,7 @@ from actions.services import (
     set_owners,
     unique_action_key,
 )
-from meetings import lifecycle, notifications
+from meetings import lifecycle
 from meetings.models import (
     AgendaItem,
     Declaration,
@@ -270,93 +269,7 @@ def set_closing_time(meeting: Meeting, *, end_time: dt.time | None, version: int
     return meeting
 
 
-# Lifecycle -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def circulate_minutes(meeting: Meeting, user: User | None, *, base_url: str = "") -> Meeting:
-    """Circulate the draft minutes to partners for comment (partners are emailed)."""
-    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
-    if meeting.status != Status.MINUTES_DRAFT:
-        raise ValidationError(
-            "Only draft minutes can be circulated; the meeting's status is "
-            f"{meeting.get_status_display()}."
-        )
-    if not MinuteParagraph.objects.filter(item__meeting=meeting).exists():
-        raise ValidationError("The minutes have no paragraphs yet.")
-    unconfirmed = meeting.actions.filter(confirmed=False).count()
-    if unconfirmed:
-        raise ValidationError(
-            f"{unconfirmed} action{'s' if unconfirmed != 1 else ''} from 'Action:' lines "
-            f"{'are' if unconfirmed != 1 else 'is'} not confirmed: confirm or discard "
-            f"{'them' if unconfirmed != 1 else 'it'} first."
-        )
-    meeting.status = Status.MINUTES_CIRCULATED
-    meeting.minutes_circulated_at = timezone.now()
-    meeting.version += 1
-    meeting.save()
-    transaction.on_commit(lambda: notifications.notify_minutes_circulated(meeting, base_url))
-    return meeting
-
-
-@transaction.atomic
-def approve_minutes(
-    meeting: Meeting,
-    user: User | None,
-    *,
-    at_item: AgendaItem | None = None,
-    by_chair: bool = False,
-) -> Meeting:
-    """Approve circulated minutes at the next meeting's 'minutes of last meeting' item, or by
-    the Chair; from then on they are locked."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Status.MINUTES_CIRCULATED:
-        raise ValidationError(
-            "Minutes are approved once circulated to partners; the meeting's status is "
-            f"{meeting.get_status_display()}."
-        )
-    if bool(at_item) == bool(by_chair):
-        raise ValidationError(
-            {"at_item": "Say whether a later meeting or the Chair approved the minutes."}
-        )
-    if at_item is not None:
-        later = at_item.meeting
-        if (
-            later.body_id != meeting.body_id
-            or later.date <= meeting.date
-            or at_item.kind != AgendaItem.Kind.MINUTES_OF_LAST_MEETING
-        ):
-            raise ValidationError(
-                {
-                    "at_item": "Choose the 'Minutes of last meeting' item of a later meeting of "
-                    "this body."
-                }
-            )
-    meeting.status = Status.MINUTES_APPROVED
-    meeting.minutes_approved_at = timezone.now()
-    meeting.minutes_approved_at_item = at_item
-    meeting.minutes_approved_by_chair = by_chair
-    meeting.version += 1
-    meeting.full_clean()
-    meeting.save()
-    return meeting
-
-
-@transaction.atomic
-def publish_minutes(meeting: Meeting, user: User | None) -> Meeting:
-    """Publish approved minutes: the accessible page and the frozen documents go public."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status != Status.MINUTES_APPROVED:
-        raise ValidationError(
-            "Only approved minutes are published; the meeting's status is "
-            f"{meeting.get_status_display()}."
-        )
-    meeting.status = Status.MINUTES_PUBLISHED
-    meeting.minutes_published_at = timezone.now()
-    meeting.version += 1
-    meeting.save()
-    publication.freeze_published_documents(meeting, "minutes", user=user)
-    return meeting
+# Corrections -------------------------------------------------------------------------
 
 
 @transaction.atomic

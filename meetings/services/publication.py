@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from meetings import notifications
 from meetings.models import ChecklistAcknowledgement, Meeting
+from meetings.services import history
 from reports import services as documents
-from reports.models import Paper
+from reports.models import Paper, StoredDocument
 
 
 def stage_kinds(stage: str) -> tuple[str, ...]:
@@ -26,12 +27,23 @@ def stage_kinds(stage: str) -> tuple[str, ...]:
 
 
 def freeze_published_documents(
-    meeting: Meeting, stage: str, *, correction_note: str = "", user: User | None = None
+    meeting: Meeting,
+    stage: str,
+    *,
+    correction_note: str = "",
+    user: User | None = None,
+    issued_at: dt.datetime | None = None,
 ) -> None:
     """Freeze the documents published at this stage ("agenda" or "minutes") through
-    reports.services.freeze_documents; a correction note stores a new version."""
+    reports.services.freeze_documents; a correction note stores a new version. A stage
+    recorded as history dates the versions it stores on the day it really happened."""
     kinds = stage_kinds(stage)
-    documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
+    before = set(meeting.stored_documents.values_list("pk", flat=True)) if issued_at else set()
+    stored = documents.freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
+    if issued_at is not None:
+        new = [d.pk for d in stored if d.pk not in before]
+        # The stored bytes are unchanged; only the date the version lists show as issued.
+        StoredDocument.objects.filter(pk__in=new).update(created_at=issued_at)
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,14 @@ class Check:
     label: str
     passed: bool
     detail: str
+    # A check that looks forward (the notice a publication gives) does not apply to a
+    # meeting entered as history: it is shown, never asked to be acknowledged.
+    applies: bool = True
+
+    @property
+    def blocks(self) -> bool:
+        """Failed and applicable: publishing needs it fixed or acknowledged with a reason."""
+        return self.applies and not self.passed
 
 
 def clear_days(published_on: dt.date, meeting_on: dt.date) -> int:
@@ -49,23 +69,40 @@ def clear_days(published_on: dt.date, meeting_on: dt.date) -> int:
     return max((meeting_on - published_on).days - 1, 0)
 
 
-def agenda_checks(meeting: Meeting, today: dt.date | None = None) -> list[Check]:
-    """The pre-publication checklist of an agenda (DESIGN rules 3, 7, 8 and 9)."""
+def agenda_checks(
+    meeting: Meeting, today: dt.date | None = None, *, published_on: dt.date | None = None
+) -> list[Check]:
+    """The pre-publication checklist of an agenda (DESIGN rules 3, 7, 8 and 9). With the
+    date of a publication recorded as history, the notice it gave is shown but not asked."""
     today = today or timezone.localdate()
     terms = meeting.terms()
     checks: list[Check] = []
     notice = terms.agenda_notice_days if terms else 5
-    days = clear_days(today, meeting.date)
-    checks.append(
-        Check(
-            "notice",
-            "Notice period",
-            days >= notice,
-            f"Publishing today ({today:%-d %B %Y}) gives {days} clear day"
-            f"{'s' if days != 1 else ''} before the meeting; the terms of reference ask for "
-            f"{notice}.",
+    if published_on is not None:
+        days = clear_days(published_on, meeting.date)
+        checks.append(
+            Check(
+                "notice",
+                "Notice period",
+                days >= notice,
+                f"Recorded as history: published on {published_on:%-d %B %Y}, {days} clear "
+                f"day{'s' if days != 1 else ''} before the meeting (the terms of reference "
+                f"ask for {notice}); not asked of a past publication.",
+                applies=False,
+            )
         )
-    )
+    else:
+        days = clear_days(today, meeting.date)
+        checks.append(
+            Check(
+                "notice",
+                "Notice period",
+                days >= notice,
+                f"Publishing today ({today:%-d %B %Y}) gives {days} clear day"
+                f"{'s' if days != 1 else ''} before the meeting; the terms of reference ask "
+                f"for {notice}.",
+            )
+        )
     composition = meeting.body.composition_on(meeting.date)
     if composition is None:
         checks.append(
@@ -165,24 +202,37 @@ def publish_agenda(
     *,
     today: dt.date | None = None,
     base_url: str = "",
+    published_on: dt.date | None = None,
 ) -> Meeting:
-    """Publish a draft agenda: every failed check acknowledged with a reason; partners emailed."""
+    """Publish a draft agenda: every failed check acknowledged with a reason; partners emailed.
+
+    With `published_on`, the meeting is recorded as history: the agenda was published on that
+    day (on or before the meeting), no one is e-mailed and the notice check does not apply."""
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError(
             f"The agenda is not a draft ({meeting.get_status_display().lower()}), so it cannot "
             "be published again."
         )
-    checks = agenda_checks(meeting, today)
+    if published_on is not None:
+        history.check_entered_date(
+            "published_on",
+            "the agenda was published",
+            published_on,
+            not_after=meeting.date,
+            not_after_what="the meeting",
+            today=today,
+        )
+    checks = agenda_checks(meeting, today, published_on=published_on)
     errors = {
         c.key: f"{c.label} failed: fix it, or give the reason for publishing anyway. {c.detail}"
         for c in checks
-        if not c.passed and not acknowledgements.get(c.key, "").strip()
+        if c.blocks and not acknowledgements.get(c.key, "").strip()
     }
     if errors:
         raise ValidationError(errors)
     for check in checks:
-        if not check.passed:
+        if check.blocks:
             ack = ChecklistAcknowledgement(
                 meeting=meeting,
                 check_key=check.key,
@@ -193,10 +243,20 @@ def publish_agenda(
             ack.full_clean()
             ack.save()
     meeting.status = Meeting.Status.AGENDA_PUBLISHED
-    meeting.agenda_published_at = timezone.now()
+    if published_on is not None:
+        meeting.agenda_published_at = history.stamp(published_on)
+        meeting.recorded_as_history = True
+    else:
+        meeting.agenda_published_at = timezone.now()
     meeting.version += 1
     meeting.full_clean()
     meeting.save()
-    freeze_published_documents(meeting, "agenda", user=user)
-    transaction.on_commit(lambda: notifications.notify_agenda_published(meeting, base_url))
+    freeze_published_documents(
+        meeting,
+        "agenda",
+        user=user,
+        issued_at=meeting.agenda_published_at if meeting.recorded_as_history else None,
+    )
+    if not meeting.recorded_as_history:
+        transaction.on_commit(lambda: notifications.notify_agenda_published(meeting, base_url))
     return meeting

@@ -47,15 +47,19 @@ def paper_file_metadata(paper: Paper, meeting: Meeting) -> Metadata:
     )
 
 
-def _numbers_job(pdf: PartPdf) -> PartJob:
-    """The paper's own page numbers, 1 to n, in the footer each kind of page prints."""
+def _numbers_job(pdf: PartPdf, draft: bool) -> PartJob:
+    """The paper's own page numbers, 1 to n, in the footer each kind of page prints (and DRAFT
+    on every page of a paper whose agenda is not published)."""
     styles = ["upload" if i in pdf.upload_pages else "" for i in range(pdf.pages)]
-    html = render_html("reports/pdf/page_numbers.html", {"styles": styles}, capture=False)
+    context = {"styles": styles, "draft": draft}
+    html = render_html("reports/pdf/page_numbers.html", context, capture=False)
     return PartJob(html=html, tagged=False)
 
 
 @dataclass
 class _Copy:
+    """A paper whose copy is made from its part of the pack."""
+
     paper: Paper
     part: Part
 
@@ -66,17 +70,19 @@ def render_paper_files(
     *,
     pool: Pool,
     parts: dict[int, Part] | None = None,
+    draft: bool = False,
 ) -> dict[int, Rendered]:
     """Each paper's PDF by paper id, as its partners' copy (and, unless exempt, public copy).
 
     `parts` are the papers' parts of a partners' pack rendered just before, by paper id; the
-    others are made here (their PDFs most often come from the part cache).
+    others are made here (their PDFs most often come from the part cache). A `draft` is a
+    preview for the secretary: every page says DRAFT, uploaded papers included.
     """
     parts = parts or {}
     done: dict[int, Rendered] = {}
     copies: list[_Copy] = []
     for paper in papers:
-        if as_uploaded(paper):
+        if as_uploaded(paper) and not draft:
             upload = read_upload(paper)
             data = upload.data
             if not data:  # unreadable: still served as uploaded, as before freezing
@@ -92,6 +98,7 @@ def render_paper_files(
             part = paper_part(paper, paper.item, meeting, partners=True)
         copies.append(_Copy(paper, part))
 
+    # The parts not rendered with a pack just now: most often from the part cache.
     missing = [c for c in copies if c.part.rendered is None]
     if missing:
         renderer = PartRenderer(pool)
@@ -99,26 +106,22 @@ def render_paper_files(
             renderer.add(part_job(copy.part, meeting))
         for copy, pdf in zip(missing, renderer.finish().parts, strict=True):
             copy.part.rendered = pdf
+    pdfs = [c.part.rendered for c in copies if c.part.rendered is not None]
     numbers = PartRenderer(pool)
-    for copy in copies:
-        assert copy.part.rendered is not None
-        numbers.add(_numbers_job(copy.part.rendered))
-    stamps = numbers.finish().parts if copies else []
-    jobs = []
-    for copy, stamp in zip(copies, stamps, strict=True):
-        assert copy.part.rendered is not None
-        jobs.append(
-            Assembly(
-                (Piece(copy.part.rendered.pdf),),
-                paper_file_metadata(copy.paper, meeting),
-                numbers=stamp.pdf,
-            )
-        )
-    for copy, pdf in zip(copies, pool.map(run_assembly, jobs), strict=True):
-        assert copy.part.rendered is not None
-        done[copy.paper.pk] = Rendered(
-            pdf=pdf,
-            pages=copy.part.rendered.pages,
-            metadata=paper_file_metadata(copy.paper, meeting),
-        )
+    for pdf in pdfs:
+        numbers.add(_numbers_job(pdf, draft))
+    stamps = numbers.finish().parts if pdfs else []
+    jobs = [
+        Assembly((Piece(pdf.pdf),), paper_file_metadata(c.paper, meeting), numbers=stamp.pdf)
+        for c, pdf, stamp in zip(copies, pdfs, stamps, strict=True)
+    ]
+    joined = pool.map(run_assembly, jobs)
+    for copy, pdf, data, job in zip(copies, pdfs, joined, jobs, strict=True):
+        done[copy.paper.pk] = Rendered(pdf=data, pages=pdf.pages, metadata=job.metadata)
     return done
+
+
+def render_draft_paper(meeting: Meeting, paper: Paper) -> Rendered:
+    """A paper of a draft agenda as it will be frozen, marked DRAFT (rendered here: one part)."""
+    with Pool(1) as pool:
+        return render_paper_files(meeting, [paper], pool=pool, draft=True)[paper.pk]

@@ -68,10 +68,11 @@ class AgendaPackTests(TemporaryMedia, TestCase):
         )
 
         public = build_pack(meeting, Audience.PUBLIC)
-        partners = build_pack(meeting, Audience.PARTNERS, with_agenda=False)
+        partners = build_pack(meeting, Audience.PARTNERS)
         cls.public = read_pdf(public.pack.pdf)
         cls.public_agenda = read_pdf(public.agenda.pdf)
         cls.partners = read_pdf(partners.pack.pdf)
+        cls.partners_agenda = read_pdf(partners.agenda.pdf)
         cls.offset = public.pack.extra["agenda_pages"]
         cls.partners_offset = partners.pack.extra["agenda_pages"]
         cls.titles = {i.number: i.title for i in meeting.items.all()}
@@ -151,6 +152,16 @@ class AgendaPackTests(TemporaryMedia, TestCase):
         alone = REFERENCE.findall(" ".join(self.public_agenda.flat(i) for i in range(2)))
         self.assertEqual(pack, alone)
         self.assertIsNone(self.public_agenda.printed_number(0))
+
+    def test_the_partners_agenda_alone_carries_the_page_references_of_the_partners_pack(
+        self,
+    ) -> None:
+        # The exempt paper (item 6) comes before the public papers of items 7 to 10 (a
+        # generated meeting where the two numberings differ: test_page_references.py).
+        pack = REFERENCE.findall(self.agenda_text(self.partners, self.partners_offset))
+        alone = REFERENCE.findall(self.partners_agenda.all_text())
+        self.assertEqual(pack, alone)
+        self.assertTrue(self.partners_agenda.metadata["/Title"].startswith("Partners' agenda"))
 
     def test_pages_after_the_agenda_are_numbered_continuously(self) -> None:
         for pdf, offset in ((self.public, self.offset), (self.partners, self.partners_offset)):

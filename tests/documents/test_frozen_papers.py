@@ -249,10 +249,12 @@ class FrozenPaperTests(PaperWorld):
 class DraftPaperTests(PaperWorld):
     def test_a_draft_paper_is_rendered_for_the_secretary_marked_draft(self) -> None:
         assert self.get(JUNE + "papers/strategy.pdf").status_code == 404
-        response = self.get(JUNE + "papers/strategy.pdf", self.secretary)
-        assert response.status_code == 200 and "private" in response["Cache-Control"]
-        pdf = read_pdf(self.body(response))
-        assert all("DRAFT" in page for page in pdf.pages)
+        for key, pages in (("strategy", 1), ("slides", 2)):  # an upload too: not as uploaded
+            response = self.get(JUNE + f"papers/{key}.pdf", self.secretary)
+            assert response.status_code == 200 and "private" in response["Cache-Control"]
+            pdf = read_pdf(self.body(response))
+            assert len(pdf.pages) == pages
+            assert all("DRAFT" in page for page in pdf.pages), key
         assert not StoredDocument.objects.filter(kind="paper").exists()
 
     def test_every_page_of_a_draft_document_says_draft(self) -> None:

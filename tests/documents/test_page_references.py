@@ -21,7 +21,8 @@ from tests.pdfs import ReadPdf, TemporaryMedia, read_pdf
 from tests.public_world import add_item, add_meeting, add_paper
 from tests.world import build_cast
 
-REFERENCE = re.compile(r"(\d+[a-z]?) ([^()]+?) \(Pages (\d+) - (\d+)\)")
+# "2 Trends (Pages 3 - 4)": the item's number, its title (no digits here) and the pages.
+REFERENCE = re.compile(r"\b(\d+[a-z]?) (\D+?) \(Pages (\d+) - (\d+)\)")
 EXEMPT = "Knife Crime Data Sharing Agreement"
 FIRST_PUBLIC = "Youth Violence Trends"
 SECOND_PUBLIC = "Hospital Navigators"
@@ -53,7 +54,7 @@ class PageReferencesPerAudienceTests(TemporaryMedia, TestCase):
         cls.cast = build_cast()
         cls.meeting = add_meeting(cls.cast.body, dt.date(2019, 7, 24), DRAFT)
         # Long enough to take several pages: the public pack's one-page notice is shorter.
-        long_text = " ".join(["1.1 The data sharing terms, clause by clause."] * 120)
+        long_text = " ".join(["1.1 The data sharing terms, clause by clause."] * 400)
         add_paper(add_item(cls.meeting, "1", "Data Sharing"), "data", EXEMPT, long_text, True)
         add_paper(add_item(cls.meeting, "2", "Trends"), "trends", FIRST_PUBLIC, "1.1 Trends.")
         add_paper(add_item(cls.meeting, "3", "Navigators"), "nav", SECOND_PUBLIC, "1.1 A&E.")
@@ -116,3 +117,4 @@ class PageReferencesPerAudienceTests(TemporaryMedia, TestCase):
         assert response.status_code == 200
         served = read_pdf(b"".join(response.streaming_content))
         assert references(served) == references(self.partners_agenda)
+

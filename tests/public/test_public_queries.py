@@ -22,8 +22,8 @@ PINNED: list[tuple[str, str | None, int]] = [
     ("/", None, 1),
     ("/prg/", None, 6),
     ("/prg/meetings/?year=2019", None, 4),
-    ("/prg/meetings/2019-03-06/", None, 3),
-    ("/prg/meetings/2019-05-01/", "partner_a", 8),
+    ("/prg/meetings/2019-03-06/", None, 4),  # with every document's frozen versions
+    ("/prg/meetings/2019-05-01/", "partner_a", 9),  # with every document's frozen versions
     ("/prg/members/", None, 4),
     ("/prg/members/jake-ferguson/", None, 7),
     ("/prg/members/jake-ferguson/", "partner_a", 12),

@@ -62,7 +62,7 @@ PAPER = {
     "version": "0",
 }
 # Every check of agenda_checks, acknowledged (only the failed ones are read).
-AGENDA_CHECKS = ("notice", "composition", "equality", "exemptions", "interval")
+AGENDA_CHECKS = ("notice", "composition", "equality", "final", "exemptions", "interval")
 PUBLISH = {k: "Published anyway for the test." for k in AGENDA_CHECKS}
 ATTENDEE_NEW = {"attendee-capacity": "in_attendance", "attendee-new_person_name": "Ada Visitor"}
 ATTENDEE = {"attendee-capacity": "in_attendance", "attendee-remote": "on", "attendee-version": "0"}

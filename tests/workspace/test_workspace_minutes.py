@@ -324,7 +324,7 @@ class LifecycleTests(DemoWorld, TestCase):
         assert Meeting.objects.get(pk=self.may.pk).status == "minutes_circulated"
         assert mail.outbox[0].subject.startswith("Draft minutes for comment")
         june_item = Meeting.objects.get(key="2019-06-12").items.get(kind="minutes_of_last_meeting")
-        self.step("approve", {"at_item": june_item.pk})
+        self.step("approve", {"at_meeting": june_item.meeting_id})
         may = Meeting.objects.get(pk=self.may.pk)
         assert may.status == "minutes_approved" and may.minutes_approved_at_item == june_item
         # Locked: editing is refused, a correction is recorded instead.

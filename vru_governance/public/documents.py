@@ -31,7 +31,7 @@ from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
 from reports.documents.minutes import build_minutes, minutes_html, render_minutes
 from reports.documents.pack import Audience, build_pack
-from reports.documents.papers import render_paper
+from reports.documents.paper_files import render_draft_paper
 from reports.documents.render import Rendered
 from reports.models import Paper, StoredDocument
 from reports.services import frozen_paper
@@ -212,22 +212,14 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
         return _stored_response(
             request, document, meeting, filename=filename, public=not paper.is_exempt
         )
-    # A draft agenda's paper, for those who may see drafts: rendered (or as uploaded), not kept.
-    if paper.file:
-        response = FileResponse(
-            paper.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=False,
-            filename=filename,
-        )
-    else:
-        rendered = render_paper(paper, meeting, partners=partners)
-        response = FileResponse(
-            io.BytesIO(rendered.pdf),
-            content_type="application/pdf",
-            as_attachment=False,
-            filename=filename,
-        )
+    # A draft agenda's paper, for those who may see drafts: as it will be frozen, marked DRAFT.
+    rendered = render_draft_paper(meeting, paper)
+    response = FileResponse(
+        io.BytesIO(rendered.pdf),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=filename,
+    )
     return _respond(response, public=False)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from actions.models import Action
 from meetings.models import AgendaItem, Attendance, Meeting
@@ -44,7 +45,7 @@ def with_records(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
             ),
         ),
     )
-    return meetings.prefetch_related(
+    return meetings.select_related("minutes_approved_at_meeting").prefetch_related(
         Prefetch("items", queryset=items),
         "attendance__person",
         "attendance__on_behalf_of",
@@ -124,6 +125,7 @@ def meeting_record(meeting: Meeting, files_dir: Path | None = None) -> dict[str,
         out["end"] = hh_mm(meeting.end_time)
     out["place"] = meeting.place
     out["status"] = meeting.status
+    out.update(history_record(meeting))
     out["attendance"] = [attendance_record(a) for a in meeting.attendance.all()]
     out["items"] = [item_record(i, files_dir) for i in meeting.items.all()]
     quorum = meeting.quorum()
@@ -131,6 +133,30 @@ def meeting_record(meeting: Meeting, files_dir: Path | None = None) -> dict[str,
     composition = meeting.body.composition_on(meeting.date)
     if composition is not None:
         out["composition"] = composition.as_export()
+    return out
+
+
+# The lifecycle dates written for a meeting (as the day they happened, local time).
+LIFECYCLE_DATES = (
+    ("agenda_published_on", "agenda_published_at"),
+    ("minutes_circulated_on", "minutes_circulated_at"),
+    ("minutes_approved_on", "minutes_approved_at"),
+    ("minutes_published_on", "minutes_published_at"),
+)
+
+
+def history_record(meeting: Meeting) -> dict[str, Any]:
+    """The days the meeting's agenda was published and its minutes circulated, approved (and
+    by whom: a later meeting's key, or "chair") and published, as far as it has gone."""
+    out: dict[str, Any] = {}
+    for key, name in LIFECYCLE_DATES:
+        moment = getattr(meeting, name)
+        if moment is not None:
+            out[key] = iso_date(timezone.localtime(moment).date())
+    if meeting.minutes_approved_by_chair:
+        out["minutes_approved_at"] = "chair"
+    elif meeting.minutes_approved_at_meeting_id:
+        out["minutes_approved_at"] = meeting.minutes_approved_at_meeting.key
     return out
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from meetings.models import AgendaItem, Meeting, MinuteParagraph
 from meetings.services import minutes as services
+from meetings.services import minutes_lifecycle as steps
 from members.models import Body, Person
 from reports.documents.minutes import build_minutes
 from vru_governance.workspace.base import (
@@ -32,6 +33,7 @@ from vru_governance.workspace.forms.meetings import (
     DissentForm,
     ItemMinutesForm,
     ParagraphFormSet,
+    StepDateForm,
 )
 
 
@@ -82,6 +84,8 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             "approve_form": ApproveForm(meeting=meeting)
             if meeting.status == Meeting.Status.MINUTES_CIRCULATED
             else None,
+            "circulate_form": step_date_form(meeting, "circulate"),
+            "publish_form": step_date_form(meeting, "publish"),
             "corrections": meeting.corrections.select_related("paragraph__item", "made_by"),
             "conflict": conflict,
         },
@@ -262,25 +266,73 @@ def preview(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     )
 
 
+# The minutes steps that may be recorded as history: the label of their date field.
+STEP_DATES = {
+    "circulate": "Record as history: the minutes were circulated on",
+    "publish": "Record as history: the minutes were published on",
+}
+
+
+def step_date_form(meeting: Meeting, step: str, data: Any = None) -> StepDateForm:
+    """The date of a step: asked always of a meeting recorded as history, offered otherwise."""
+    return StepDateForm(
+        data,
+        prefix=step,
+        label=STEP_DATES[step],
+        required=meeting.recorded_as_history,
+    )
+
+
+def _step_date(meeting: Meeting, step: str, data: Any) -> Any:
+    form = step_date_form(meeting, step, data)
+    if not form.is_valid():
+        raise ValidationError(
+            "; ".join(f"{form.fields['on'].label}: {e}" for e in form.errors.get("on", []))
+        )
+    return form.cleaned_data["on"]
+
+
+def _done(day: Any, now: str, then: str) -> str:
+    return then.format(day=f"{day:%-d %B %Y}") if day is not None else now
+
+
 @workspace_post_view
 def lifecycle(request: HttpRequest, body: Body, key: str, step: str) -> HttpResponse:
-    """Circulate, approve or publish the minutes."""
+    """Circulate, approve or publish the minutes (now, or recorded as history on a date)."""
     meeting = meeting_of(body, key)
     try:
         if step == "circulate":
-            services.circulate_minutes(
-                meeting, request.user, base_url=request.build_absolute_uri("/")
+            day = _step_date(meeting, step, request.POST)
+            steps.circulate_minutes(
+                meeting,
+                request.user,
+                base_url=request.build_absolute_uri("/"),
+                circulated_on=day,
             )
-            messages.success(request, "Draft minutes circulated; partners have been emailed.")
+            messages.success(
+                request,
+                _done(
+                    day,
+                    "Draft minutes circulated; partners have been emailed.",
+                    "Minutes recorded as circulated on {day}; no one was e-mailed.",
+                ),
+            )
         elif step == "approve":
             form = ApproveForm(request.POST, meeting=meeting)
             if not form.is_valid():
                 raise ValidationError("Choose the meeting that approved the minutes, or the Chair.")
-            services.approve_minutes(meeting, request.user, **form.cleaned_data)
-            messages.success(request, "Minutes approved: they are now locked.")
+            meeting = steps.approve_minutes(meeting, request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                f"Minutes approved on {meeting.minutes_approved_at:%-d %B %Y}: they are now "
+                "locked.",
+            )
         elif step == "publish":
-            services.publish_minutes(meeting, request.user)
-            messages.success(request, "Minutes published.")
+            day = _step_date(meeting, step, request.POST)
+            steps.publish_minutes(meeting, request.user, published_on=day)
+            messages.success(
+                request, _done(day, "Minutes published.", "Minutes recorded as published on {day}.")
+            )
         else:
             raise ValidationError(f"Unknown step '{step}'.")
     except ValidationError as exc:

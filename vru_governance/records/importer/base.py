@@ -87,6 +87,9 @@ class ImporterBase:
         self.deferred: list[tuple[str, Callable[[], None]]] = []
         # Files written to storage; a refused import deletes them again.
         self.saved_files: list[str] = []
+        # (meeting, key of the later meeting that approved its minutes, path): resolved once
+        # every meeting of the body is in.
+        self.approvals: list[tuple[Any, str, str]] = []
 
     # helpers --------------------------------------------------------------------------
 

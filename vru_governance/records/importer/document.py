@@ -69,6 +69,7 @@ class Importer(MeetingSteps):
             if then is not None:
                 then()
         batch.flush()
+        self.approvals_of(body)
 
     def terms(self, body: Body, data: dict[str, Any], path: str) -> None:
         quorum = data.get("quorum", {})

@@ -24,6 +24,8 @@ from meetings.models import (
     MinuteParagraph,
     check_no_double_count,
 )
+from meetings.services import history
+from meetings.services.minutes_lifecycle import approving_meetings
 from members.models import Body
 from vru_governance.records.bulk import Batch, held_relations, is_new
 from vru_governance.records.importer.base import _date, _time
@@ -48,12 +50,15 @@ class MeetingSteps(PaperSteps):
                 "end_time": _time(data.get("end")),
                 "place": data.get("place", ""),
                 "status": data["status"],
+                **history_values(data),
             },
             path,
             fresh=is_new(body),
         )
         if meeting is None:
             return None
+        if data.get("minutes_approved_at"):
+            self.approvals.append((meeting, data["minutes_approved_at"], path))
         items: dict[str, AgendaItem] = {}
         numbers = [i["number"] for i in data.get("items", [])]
         for dup in sorted({n for n in numbers if numbers.count(n) > 1}):
@@ -100,6 +105,35 @@ class MeetingSteps(PaperSteps):
             return rest  # once the items have their keys
         rest()
         return None
+
+    def approvals_of(self, body: Body) -> None:
+        """Link each meeting whose minutes a later meeting of the body approved to it (and to
+        its 'Minutes of last meeting' item, when it has one)."""
+        pending = [(m, key, p) for m, key, p in self.approvals if key != "chair"]
+        self.approvals = []
+        for meeting, key, path in pending:
+            later = approving_meetings(meeting).filter(key=key).first()
+            if later is None:
+                self.error(
+                    f"{path}.minutes_approved_at",
+                    f"The body has no later meeting '{key}' (after {meeting.date}) to have "
+                    "approved these minutes.",
+                )
+                continue
+            item = later.items.filter(kind=AgendaItem.Kind.MINUTES_OF_LAST_MEETING).first()
+            if (meeting.minutes_approved_at_meeting_id, meeting.minutes_approved_at_item_id) == (
+                later.pk,
+                item.pk if item else None,
+            ):
+                continue
+            # Neither field is shown by a locked document: set directly, as the import's
+            # other links are.
+            Meeting.objects.filter(pk=meeting.pk).update(
+                minutes_approved_at_meeting=later,
+                minutes_approved_at_item=item,
+                minutes_approved_by_chair=False,
+            )
+            self.summary.count("meetings", False)
 
     def attendance(
         self,
@@ -309,6 +343,30 @@ class MeetingSteps(PaperSteps):
 def _existing(children: Callable[[], models.QuerySet], batch: Batch | None) -> list[models.Model]:
     """A record's children in the database: none for a record new in this import (batch)."""
     return [] if batch is not None else list(children())
+
+
+# The records format's dates of a meeting recorded as history, and the fields they fill.
+HISTORY_DATES = {
+    "agenda_published_on": "agenda_published_at",
+    "minutes_circulated_on": "minutes_circulated_at",
+    "minutes_approved_on": "minutes_approved_at",
+    "minutes_published_on": "minutes_published_at",
+}
+
+
+def history_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The lifecycle dates a file gives (a file without them leaves those of the database
+    alone); a meeting with any of them is recorded as history."""
+    values: dict[str, Any] = {
+        field: history.stamp(_date(data[key]))
+        for key, field in HISTORY_DATES.items()
+        if key in data
+    }
+    if values:
+        values["recorded_as_history"] = True
+    if data.get("minutes_approved_at") == "chair":
+        values["minutes_approved_by_chair"] = True
+    return values
 
 
 def _repeats_keys(meeting: dict[str, Any]) -> bool:

@@ -14,6 +14,7 @@ from django.forms.models import construct_instance
 
 from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting
 from meetings.services.attendance import MEMBER_STATES
+from meetings.services.minutes_lifecycle import approving_meetings
 from meetings.services.publication import Check
 from members.models import Person
 from reports.models import SECTIONS, Paper
@@ -193,21 +194,37 @@ def check_pdf(upload: UploadedFile) -> UploadedFile:
     return upload
 
 
+HISTORY_HELP = (
+    "Only for a meeting entered after the fact: the date it really happened. Nothing is "
+    "e-mailed, and the date (not today's) is what the public pages and the feed show."
+)
+
+
 class PublishForm(forms.Form):
-    """A reason field for each failed check: publishing anyway records the reason."""
+    """A reason field for each failed check: publishing anyway records the reason. A past
+    meeting may be recorded as history, with the date its agenda was really published."""
+
+    published_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Record as history: the agenda was published on",
+        help_text=HISTORY_HELP,
+    )
 
     def __init__(self, *args: Any, checks: list[Check], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for check in checks:
-            if not check.passed:
+            if check.blocks:
                 self.fields[check.key] = forms.CharField(
                     label=f"Reason for publishing despite: {check.label}",
                     widget=forms.Textarea(attrs={"rows": 2}),
                     required=False,
                 )
+        # The history date last, after the reasons it may make unnecessary.
+        self.order_fields([*[k for k in self.fields if k != "published_on"], "published_on"])
 
     def acknowledgements(self) -> dict[str, str]:
-        return {k: v for k, v in self.cleaned_data.items() if v}
+        return {k: v for k, v in self.cleaned_data.items() if v and k != "published_on"}
 
 
 class MemberAttendanceForm(forms.Form):
@@ -369,27 +386,48 @@ class ClosingTimeForm(VersionForm):
     end_time = forms.TimeField(widget=TIME, label="The meeting closed at", required=False)
 
 
+class StepDateForm(forms.Form):
+    """The date of a minutes step recorded as history (circulated or published)."""
+
+    on = forms.DateField(widget=DATE, required=False, help_text=HISTORY_HELP)
+
+    def __init__(self, *args: Any, label: str, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["on"].label = label
+        self.fields["on"].required = required
+
+
 class ApproveForm(forms.Form):
-    at_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(),
+    at_meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
         required=False,
         label="Approved at the meeting of",
         empty_label="—",
     )
     by_chair = forms.BooleanField(required=False, label="Approved by the Chair")
+    approved_on = forms.DateField(
+        widget=DATE,
+        required=False,
+        label="Date of the approval",
+        help_text="For an approval by the Chair, or one recorded as history; an approval at a "
+        "meeting is dated that meeting's day.",
+    )
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        items = AgendaItem.objects.filter(
-            meeting__body_id=meeting.body_id,
-            meeting__date__gt=meeting.date,
-            kind=AgendaItem.Kind.MINUTES_OF_LAST_MEETING,
-        ).select_related("meeting")
-        field = self.fields["at_item"]
-        field.queryset = items
-        field.choices = [("", "—")] + [
-            (i.pk, f"{i.meeting.date:%-d %B %Y}, item {i.number}") for i in items
-        ]
+        later = list(approving_meetings(meeting).prefetch_related("items"))
+        field = self.fields["at_meeting"]
+        field.queryset = approving_meetings(meeting)
+        field.choices = [("", "—")] + [(m.pk, _approving_label(m)) for m in later]
+
+
+def _approving_label(meeting: Meeting) -> str:
+    item = next(
+        (i for i in meeting.items.all() if i.kind == AgendaItem.Kind.MINUTES_OF_LAST_MEETING),
+        None,
+    )
+    where = f", item {item.number}" if item is not None else ""
+    return f"{meeting.date:%-d %B %Y}{where}"
 
 
 class CorrectionForm(VersionForm):
