@@ -59,10 +59,15 @@ class Action(models.Model):
     class Meta:
         ordering = ["meeting", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "key"], name="unique_action_key"),
+            models.UniqueConstraint(
+                fields=["meeting", "key"],
+                name="unique_action_key",
+                violation_error_message="The meeting already has an action with this key.",
+            ),
             models.CheckConstraint(
                 condition=~(Q(ongoing=True) & Q(deadline__isnull=False)),
                 name="action_deadline_or_ongoing",
+                violation_error_message="An action has a deadline or is ongoing, not both.",
             ),
         ]
 
@@ -123,6 +128,9 @@ class ActionOwner(models.Model):
                 condition=(Q(person__isnull=False) & Q(role=""))
                 | (Q(person__isnull=True) & ~Q(role="")),
                 name="owner_is_person_or_role",
+                violation_error_message=(
+                    "An owner is either a person or a role such as 'Clerk', not both or neither."
+                ),
             ),
         ]
 

@@ -22,6 +22,7 @@ from members.models import (
     Sector,
     TermsOfReference,
 )
+from members.models.appointment import MIN_REASON
 from members.people import AnyUser
 from vru_governance.rules.composition import Composition, seat_plan
 from vru_governance.rules.versions import check_version
@@ -82,12 +83,53 @@ def appoint(
     start: dt.date,
     end: dt.date | None = None,
     exception: str = "",
+    honorific: str = "",
+    role: str = "",
 ) -> Appointment:
-    """Appoint a person to a seat; the ToR rules (seats, one each, 30%) are checked by clean()."""
+    """Appoint a person to a seat; the ToR rules (seats, one each, 30%) are checked by clean().
+    The honorific and role are those held during the appointment, as documents print them."""
     appointment = Appointment(
-        body=body, person=person, seat_key=seat_key, start=start, end=end, exception=exception
+        body=body,
+        person=person,
+        seat_key=seat_key,
+        start=start,
+        end=end,
+        exception=exception,
+        honorific=honorific,
+        role=role,
     )
     appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+@transaction.atomic
+def correct_appointment(
+    appointment: Appointment,
+    *,
+    start: dt.date,
+    end: dt.date | None,
+    honorific: str,
+    role: str,
+    reason: str,
+) -> Appointment:
+    """Correct an appointment's dates, honorific or role as entered wrongly; the reason is kept
+    in its history. Every rule is judged again (seats, one each, 30%, locked minutes)."""
+    reason = reason.strip()
+    if len(reason) < MIN_REASON:
+        raise ValidationError(
+            {"reason": "Say in a few words why the appointment is corrected (it is kept)."}
+        )
+    appointment = (
+        Appointment.objects.select_for_update().select_related("person").get(pk=appointment.pk)
+    )
+    before = (appointment.start, appointment.end, appointment.honorific, appointment.role)
+    if before == (start, end, honorific.strip(), role.strip()):
+        raise ValidationError("Nothing was changed: the appointment already reads so.")
+    appointment.start, appointment.end = start, end
+    appointment.honorific, appointment.role = honorific.strip(), role.strip()
+    appointment.full_clean()
+    appointment._change_reason = f"Corrected: {reason}"
     appointment.save()
     return appointment
 

@@ -85,7 +85,11 @@ class Paper(models.Model):
     class Meta:
         ordering = ["item", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "key"], name="unique_paper_key_per_item"),
+            models.UniqueConstraint(
+                fields=["item", "key"],
+                name="unique_paper_key_per_item",
+                violation_error_message="The item already has a paper with this key.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,11 +209,15 @@ class StoredDocument(models.Model):
                 fields=["meeting", "kind", "version"],
                 condition=~models.Q(kind="paper"),
                 name="unique_stored_document_kind_version",
+                violation_error_message="This version of the document is already stored.",
             ),
             models.UniqueConstraint(
                 fields=["paper", "audience", "version"],
                 condition=models.Q(kind="paper"),
                 name="unique_stored_paper_version",
+                violation_error_message=(
+                    "This version of the paper is already stored for this audience."
+                ),
             ),
             models.CheckConstraint(
                 condition=(
@@ -218,13 +226,19 @@ class StoredDocument(models.Model):
                 )
                 | (~models.Q(kind="paper") & models.Q(paper__isnull=True, audience="")),
                 name="stored_paper_names_paper_and_audience",
+                violation_error_message=(
+                    "A stored paper names its paper and audience; another document names neither."
+                ),
             ),
             models.CheckConstraint(
-                condition=models.Q(version__gte=1), name="stored_document_version_from_1"
+                condition=models.Q(version__gte=1),
+                name="stored_document_version_from_1",
+                violation_error_message="Versions of a stored document are numbered from 1.",
             ),
             models.CheckConstraint(
                 condition=models.Q(is_correction=False) | ~models.Q(correction_note=""),
                 name="stored_correction_has_note",
+                violation_error_message="A correction is stored with its note saying why.",
             ),
         ]
 

@@ -221,6 +221,8 @@ class CastMixin:
     def cast_on_the_records(cls, **where: str) -> Cast:
         cast = build_cast(**where)
         for name in Cast.__dataclass_fields__:
+            if callable(getattr(cls, name, None)):  # a method of the test class of that name
+                raise TypeError(f"{cls.__name__}.{name} would hide the cast's {name}")
             setattr(cls, name, getattr(cast, name))
         return cast
 

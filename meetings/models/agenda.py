@@ -56,7 +56,11 @@ class AgendaItem(models.Model):
     class Meta:
         ordering = ["meeting", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "number"], name="unique_item_number"),
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="unique_item_number",
+                violation_error_message="The agenda already has an item with this number.",
+            ),
         ]
 
     def __str__(self) -> str:

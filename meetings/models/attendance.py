@@ -48,11 +48,19 @@ class Attendance(models.Model):
         ordering = ["meeting", "position", "pk"]
         verbose_name_plural = "attendance"
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "person"], name="one_attendance_per_person"),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                name="one_attendance_per_person",
+                violation_error_message="This person is already in the meeting's attendance.",
+            ),
             models.CheckConstraint(
                 condition=Q(capacity="substitute", on_behalf_of__isnull=False)
                 | (~Q(capacity="substitute") & Q(on_behalf_of__isnull=True)),
                 name="substitute_has_member",
+                violation_error_message=(
+                    "A substitute attends on behalf of a member: name the member (and only a "
+                    "substitute names one)."
+                ),
             ),
         ]
 

@@ -38,6 +38,15 @@ class Meeting(models.Model):
     start_time = models.TimeField()
     end_time = models.TimeField(null=True, blank=True, help_text="The closing time.")
     place = models.CharField(max_length=300, blank=True)
+    contact_officer = models.ForeignKey(
+        "members.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The clerk on the day, named as the documents' contact officer (empty: the "
+        "body's first secretary).",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
@@ -79,7 +88,13 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["body", "date", "start_time"]
         constraints = [
-            models.UniqueConstraint(fields=["body", "key"], name="unique_meeting_key_per_body"),
+            models.UniqueConstraint(
+                fields=["body", "key"],
+                name="unique_meeting_key_per_body",
+                violation_error_message=(
+                    "The body already has a meeting with this key (usually its date)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

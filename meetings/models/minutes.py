@@ -41,7 +41,13 @@ class Declaration(models.Model):
     class Meta:
         ordering = ["item", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "person"], name="one_declaration_per_item"),
+            models.UniqueConstraint(
+                fields=["item", "person"],
+                name="one_declaration_per_item",
+                violation_error_message=(
+                    "This person has already declared an interest in this item."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from django.db import transaction
 from meetings.models import AgendaItem, ForwardPlanItem, Meeting
 from meetings.services.agenda import STANDARD_AGENDA
 from meetings.services.plan import place_planned_item
-from members.models import Body
+from members.models import Body, Person
 from vru_governance.rules.versions import check_version
 
 
@@ -36,8 +36,10 @@ def create_meeting_with_standard_agenda(
     place: str = "",
     end_time: dt.time | None = None,
     planned: Iterable[ForwardPlanItem] = (),
+    contact_officer: Person | None = None,
 ) -> Meeting:
-    """Create a draft meeting that starts with the body's standard agenda (and planned items)."""
+    """Create a draft meeting that starts with the body's standard agenda (and planned items);
+    the contact officer is the clerk on the day (the secretary creating it, as a rule)."""
     Body.objects.select_for_update().get(pk=body.pk)  # one new meeting of a body at a time
     twin = body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(
         date=date, start_time=start_time
@@ -58,6 +60,7 @@ def create_meeting_with_standard_agenda(
         start_time=start_time,
         end_time=end_time,
         place=place,
+        contact_officer=contact_officer,
     )
     meeting.full_clean()
     meeting.save()

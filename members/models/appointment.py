@@ -12,10 +12,14 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from members.models.body import Body, Sector
-from members.models.person import Person
+from members.models.person import Person, described, question_far_future
 from members.models.terms import Seat, TermsOfReference
 from vru_governance.rules.composition import percent_str
 from vru_governance.rules.formats import short_date
+
+# The shortest reason a secretary may give for an exception or a correction: a letter or two
+# is a slip of the keyboard, not a reason.
+MIN_REASON = 10
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -42,6 +46,17 @@ class Appointment(models.Model):
         help_text="The recorded reason a non-community appointment starts while the roster is "
         "below the community minimum.",
     )
+    honorific = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="As held during this appointment, e.g. Cllr; empty: the person's own.",
+    )
+    role = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The role held during this appointment, e.g. Leader of Lambeth Council; "
+        "empty: the person's own.",
+    )
     history = HistoricalRecords()
 
     objects = AppointmentQuerySet.as_manager()
@@ -52,6 +67,7 @@ class Appointment(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="appointment_ends_after_start",
+                violation_error_message="An appointment cannot end before it starts.",
             ),
         ]
 
@@ -66,6 +82,14 @@ class Appointment(models.Model):
         instance._as_loaded = (instance.seat_key, instance.start, instance.person_id)
         instance._exception_loaded = instance.exception
         return instance
+
+    def described(self) -> str:
+        """The holder as documents of a date within this appointment print them."""
+        return described(
+            self.honorific or self.person.honorific,
+            self.person.name,
+            self.role or self.person.role,
+        )
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.start <= on and (self.end is None or self.end >= on)
@@ -83,6 +107,8 @@ class Appointment(models.Model):
     def clean(self) -> None:
         if not self.body_id or not self.person_id or not self.start or not self.seat_key:
             return  # field errors are reported by the fields themselves
+        question_far_future("start", "The start date", self.start)
+        question_far_future("end", "The end date", self.end)
         if self.end is not None and self.end < self.start:
             raise ValidationError(
                 {
@@ -163,7 +189,18 @@ class Appointment(models.Model):
         roster = list(self._others().active_on(self.start))
         before = terms.composition_of(roster)
         after = terms.composition_of([*roster, self])
-        if after.meets_minimum or self.is_like_for_like() or self.exception.strip():
+        if after.meets_minimum or self.is_like_for_like():
+            return
+        reason = self.exception.strip()
+        if reason and len(reason) < MIN_REASON:
+            raise ValidationError(
+                {
+                    "exception": f"'{reason}' does not say why this appointment is an exception "
+                    "to the community minimum: give the reason in a few words (it is kept and "
+                    "shown beside the appointment)."
+                }
+            )
+        if reason:
             return
         minimum = percent_str(after.minimum)
         raise ValidationError(

@@ -59,12 +59,21 @@ class TermsOfReference(models.Model):
         verbose_name = "terms of reference"
         verbose_name_plural = "terms of reference"
         constraints = [
-            models.UniqueConstraint(fields=["body", "version"], name="unique_tor_version"),
+            models.UniqueConstraint(
+                fields=["body", "version"],
+                name="unique_tor_version",
+                violation_error_message=(
+                    "The body already has terms of reference with this version."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(meeting_interval_min_days__isnull=True)
                 | Q(meeting_interval_max_days__isnull=True)
                 | Q(meeting_interval_min_days__lte=models.F("meeting_interval_max_days")),
                 name="tor_interval_min_not_above_max",
+                violation_error_message=(
+                    "The shortest interval between meetings is longer than the longest."
+                ),
             ),
         ]
 
@@ -184,7 +193,13 @@ class Seat(models.Model):
     class Meta:
         ordering = ["terms", "position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["terms", "key"], name="unique_seat_key_per_tor"),
+            models.UniqueConstraint(
+                fields=["terms", "key"],
+                name="unique_seat_key_per_tor",
+                violation_error_message=(
+                    "These terms of reference already have a seat with this key."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

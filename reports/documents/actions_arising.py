@@ -121,7 +121,7 @@ def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsAr
             )
         )
     body = meeting.body
-    author = records.contact_officer(body)
+    author = records.contact_officer(meeting)
     rows = [
         ("Date of meeting:", short_date(meeting.date)),
         ("Title of report:", "Actions Arising from Previous Meetings"),

@@ -81,7 +81,7 @@ def partners(meeting: Meeting) -> list[str]:
     lines = []
     for appointment in sorted(appointments, key=key):
         suffix = records.SEAT_SUFFIX.get(sectors.get(appointment.person_id, ""))
-        line = appointment.person.described()
+        line = appointment.described()  # the role and honorific held on the meeting date
         lines.append(f"{line} {suffix}" if suffix else line)
     return lines
 

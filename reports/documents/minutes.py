@@ -151,13 +151,24 @@ def build_minutes(meeting: Meeting) -> Minutes:
             )
         )
 
-    sectors = records.sectors_on_date(meeting) if attendance else {}
+    held = (
+        {
+            h.person_id: h
+            for h in meeting.body.appointments.active_on(meeting.date).select_related("person")
+        }
+        if attendance
+        else {}
+    )
+    sectors = records.sectors_on_date(meeting, list(held.values())) if attendance else {}
 
     def described(a: Attendance) -> str:
+        # As they were on the meeting day: the role and honorific of the appointment then.
+        appointment = held.get(a.person_id)
+        line = appointment.described() if appointment is not None else a.person.described()
         suffix = records.SEAT_SUFFIX.get(sectors.get(a.person_id, ""))
         if a.capacity == Attendance.Capacity.MEMBER and suffix:
-            return f"{a.person.described()} {suffix}"
-        return a.person.described()
+            return f"{line} {suffix}"
+        return line
 
     def lines(capacities: tuple[str, ...]) -> list[PersonLine]:
         return [
@@ -178,7 +189,7 @@ def build_minutes(meeting: Meeting) -> Minutes:
         in_attendance=lines(("in_attendance",)),
         apologies=lines(("apologies",)),
         items=minutes_items,
-        contact=records.contact_officer(body),
+        contact=records.contact_officer(meeting),
         masthead=masthead(),
         running=f"{body.name}\n{long_date(meeting.date)}",
     )

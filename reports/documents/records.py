@@ -55,8 +55,23 @@ def next_meeting(meeting: Meeting) -> Meeting | None:
     return found
 
 
-def contact_officer(body: Body) -> str:
-    """'Name, Role' of the body's first secretary, as the minutes name the contact officer."""
+def contact_officer(meeting: Meeting) -> str:
+    """'Name, Role' of the clerk on the day (the meeting's contact officer), as the minutes and
+    reports name them; a meeting with none names the body's first secretary."""
+    if meeting.contact_officer_id:
+        person = meeting.contact_officer
+        held = (
+            meeting.body.appointments.active_on(meeting.date)
+            .filter(person=person)
+            .select_related("person")
+            .first()
+        )
+        return held.described() if held is not None else person.described()
+    return secretary_described(meeting.body)
+
+
+def secretary_described(body: Body) -> str:
+    """'Name, Role' of the body's first secretary."""
     secretary = body.secretaries.select_related("person").order_by("pk").first()
     if secretary is None:
         return ""

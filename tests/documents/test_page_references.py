@@ -117,4 +117,3 @@ class PageReferencesPerAudienceTests(TemporaryMedia, TestCase):
         assert response.status_code == 200
         served = read_pdf(b"".join(response.streaming_content))
         assert references(served) == references(self.partners_agenda)
-

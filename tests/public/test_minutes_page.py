@@ -72,7 +72,9 @@ class MinutesPageTests(CastMixin, TemporaryMedia, TestCase):
         self.assertIn(
             '<a href="https://example.org/report" rel="nofollow noopener noreferrer">', html
         )
-        self.assertNotIn("alert(", html)
+        # Typed HTML is shown as text (issue 17: nothing after it may be lost), never as tags.
+        self.assertIn("&lt;script&gt;alert(", html)
+        self.assertNotIn("<script", html)
         self.assertNotIn("javascript:", html)
 
     def test_draft_minutes_are_for_partners_once_circulated(self) -> None:

@@ -384,6 +384,24 @@ class UploadedPaperImportTests(TestCase):
                 import_records(doc, base_dir=base)
             assert any("'fake.pdf' is not a PDF." == m for _, m in exc.value.errors)
 
+    def test_a_pdf_over_the_upload_limit_is_refused_as_the_upload_form_refuses_it(self) -> None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder, self.settings(PAPER_UPLOAD_MAX_BYTES=100):
+            base = Path(folder)
+            (base / "big.pdf").write_bytes(MINIMAL_PDF)
+            doc = demo_document()
+            may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
+            paper = next(p for i in may["items"] for p in i.get("papers", []))
+            paper.pop("sections")
+            paper["file"] = "big.pdf"
+            with pytest.raises(RecordsError) as exc:
+                import_records(doc, base_dir=base)
+            assert any(
+                m.startswith("'big.pdf': The file is") and "the largest accepted is" in m
+                for _, m in exc.value.errors
+            )
+
     def test_a_refused_import_leaves_no_stored_file_behind(self) -> None:
         import tempfile
 

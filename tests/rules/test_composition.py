@@ -9,7 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vru_governance.rules.composition import Composition, community_seat_count, percent_str
+from vru_governance.rules.composition import (
+    Composition,
+    community_seat_count,
+    percent_str,
+    seat_plan,
+)
 
 THIRTY = Decimal("0.30")
 
@@ -30,6 +35,23 @@ def test_exact_share_needs_no_extra_seat() -> None:
 
 def test_no_other_seats_needs_no_community_seats() -> None:
     assert community_seat_count(0, THIRTY) == 0
+
+
+def test_the_share_line_holds_the_community_seats_the_fixed_ones_do_not() -> None:
+    # The interim plan: 17 other seats, 2 fixed community seats and a line from the share.
+    plan = seat_plan([("police", 2), ("health", 15), ("community", 2), ("community", None)], THIRTY)
+    assert (plan.community, plan.share_line, plan.total) == (8, 6, 25)
+    assert (plan.capacity(15), plan.capacity(None)) == (15, 6)
+
+
+def test_a_plan_without_a_share_line_counts_only_its_fixed_seats() -> None:
+    plan = seat_plan([("police", 3), ("community", 1)], THIRTY)
+    assert (plan.community, plan.share_line, plan.total) == (1, 0, 4)
+
+
+def test_fixed_community_seats_above_the_share_are_kept() -> None:
+    plan = seat_plan([("police", 1), ("community", 5), ("community", None)], THIRTY)
+    assert (plan.community, plan.share_line, plan.total) == (5, 0, 6)
 
 
 @pytest.mark.parametrize("share", ["1", "1.5", "-0.1"])

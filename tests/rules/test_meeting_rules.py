@@ -65,9 +65,7 @@ class QuorumFromRecordsTests(TestCase):
     ]
 
     @classmethod
-
     @recording_history()
-
     def setUpTestData(cls) -> None:
         cls.body, cls.terms = make_body()
         full_roster(cls.body)
@@ -129,7 +127,6 @@ class QuorumFromRecordsTests(TestCase):
         assert self.quorum().quorate
 
     @recording_history()  # the rule under test, on records of the past
-
     def test_substitute_for_police_member_satisfies_group_only_when_allowed(self) -> None:
         Attendance.objects.filter(person__key="police-person").delete()
         attend(
@@ -146,7 +143,6 @@ class QuorumFromRecordsTests(TestCase):
         assert result.missing == (POLICE,) and result.present == 13
 
     @recording_history()  # the rule under test, on records of the past
-
     def test_a_substitute_counts_in_the_headcount_only_when_the_terms_say_so(self) -> None:
         Attendance.objects.filter(person__key="gla-person").delete()
         attend(self.meeting, "gla-deputy", capacity="substitute", on_behalf_of=person("gla-person"))
@@ -156,7 +152,6 @@ class QuorumFromRecordsTests(TestCase):
         assert self.quorum().present == 12
 
     @recording_history()  # the rule under test, on records of the past
-
     def test_a_remote_member_counts_only_where_remote_participation_is_allowed(self) -> None:
         Attendance.objects.filter(person__key="lc-1").update(remote=True)
         assert self.quorum().quorate
@@ -284,6 +279,21 @@ class MeetingTests(TestCase):
 
     def test_a_meeting_too_soon_is_flagged(self) -> None:
         assert "14 days after" in make_meeting(self.body, D(2019, 2, 5)).interval_flag()
+
+    def test_the_previous_meeting_is_the_later_of_two_on_the_last_earlier_day(self) -> None:
+        morning = make_meeting(self.body, D(2019, 2, 26), key="morning")
+        afternoon = make_meeting(self.body, D(2019, 2, 26), key="afternoon")
+        Meeting.objects.filter(pk=morning.pk).update(start_time=dt.time(10, 0))
+        Meeting.objects.filter(pk=afternoon.pk).update(start_time=dt.time(16, 0))
+        Meeting.objects.create(
+            body=self.body,
+            key="cancelled",
+            date=D(2019, 3, 1),
+            start_time=dt.time(14),
+            status=Meeting.Status.CANCELLED,
+        )
+        assert make_meeting(self.body, D(2019, 3, 6)).previous() == afternoon
+        assert afternoon.previous() == self.first  # never one of the same day
 
     def test_a_meeting_with_no_terms_in_force_is_refused(self) -> None:
         meeting = Meeting(body=self.body, key="early", date=D(2018, 1, 1), start_time=dt.time(14))

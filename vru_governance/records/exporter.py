@@ -35,6 +35,8 @@ def _body(body: Body, files_dir: Path | None) -> dict[str, Any]:
     )
     people_ids = {a.person_id for a in appointments}
     for meeting in meetings:
+        if meeting.contact_officer_id:
+            people_ids.add(meeting.contact_officer_id)
         for row in meeting.attendance.all():
             people_ids.add(row.person_id)
             if row.on_behalf_of_id:

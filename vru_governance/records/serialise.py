@@ -45,7 +45,9 @@ def with_records(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
             ),
         ),
     )
-    return meetings.select_related("minutes_approved_at_meeting").prefetch_related(
+    return meetings.select_related(
+        "minutes_approved_at_meeting", "contact_officer"
+    ).prefetch_related(
         Prefetch("items", queryset=items),
         "attendance__person",
         "attendance__on_behalf_of",
@@ -96,7 +98,7 @@ def terms_record(terms: TermsOfReference) -> dict[str, Any]:
 
 def person_record(person: Person) -> dict[str, Any]:
     out = {"key": person.key, "name": person.name}
-    for name in ("role", "organisation", "email"):
+    for name in ("honorific", "role", "organisation", "email"):
         if getattr(person, name):
             out[name] = getattr(person, name)
     return out
@@ -111,6 +113,9 @@ def membership_record(appt: Appointment) -> dict[str, Any]:
     }
     if appt.exception:
         out["exception"] = appt.exception
+    for name in ("honorific", "role"):
+        if getattr(appt, name):
+            out[name] = getattr(appt, name)
     return out
 
 
@@ -125,6 +130,8 @@ def meeting_record(meeting: Meeting, files_dir: Path | None = None) -> dict[str,
         out["end"] = hh_mm(meeting.end_time)
     out["place"] = meeting.place
     out["status"] = meeting.status
+    if meeting.contact_officer_id:
+        out["contact_officer"] = meeting.contact_officer.key
     out.update(history_record(meeting))
     out["attendance"] = [attendance_record(a) for a in meeting.attendance.all()]
     out["items"] = [item_record(i, files_dir) for i in meeting.items.all()]

@@ -38,6 +38,8 @@ def meeting_list(request: HttpRequest, body: Body) -> HttpResponse:
                 end_time=data["end_time"],
                 place=data["place"],
                 planned=data["planned"],
+                # The secretary who keeps the meeting is its clerk on the day.
+                contact_officer=getattr(request.user, "person", None),
             )
         except ValidationError as exc:
             form_errors(form, exc)

@@ -18,7 +18,12 @@ from vru_governance.workspace.base import (
     workspace_login_required,
     workspace_view,
 )
-from vru_governance.workspace.forms.members import AppointForm, EndAppointmentForm, RosterDateForm
+from vru_governance.workspace.forms.members import (
+    AppointForm,
+    CorrectAppointmentForm,
+    EndAppointmentForm,
+    RosterDateForm,
+)
 from vru_governance.workspace.history import history_entries
 
 
@@ -59,6 +64,8 @@ def appoint(request: HttpRequest, body: Body) -> HttpResponse:
                 start=form.cleaned_data["start"],
                 end=form.cleaned_data["end"],
                 exception=form.cleaned_data["exception"],
+                honorific=form.cleaned_data["honorific"],
+                role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
             form_errors(form, exc)
@@ -70,9 +77,31 @@ def appoint(request: HttpRequest, body: Body) -> HttpResponse:
 
 @workspace_view
 def end_appointment(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
+    """End an appointment, or correct its dates, honorific and role with a reason."""
     appt = get_object_or_404(body.appointments.select_related("person"), pk=pk)
-    form = EndAppointmentForm(request.POST or None, initial={"end": dt.date.today()})
-    if request.method == "POST" and form.is_valid():
+    correcting = request.method == "POST" and "reason" in request.POST
+    form = EndAppointmentForm(
+        request.POST if request.method == "POST" and not correcting else None,
+        initial={"end": dt.date.today()},
+    )
+    correction = CorrectAppointmentForm(
+        request.POST if correcting else None,
+        initial={
+            "start": appt.start,
+            "end": appt.end,
+            "honorific": appt.honorific,
+            "role": appt.role,
+        },
+    )
+    if correcting and correction.is_valid():
+        try:
+            services.correct_appointment(appt, **correction.cleaned_data)
+        except ValidationError as exc:
+            form_errors(correction, exc)
+        else:
+            messages.success(request, f"{appt.person}'s appointment corrected.")
+            return redirect("workspace:roster", body=body.slug)
+    if request.method == "POST" and not correcting and form.is_valid():
         try:
             services.end_appointment(appt, end=form.cleaned_data["end"])
         except ValidationError as exc:
@@ -84,5 +113,11 @@ def end_appointment(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
     return render(
         request,
         "workspace/members/end_appointment.html",
-        {"body": body, "appointment": appt, "form": form, "history": history},
+        {
+            "body": body,
+            "appointment": appt,
+            "form": form,
+            "correction": correction,
+            "history": history,
+        },
     )

@@ -142,6 +142,7 @@ class Importer(MeetingSteps):
             {"key": data["key"]},
             {
                 "name": data["name"],
+                "honorific": data.get("honorific", ""),
                 "role": data.get("role", ""),
                 "organisation": data.get("organisation", ""),
                 "email": data.get("email", ""),
@@ -160,6 +161,8 @@ class Importer(MeetingSteps):
             "seat_key": data["seat"],
             "end": _date(data.get("end")),
             "exception": data.get("exception", ""),
+            "honorific": data.get("honorific", ""),
+            "role": data.get("role", ""),
         }
         obj = Appointment.objects.filter(
             body=body, person=person, start=_date(data["start"])

@@ -51,6 +51,7 @@ class MeetingSteps(PaperSteps):
                 "place": data.get("place", ""),
                 "status": data["status"],
                 **history_values(data),
+                **self.contact_officer_value(data, path),
             },
             path,
             fresh=is_new(body),
@@ -105,6 +106,12 @@ class MeetingSteps(PaperSteps):
             return rest  # once the items have their keys
         rest()
         return None
+
+    def contact_officer_value(self, data: dict[str, Any], path: str) -> dict[str, Any]:
+        """The clerk on the day, when the file names one (a file without leaves it alone)."""
+        if "contact_officer" not in data:
+            return {}
+        return {"contact_officer": self.person(data["contact_officer"], f"{path}.contact_officer")}
 
     def approvals_of(self, body: Body) -> None:
         """Link each meeting whose minutes a later meeting of the body approved to it (and to

@@ -18,8 +18,13 @@ class AppointForm(forms.ModelForm):
 
     class Meta:
         model = Appointment
-        fields = ["person", "seat_key", "start", "end", "exception"]
-        labels = {"seat_key": "Seat", "exception": "Reason for an exception to the 30% rule"}
+        fields = ["person", "seat_key", "start", "end", "honorific", "role", "exception"]
+        labels = {
+            "seat_key": "Seat",
+            "exception": "Reason for an exception to the 30% rule",
+            "honorific": "Honorific during the appointment",
+            "role": "Role during the appointment",
+        }
         widgets = {"start": DATE, "end": DATE, "exception": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: object, body: Body, **kwargs: object) -> None:
@@ -43,10 +48,24 @@ class EndAppointmentForm(forms.Form):
     end = forms.DateField(label="Last day of the appointment", widget=DATE)
 
 
+class CorrectAppointmentForm(forms.Form):
+    """Correct an appointment entered wrongly: its dates, honorific and role, with a reason."""
+
+    start = forms.DateField(label="First day", widget=DATE)
+    end = forms.DateField(label="Last day", widget=DATE, required=False)
+    honorific = forms.CharField(max_length=40, required=False, label="Honorific")
+    role = forms.CharField(max_length=300, required=False, label="Role")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for the correction",
+        help_text="Kept in the appointment's history.",
+    )
+
+
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["name", "role", "organisation", "email"]
+        fields = ["honorific", "name", "role", "organisation", "email"]
 
 
 class InterestForm(forms.ModelForm):

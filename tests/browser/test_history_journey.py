@@ -1,0 +1,114 @@
+"""Recording a past meeting as history in Debian's Chromium: the June 2019 agenda published on
+the day it really was, its minutes circulated, approved at a later meeting with no "Minutes of
+last meeting" item, and published — every date typed, no e-mail sent; the public feed carries
+the historical dates. Prints the page loads and form posts the journey took."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Page, Request, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from meetings.models import Meeting
+from members.models import Person
+from tests.browser.test_secretary_journeys import load, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+JUNE = "/manage/prg/meetings/2019-06-12"
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings: Settings, tmp_path: Path) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def count_navigation(page: Page) -> Counter:
+    """Page loads (GET of a document) and form posts (POST of a document), as they happen."""
+    seen: Counter = Counter()
+
+    def note(request: Request) -> None:
+        if request.resource_type == "document":
+            seen["form posts" if request.method == "POST" else "page loads"] += 1
+
+    page.on("request", note)
+    return seen
+
+
+def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
+    live_server: LiveServer, page: Page
+) -> None:
+    load(without_march=False)
+    # Partners with addresses: a live publication would e-mail them.
+    Person.objects.filter(key__in=["jake-ferguson", "ben-lindsay"]).update(
+        email="partner@example.org"
+    )
+    mail.outbox = []
+    base = live_server.url
+    seen = count_navigation(page)
+    sign_in(page, base)
+
+    # The meeting that approved the minutes: created as the secretary would, with no items
+    # needed for the approval.
+    page.goto(f"{base}/manage/prg/meetings/")
+    page.fill("#id_date", "2019-07-24")
+    page.fill("#id_start_time", "10:00")
+    page.get_by_role("button", name="Create the meeting").click()
+    expect(page.locator(".alert-success")).to_contain_text("24 July 2019")
+
+    page.goto(f"{base}{JUNE}/publish/")
+    expect(page.locator("#history-note")).to_be_visible()
+    for reason in page.locator("form textarea").all():
+        reason.fill("Recorded from the paper file of 2019.")
+    page.fill("#id_published_on", "2019-06-05")
+    page.get_by_role("button", name="Publish the agenda").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Agenda recorded as published on 5 June 2019; no one was e-mailed."
+    )
+
+    page.goto(f"{base}{JUNE}/minutes/items/1/")
+    page.locator("#item-minutes textarea[name$='-text']").last.fill(
+        "The Chair welcomed everyone to the meeting."
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".alert-success")).to_contain_text("Minutes of item 1 saved.")
+
+    page.goto(f"{base}{JUNE}/minutes/")
+    page.fill("#id_circulate-on", "2019-06-20")
+    page.get_by_role("button", name="Record the circulation").click()
+    expect(page.locator(".alert-success")).to_contain_text("circulated on 20 June 2019")
+
+    page.select_option("#id_at_meeting", label="24 July 2019")
+    page.get_by_role("button", name="Record the approval").click()
+    expect(page.locator("#minutes-approved")).to_contain_text(
+        "at the meeting of 24 July 2019 on 24 July 2019"
+    )
+
+    page.fill("#id_publish-on", "2019-07-30")
+    page.get_by_role("button", name="Record the publication").click()
+    expect(page.locator("#minutes-published")).to_contain_text("30 July 2019 (recorded as history)")
+
+    june = Meeting.objects.get(key="2019-06-12")
+    assert june.status == "minutes_published" and june.recorded_as_history
+    assert mail.outbox == []  # no partner was told about a five-year-old meeting
+
+    public = page.context.browser.new_page()
+    feed = public.request.get(f"{base}/prg/feed.atom").text()
+    assert "<updated>2019-07-30T" in feed and "<updated>2019-06-05T" in feed
+    public.goto(f"{base}/prg/")
+    expect(public.locator("main")).to_contain_text("Minutes: ")
+    public.close()
+
+    print(f"\nHistory journey: {seen['page loads']} page loads, {seen['form posts']} form posts")
