@@ -2,10 +2,11 @@
 
 Once a meeting's agenda is published, what the agenda, the packs and the papers show is
 locked: the meeting's details, its items and its papers. Once its minutes are approved, what
-the minutes show is locked too: the closing time, outcomes, attendance, paragraphs,
-declarations, dissent and the actions printed under an item with their owners. An endorsed
-(or superseded) terms of reference is locked with its seats and quorum groups, and an
-appointment may not change who was a member at a meeting whose minutes are locked.
+the minutes show is locked too: the closing time, decisions (outcome, recommendation as put,
+wording approved), attendance, paragraphs, declarations, dissent and reservations, and the
+actions printed under an item with their owners. An endorsed (or superseded) terms of
+reference is locked with its seats and quorum groups, and an appointment may not change who
+was a member at a meeting whose minutes are locked.
 
 The only change to a locked record is a correction (meetings/services/corrections.py), made
 inside `correcting(meeting)`, which then freezes new versions of the documents. Records of the
@@ -79,7 +80,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             "the agenda item",
             frozenset({"meeting", "number", "position", "title", "presenter", "kind"}),
         ),
-        Rule(MINUTES, "the item's outcome", frozenset({"outcome"})),
+        Rule(
+            MINUTES,
+            "the item's decision",
+            frozenset({"outcome", "recommendation", "approved_wording"}),
+        ),
     ),
     "meetings.minuteparagraph": (
         Rule(MINUTES, "the minute paragraph", frozenset({"item", "position", "text"})),
@@ -399,6 +404,30 @@ def _check_appointment(obj: models.Model, *, deleting: bool) -> None:
         "minutes are approved, so it cannot change that. Record a correction of those minutes "
         "instead, or change only its end after that meeting."
     )
+
+
+def check_bulk(model: type[models.Model], meeting: models.Model, fields: set[str]) -> None:
+    """Refuse a write that sends no signal (`QuerySet.update()`, `bulk_update`) of these
+    fields of `model`'s records under one meeting, when its published documents show them.
+
+    Services call it before such a write; it reads the meeting's stored status (one query)."""
+    if _history.get() or meeting.pk in _correcting.get() or _is_new("meetings.meeting", meeting.pk):
+        return
+    label = model._meta.label_lower
+    row = (
+        _meeting_model().objects.filter(pk=meeting.pk).values_list("status", "date").first()
+    )
+    if row is None:
+        return
+    status, date = row
+    for rule in RULES.get(label, ()):
+        if not stage_locked(status, rule.stage):
+            continue
+        locked = [f for f in rule.locked_fields(model) if f.name in fields or f.attname in fields]
+        if locked:
+            changed = ", ".join(str(f.verbose_name) for f in locked)
+            where = f"the meeting of {date:%-d %B %Y}"
+            raise _refuse(rule.what, where, rule.stage, f"its {changed} can no longer change")
 
 
 def guard_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

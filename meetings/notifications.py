@@ -1,12 +1,12 @@
-"""Emails to partners about a meeting, through Django's email framework."""
+"""Emails to partners about a meeting: written now, sent by a job once the transaction that
+called for them commits (meetings/outbox.py)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.template.loader import render_to_string
 
-from meetings.models import Meeting
+from meetings import outbox
+from meetings.models import MailDelivery, Meeting
 
 
 def partner_addresses(meeting: Meeting) -> list[str]:
@@ -20,21 +20,25 @@ def partner_addresses(meeting: Meeting) -> list[str]:
     return sorted(set(addresses))
 
 
-def _send(meeting: Meeting, template: str, subject: str, base_url: str) -> int:
+def _send(meeting: Meeting, kind: str, template: str, subject: str, base_url: str) -> int:
     recipients = partner_addresses(meeting)
     if not recipients:
         return 0
     body = render_to_string(template, {"meeting": meeting, "base_url": base_url.rstrip("/")})
     # One message per partner so that no partner sees another's address.
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-    return send_mass_mail(messages, fail_silently=False)
+    return outbox.record(meeting, kind, [(to, subject, body) for to in recipients])
 
 
 def notify_agenda_published(meeting: Meeting, base_url: str = "") -> int:
+    """E-mail the partners that the agenda is published, once the current transaction commits
+    (call it inside the publishing transaction). Returns how many e-mails were queued."""
     subject = f"Agenda published: {meeting.body.name}, {meeting.date:%-d %B %Y}"
-    return _send(meeting, "emails/agenda_published.txt", subject, base_url)
+    kind = MailDelivery.Kind.AGENDA_PUBLISHED
+    return _send(meeting, kind, "emails/agenda_published.txt", subject, base_url)
 
 
 def notify_minutes_circulated(meeting: Meeting, base_url: str = "") -> int:
+    """E-mail the partners the draft minutes for comment, as notify_agenda_published."""
     subject = f"Draft minutes for comment: {meeting.body.name}, {meeting.date:%-d %B %Y}"
-    return _send(meeting, "emails/minutes_circulated.txt", subject, base_url)
+    kind = MailDelivery.Kind.MINUTES_CIRCULATED
+    return _send(meeting, kind, "emails/minutes_circulated.txt", subject, base_url)

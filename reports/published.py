@@ -138,8 +138,14 @@ class Document:
     versions: list[Version] = field(default_factory=list)
 
 
-def meeting_documents(user: AnyUser, meeting: Meeting) -> list[Document]:
-    """The agenda, packs and minutes of a meeting that the user may open (no queries)."""
+def meeting_documents(
+    user: AnyUser, meeting: Meeting, agenda: list[ItemRow] | None = None
+) -> list[Document]:
+    """The agenda, packs and minutes of a meeting that the user may open (no queries).
+
+    Given the agenda's rows, the generated actions-arising report is left out when the
+    Actions Arising item carries a report of its own: the pack prints that one, so the
+    meeting offers one actions-arising report, not two that differ."""
     docs: list[Document] = []
     if not access.can_see_agenda(user, meeting):
         return docs
@@ -152,13 +158,17 @@ def meeting_documents(user: AnyUser, meeting: Meeting) -> list[Document]:
             stored_kind=Kind.PACK,
         )
     )
-    docs.append(
-        Document(
-            "Actions arising",
-            document_url(meeting, "actions-arising.pdf"),
-            stored_kind=Kind.ACTIONS_ARISING,
-        )
+    attached = any(
+        row.papers for row in agenda or [] if row.item.kind == AgendaItem.Kind.ACTIONS_ARISING
     )
+    if not attached:
+        docs.append(
+            Document(
+                "Actions arising",
+                document_url(meeting, "actions-arising.pdf"),
+                stored_kind=Kind.ACTIONS_ARISING,
+            )
+        )
     if access.can_see_body_records(user, meeting.body):
         docs.append(
             Document(

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Single-use backup codes for a lost phone (vru_governance/accounts/backup_codes.py).
     "django_otp.plugins.otp_static",
+    # Jobs: partner e-mails (meetings/outbox.py), run after the request's transaction commits.
+    "django_tasks",
     "members",
     "meetings",
     "actions",
@@ -71,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request's id.
+    "vru_governance.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -208,11 +212,43 @@ LOGIN_REDIRECT_URL = "/"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
+# Seconds before a silent mail server counts as a failed attempt (the job retries later).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 # Where to report a vulnerability, in /.well-known/security.txt: a mailto: or https: URI, or
 # an address.
 SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Logs: one JSON line per record on stderr, with the request's id and any traceback
+# (vru_governance/logs.py; docs/deploy.md, Logs). With DEBUG off Django's default sends errors
+# nowhere but to ADMINS by e-mail; here every error reaches stderr, whatever DEBUG says.
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"LOG_LEVEL={LOG_LEVEL!r} is not a level (use DEBUG, INFO, WARNING, ERROR or CRITICAL)."
+    )
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "vru_governance.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "vru_governance.logs.JsonFormatter"}},
+    "handlers": {
+        "stderr": {
+            "class": "vru_governance.logs.StderrHandler",
+            "filters": ["request_id"],
+            "formatter": "json",
+        }
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own handlers (console only with DEBUG, e-mail to ADMINS) are replaced, so
+        # that a failing request is one line, not one line here and a second elsewhere.
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        # Font subsetting reports every font at INFO.
+        "fontTools": {"level": "WARNING"},
+    },
+}
 
 # Security. Production (DEBUG off) is HTTPS-only behind a proxy that sets X-Forwarded-Proto;
 # `manage.py check --deploy` reports nothing with these settings (a test runs it).
@@ -236,6 +272,12 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 
 # The masthead printed at the top of the board's documents, as on the seed's pages.
 DOCUMENTS_MASTHEAD = env_str("DOCUMENTS_MASTHEAD", "MAYOR OF LONDON")
+# The minutes say where to find more about the board (the seed's page; empty: not printed).
+DOCUMENTS_FURTHER_INFORMATION_URL = env_str(
+    "DOCUMENTS_FURTHER_INFORMATION_URL",
+    "https://www.london.gov.uk/what-we-do/mayors-office-policing-and-crime-mopac/"
+    "violence-reduction-unit-vru/who-violence-reduction-unit",
+)
 # Agenda packs: parts rendered in this many processes (0: one per core; 1: no pool), and kept
 # in this cache, keyed by their content, for this long (reports/documents/parts.py).
 DOCUMENTS_RENDER_WORKERS = env_int("DOCUMENTS_RENDER_WORKERS", 0)
@@ -278,6 +320,25 @@ CACHES = {
     if TESTING
     else _shared_cache,
 }
+# Jobs (django-tasks, the backport of Django 6's tasks): partner e-mails are sent by a job
+# enqueued when the publication commits, never in its transaction (meetings/outbox.py).
+# "immediate" (default): the job runs in the process that enqueued it, right after the commit,
+# with no service to run; failed e-mails are retried by `manage.py send_pending_mail` (cron) or
+# the secretary's "Try again". "rq": jobs go to Redis (REDIS_URL) and run in
+# `manage.py rqworker default --with-scheduler`, which also runs the deferred retries.
+JOBS_BACKEND = env_str("JOBS_BACKEND", "immediate")
+if JOBS_BACKEND == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+elif JOBS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("JOBS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    # A job longer than this is stopped by the worker (renders have their own, shorter limit).
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+else:
+    raise ImproperlyConfigured(f"JOBS_BACKEND={JOBS_BACKEND!r} is not 'immediate' or 'rq'.")
+
 # Public pages as anonymous readers see them (vru_governance/page_cache.py). The tests turn
 # it on where they check it: elsewhere a page cached by one test would leak into the next.
 PUBLIC_PAGE_CACHE = "default"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from meetings.models.agenda import AgendaItem, item_sort_key
 from meetings.models.attendance import Attendance, check_no_double_count
+from meetings.models.mail import MailDelivery
 from meetings.models.meeting import ChecklistAcknowledgement, Meeting, compute_quorum
 from meetings.models.minutes import (
     Declaration,
@@ -25,6 +26,7 @@ __all__ = [
     "Declaration",
     "Dissent",
     "ForwardPlanItem",
+    "MailDelivery",
     "Meeting",
     "MinuteParagraph",
     "MinutesCorrection",

@@ -1,4 +1,5 @@
-"""Numbered agenda items and their outcomes."""
+"""Numbered agenda items and their decisions (the recommendation put, the outcome, the wording
+approved)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from meetings.models.meeting import Meeting
+from vru_governance.rules import decisions
 from vru_governance.rules import quorum as q
 
 
@@ -33,13 +35,17 @@ class AgendaItem(models.Model):
         CLOSE = "close", "Close"
 
     class Outcome(models.TextChoices):
+        # The board agrees by consensus, with no vote (ToR 3.2): "agreed" is agreed by consensus.
+        AGREED = "agreed", "Agreed by consensus"
+        AGREED_WITH_RESERVATIONS = "agreed_with_reservations", "Agreed with reservations"
+        NOT_AGREED = "not_agreed", "Not agreed"
         NOTED = "noted", "Noted"
-        AGREED = "agreed", "Agreed"
-        ENDORSED = "endorsed", "Endorsed"
         DEFERRED = "deferred", "Deferred"
+        ENDORSED = "endorsed", "Endorsed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    NEEDS_QUORUM = {Outcome.AGREED, Outcome.ENDORSED}
+    # The outcomes an item without quorum cannot record (DESIGN rule 5): the one list.
+    NEEDS_QUORUM = {Outcome.AGREED, Outcome.AGREED_WITH_RESERVATIONS, Outcome.ENDORSED}
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     number = models.CharField(max_length=10)
@@ -47,7 +53,14 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=400, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
-    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    recommendation = models.TextField(
+        blank=True, help_text="The recommendation as put to the board (Markdown)."
+    )
+    approved_wording = models.TextField(
+        blank=True,
+        help_text="The wording the board approved, where it was recorded (Markdown).",
+    )
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
     )
@@ -75,6 +88,11 @@ class AgendaItem(models.Model):
         """8a, 8b: a sub-item of the main item before it."""
         return bool(item_sort_key(self.number)[1])
 
+    @property
+    def has_decision(self) -> bool:
+        """Whether a decision was recorded: a recommendation, an outcome or approved wording."""
+        return bool(self.outcome or self.recommendation.strip() or self.approved_wording.strip())
+
     def clean(self) -> None:
         if self.number and not re.fullmatch(r"\d+[a-z]?", self.number):
             raise ValidationError(
@@ -94,3 +112,11 @@ class AgendaItem(models.Model):
                             f"cannot record '{self.get_outcome_display()}'."
                         }
                     )
+
+    def check_reservations(self, reservations: int) -> None:
+        """Refuse an outcome that does not fit the reservations recorded against the item."""
+        problem = decisions.reservations_problem(
+            self.number, self.outcome, reservations, self.get_outcome_display()
+        )
+        if problem:
+            raise ValidationError({"outcome": problem})

@@ -55,11 +55,17 @@ class Declaration(models.Model):
 
 
 class Dissent(models.Model):
-    """A member's dissent or objection, recorded against an item (ToR 3.2)."""
+    """A member's dissent or objection, or their reservation about a decision they joined,
+    recorded against an item with its reason (ToR 3.2)."""
+
+    class Kind(models.TextChoices):
+        DISSENT = "dissent", "Dissent"
+        RESERVATION = "reservation", "Reservation"
 
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, related_name="dissents")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="dissents")
-    text = models.TextField()
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.DISSENT)
+    text = models.TextField(help_text="The reason given, as the minutes print it.")
     history = HistoricalRecords()
 
     class Meta:

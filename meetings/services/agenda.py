@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast, Concat
 
+from meetings import lifecycle
 from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting, item_sort_key
 from vru_governance.rules.versions import bump_version, check_version
 
@@ -55,12 +56,16 @@ def _apply_order(
         wanted.append((item, number, index))
     changed = [(i, n, p) for i, n, p in wanted if i.number != n or i.position != p]
     if changed:
+        # The update below sends no signal, so the policy is asked first: a published
+        # agenda's numbers are locked (meetings/lifecycle.py).
+        lifecycle.check_bulk(AgendaItem, meeting, {"number", "position"})
+        for item, number, position in changed:
+            item.number, item.position = number, position
         # Free the numbers first: the database keeps item numbers unique per meeting.
         AgendaItem.objects.filter(pk__in=[i.pk for i, _, _ in changed]).update(
             number=Concat(models.Value("~"), Cast("pk", models.CharField()))
         )
-        for item, number, position in changed:
-            item.number, item.position = number, position
+        for item, _, _ in changed:
             item.save(update_fields=["number", "position"])
     return ordered
 

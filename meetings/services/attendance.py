@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from meetings import lifecycle
 from meetings.models import AgendaItem, Attendance, Meeting
 from members.models import Person
 from members.services import save_person
@@ -70,10 +71,16 @@ def _resequence(meeting: Meeting, rows: list[Attendance]) -> None:
         leading = sector if a.capacity == "member" else None
         return (CAPACITY_ORDER[a.capacity], member_order(a.person.name, leading))
 
-    ordered = sorted(rows, key=key)
-    for position, row in enumerate(ordered):
-        row.position = position
-    Attendance.objects.bulk_update(ordered, ["position"])
+    moved = []
+    for position, row in enumerate(sorted(rows, key=key)):
+        if row.position != position:
+            row.position = position
+            moved.append(row)
+    if moved:
+        # bulk_update sends no signal, so the policy is asked first: the attendance of
+        # approved minutes is locked (meetings/lifecycle.py).
+        lifecycle.check_bulk(Attendance, meeting, {"position"})
+        Attendance.objects.bulk_update(moved, ["position"])
 
 
 def refuse_outcomes_without_quorum(meeting: Meeting) -> None:

@@ -133,8 +133,11 @@ def save_item_minutes(
     version: int | None,
     paragraphs: list[ParagraphInput],
     outcome: str,
+    recommendation: str | None = None,
+    approved_wording: str | None = None,
 ) -> list[Action]:
-    """Save an item's numbered paragraphs and outcome; each 'Action:' line makes an action."""
+    """Save an item's numbered paragraphs and its decision (the outcome; the recommendation as
+    put and the wording approved, left alone when None); each 'Action:' line makes an action."""
     # The meeting's row first, then the item's, in the order every agenda change takes them.
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -177,8 +180,13 @@ def save_item_minutes(
             created.append(create_action_from_line(meeting, item, paragraph, owners, people))
         position += 1
     item.outcome = outcome
+    if recommendation is not None:
+        item.recommendation = recommendation.strip()
+    if approved_wording is not None:
+        item.approved_wording = approved_wording.strip()
     item.version += 1
     item.full_clean()
+    item.check_reservations(item.dissents.filter(kind=Dissent.Kind.RESERVATION).count())
     item.save()
     _start_draft(meeting)
     return created
@@ -232,11 +240,14 @@ def remove_declaration(declaration: Declaration) -> None:
 
 
 @transaction.atomic
-def add_dissent(item: AgendaItem, *, person: Person, text: str) -> Dissent:
-    """Record a member's dissent or objection against an item (it prints in the minutes)."""
+def add_dissent(
+    item: AgendaItem, *, person: Person, text: str, kind: str = Dissent.Kind.DISSENT
+) -> Dissent:
+    """Record a member's dissent or objection, or a reservation about a decision they joined,
+    with its reason, against an item (it prints in the minutes)."""
     item = _lock_item(item)
     _editable(item.meeting)
-    dissent = Dissent(item=item, person=person, text=text)
+    dissent = Dissent(item=item, person=person, text=text, kind=kind)
     dissent.full_clean()
     dissent.save()
     _start_draft(item.meeting)

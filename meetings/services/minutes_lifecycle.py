@@ -11,14 +11,31 @@ import datetime as dt
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from meetings import notifications
-from meetings.models import AgendaItem, Meeting, MinuteParagraph
+from meetings.models import AgendaItem, Dissent, Meeting, MinuteParagraph
 from meetings.services import history, publication
 
 Status = Meeting.Status
+
+
+def refuse_unfitting_decisions(meeting: Meeting) -> None:
+    """Every item's outcome fits its reservations (vru_governance/rules/decisions.py) before
+    the minutes leave the secretary: a reservation removed since the outcome was saved, or
+    an admin edit, is caught here (one query)."""
+    items = meeting.items.annotate(
+        reservations=Count("dissents", filter=Q(dissents__kind=Dissent.Kind.RESERVATION))
+    )
+    errors = []
+    for item in items:
+        try:
+            item.check_reservations(item.reservations)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -52,6 +69,7 @@ def circulate_minutes(
         )
     if not MinuteParagraph.objects.filter(item__meeting=meeting).exists():
         raise ValidationError("The minutes have no paragraphs yet.")
+    refuse_unfitting_decisions(meeting)
     unconfirmed = meeting.actions.filter(confirmed=False).count()
     if unconfirmed:
         raise ValidationError(
@@ -67,7 +85,8 @@ def circulate_minutes(
         return meeting
     meeting.minutes_circulated_at = timezone.now()
     meeting.save()
-    transaction.on_commit(lambda: notifications.notify_minutes_circulated(meeting, base_url))
+    # Written in this transaction, sent by a job once it commits (meetings/outbox.py).
+    notifications.notify_minutes_circulated(meeting, base_url)
     return meeting
 
 
@@ -150,6 +169,7 @@ def approve_minutes(
             not_before_what="their circulation",
             today=today,
         )
+    refuse_unfitting_decisions(meeting)
     meeting.status = Status.MINUTES_APPROVED
     meeting.minutes_approved_at = (
         history.stamp(approved_on) if approved_on is not None else timezone.now()

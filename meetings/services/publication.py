@@ -258,5 +258,6 @@ def publish_agenda(
         issued_at=meeting.agenda_published_at if meeting.recorded_as_history else None,
     )
     if not meeting.recorded_as_history:
-        transaction.on_commit(lambda: notifications.notify_agenda_published(meeting, base_url))
+        # Written in this transaction, sent by a job once it commits (meetings/outbox.py).
+        notifications.notify_agenda_published(meeting, base_url)
     return meeting

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from meetings.models import AgendaItem, Attendance, Meeting, paragraph_numbers
+from meetings.models import AgendaItem, Attendance, Dissent, Meeting, paragraph_numbers
 from reports.documents import records
 from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 from reports.markdown import render_markdown
@@ -47,6 +47,10 @@ class MinutesItem:
     dissents: list[tuple[str, SafeString]]
     outcome: str
     quorum_note: str
+    # The decision, where one was recorded (nothing prints where none was).
+    recommendation: SafeString | str = ""
+    approved_wording: SafeString | str = ""
+    reservations: list[tuple[str, SafeString]] = field(default_factory=list)
 
 
 @dataclass
@@ -66,14 +70,31 @@ class Minutes:
     contact: str
     masthead: str
     running: str
+    further_information: str = ""  # where more about the board may be found (a URL)
 
 
-def _attendance_note(a: Attendance, substitutes_count: bool, items: list[AgendaItem]) -> str:
+def substitute_phrase(*, substitutes_count: bool, member_sector: str) -> str:
+    """How the minutes say whom a substitute stands for (the seed's two wordings).
+
+    A member holding an organisation's seat is represented: the substitute attends "on behalf
+    of" them. A member the Mayor appointed in their own right (ToR 4.5, the "other" line), or
+    any member where the terms of reference do not let substitutes count, is replaced by a
+    substitute: "as substitute for".
+    """
+    if substitutes_count and member_sector != "other":
+        return "attending on behalf of"
+    return "attending as substitute for"
+
+
+def _attendance_note(
+    a: Attendance, substitutes_count: bool, items: list[AgendaItem], sectors: dict[int, str]
+) -> str:
     notes = []
     if a.capacity == Attendance.Capacity.SUBSTITUTE and a.on_behalf_of is not None:
-        # A substitute who counts in the member's place attends "on behalf of" them (ToR 7.1);
-        # where the terms of reference do not let substitutes count, "as substitute for".
-        phrase = "attending on behalf of" if substitutes_count else "attending as substitute for"
+        phrase = substitute_phrase(
+            substitutes_count=substitutes_count,
+            member_sector=sectors.get(a.on_behalf_of_id, ""),
+        )
         notes.append(f"{phrase} {a.on_behalf_of.name}")
     if a.remote:
         notes.append("attending remotely")
@@ -145,9 +166,22 @@ def build_minutes(meeting: Meeting) -> Minutes:
                     + (" They withdrew for this item." if d.withdrew else "")
                     for d in item.declarations.all()
                 ],
-                dissents=[(d.person.name, render_markdown(d.text)) for d in item.dissents.all()],
+                dissents=[
+                    (d.person.name, render_markdown(d.text))
+                    for d in item.dissents.all()
+                    if d.kind != Dissent.Kind.RESERVATION
+                ],
                 outcome=item.get_outcome_display() if item.outcome else "",
                 quorum_note=quorum_note(lost.present, lost.needed, lost.missing) if lost else "",
+                recommendation=render_markdown(item.recommendation) if item.recommendation else "",
+                approved_wording=(
+                    render_markdown(item.approved_wording) if item.approved_wording else ""
+                ),
+                reservations=[
+                    (d.person.name, render_markdown(d.text))
+                    for d in item.dissents.all()
+                    if d.kind == Dissent.Kind.RESERVATION
+                ],
             )
         )
 
@@ -172,7 +206,7 @@ def build_minutes(meeting: Meeting) -> Minutes:
 
     def lines(capacities: tuple[str, ...]) -> list[PersonLine]:
         return [
-            PersonLine(described(a), _attendance_note(a, substitutes_count, items))
+            PersonLine(described(a), _attendance_note(a, substitutes_count, items, sectors))
             for a in attendance
             if a.capacity in capacities
         ]
@@ -192,6 +226,7 @@ def build_minutes(meeting: Meeting) -> Minutes:
         contact=records.contact_officer(meeting),
         masthead=masthead(),
         running=f"{body.name}\n{long_date(meeting.date)}",
+        further_information=getattr(settings, "DOCUMENTS_FURTHER_INFORMATION_URL", ""),
     )
 
 

@@ -236,7 +236,7 @@ class ApiTests(WorldMixin, TestCase):
     def test_a_page_after_the_last_is_a_problem_404_not_page_one(self) -> None:
         assert self.get("/api/bodies/prg/meetings/?page=1")["pages"] == 1
         data = self.get("/api/bodies/prg/meetings/?page=2", status=404)
-        assert data["detail"] == "No page 2: there are 1."
+        assert data["detail"] == "No page 2: the last page is 1."
         assert self.get("/api/bodies/prg/meetings/?year=1901")["meetings"] == []
 
     def test_every_error_the_api_answers_is_documented_for_its_operation(self) -> None:

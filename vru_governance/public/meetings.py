@@ -54,11 +54,12 @@ def meeting_list(request: HttpRequest, body_slug: str) -> HttpResponse:
 def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpResponse:
     """Date, time, place, the agenda with its papers, and the documents the reader may open."""
     meeting = access.meeting_for(request.user, body_slug, key)
+    agenda = agenda_rows(request.user, meeting)
     context = {
         "body": meeting.body,
         "meeting": meeting,
-        "agenda": agenda_rows(request.user, meeting),
-        "documents": with_versions(meeting, meeting_documents(request.user, meeting)),
+        "agenda": agenda,
+        "documents": with_versions(meeting, meeting_documents(request.user, meeting, agenda)),
         "minutes_visible": access.can_see_minutes(request.user, meeting),
         "partner_view": access.can_see_body_records(request.user, meeting.body),
     }

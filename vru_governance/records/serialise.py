@@ -16,7 +16,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from actions.models import Action
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, Dissent, Meeting
 from members.models import Appointment, Person, TermsOfReference
 from reports.models import SECTION_KEYS, Paper
 
@@ -184,17 +184,13 @@ def item_record(item: AgendaItem, files_dir: Path | None = None) -> dict[str, An
     out: dict[str, Any] = {"number": item.number, "title": item.title, "kind": item.kind}
     if item.presenter:
         out["presenter"] = item.presenter
-    if item.outcome:
-        out["outcome"] = item.outcome
+    out.update(decision_record(item))
     declarations = list(item.declarations.all())
     if declarations:
         out["declarations"] = [
             {"person": d.person.key, "interest": d.interest, "withdrew": d.withdrew}
             for d in declarations
         ]
-    dissents = list(item.dissents.all())
-    if dissents:
-        out["dissent"] = [{"person": d.person.key, "text": d.text} for d in dissents]
     papers = list(item.papers.all())
     if papers:
         out["papers"] = [paper_record(p, files_dir) for p in papers]
@@ -203,7 +199,32 @@ def item_record(item: AgendaItem, files_dir: Path | None = None) -> dict[str, An
         out["minutes"] = [p.text for p in paragraphs]
     actions = list(item.actions.all())
     if actions:
-        out["actions"] = [action_record(a) for a in actions]
+        # An action's paragraph by its place among the item's paragraphs (1-based).
+        places = {p.pk: n for n, p in enumerate(paragraphs, start=1)}
+        out["actions"] = [action_record(a, places) for a in actions]
+    return out
+
+
+def decision_record(item: AgendaItem) -> dict[str, Any]:
+    """An item's decision as the records format writes it: the recommendation as put, the
+    outcome, the wording approved, and the dissent and reservations with their reasons
+    (only the fields recorded; dissents read as prefetched)."""
+    out: dict[str, Any] = {}
+    if item.recommendation:
+        out["recommendation"] = item.recommendation
+    if item.outcome:
+        out["outcome"] = item.outcome
+    if item.approved_wording:
+        out["approved_wording"] = item.approved_wording
+    for key, kind in (
+        ("dissent", Dissent.Kind.DISSENT),
+        ("reservations", Dissent.Kind.RESERVATION),
+    ):
+        rows = [
+            {"person": d.person.key, "text": d.text} for d in item.dissents.all() if d.kind == kind
+        ]
+        if rows:
+            out[key] = rows
     return out
 
 
@@ -239,7 +260,7 @@ def paper_record(paper: Paper, files_dir: Path | None = None) -> dict[str, Any]:
     return out
 
 
-def action_record(action: Action) -> dict[str, Any]:
+def action_record(action: Action, places: dict[int, int] | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "key": action.key,
         "description": action.description,
@@ -250,6 +271,8 @@ def action_record(action: Action) -> dict[str, Any]:
     elif action.deadline:
         out["deadline"] = iso_date(action.deadline)
     out["status"] = action.status
+    if places and action.paragraph_id in places:
+        out["paragraph"] = places[action.paragraph_id]
     if action.status_note:
         out["status_note"] = action.status_note
     updates = list(action.updates.all())

@@ -99,11 +99,11 @@ def _paragraph_initial(item: AgendaItem) -> list[dict[str, Any]]:
 
 @workspace_view
 def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
-    """Write an item's numbered paragraphs (with 'Action:' lines) and its outcome."""
+    """Write an item's numbered paragraphs (with 'Action:' lines) and record its decision."""
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
     data = request.POST if request.method == "POST" else None
-    form = ItemMinutesForm(data, initial={"outcome": item.outcome, "version": item.version})
+    form = ItemMinutesForm(data, initial=ItemMinutesForm.initial_for(item))
     paragraphs = ParagraphFormSet(data, prefix="p", initial=_paragraph_initial(item))
     conflict = None
     if request.method == "POST" and form.is_valid() and paragraphs.is_valid():
@@ -122,6 +122,8 @@ def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> Htt
                 version=form.cleaned_data["version"],
                 paragraphs=entries,
                 outcome=form.cleaned_data["outcome"],
+                recommendation=form.cleaned_data["recommendation"],
+                approved_wording=form.cleaned_data["approved_wording"],
             )
         except ValidationError as exc:
             conflict = refused(form, exc)
@@ -158,7 +160,7 @@ def _item_page(
     numbered = services.minutes_view(meeting)
     current = next(v for v in numbered.items if v.item.pk == item.pk)
     if form is None:
-        form = ItemMinutesForm(initial={"outcome": item.outcome, "version": item.version})
+        form = ItemMinutesForm(initial=ItemMinutesForm.initial_for(item))
         paragraphs = ParagraphFormSet(prefix="p", initial=_paragraph_initial(item))
     return render(
         request,
@@ -182,7 +184,7 @@ def _item_page(
 # and the item page's name for the form; the related name and service that remove one.
 RECORDED: dict[type[forms.Form], tuple[str, Callable[..., Any], str, str]] = {
     DeclarationForm: ("decl", services.add_declaration, "Declaration", "declaration_form"),
-    DissentForm: ("dissent", services.add_dissent, "Dissent", "dissent_form"),
+    DissentForm: ("dissent", services.add_dissent, "Dissent or reservation", "dissent_form"),
 }
 REMOVED: dict[str, Callable[..., None]] = {
     "declarations": services.remove_declaration,

@@ -8,6 +8,7 @@ from vru_governance.workspace import (
     actions,
     agenda,
     attendance,
+    decisions,
     meetings,
     members,
     minutes,
@@ -35,6 +36,7 @@ minutes_item_patterns = [
     path("declarations/<int:pk>/remove/", minutes.declaration_remove, name="declaration_remove"),
     path("dissent/", minutes.dissent_add, name="dissent_add"),
     path("dissent/<int:pk>/remove/", minutes.dissent_remove, name="dissent_remove"),
+    path("decision/correct/", decisions.correct_decision, name="correct_decision"),
 ]
 
 meeting_patterns = [

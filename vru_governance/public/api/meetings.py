@@ -92,7 +92,7 @@ def meetings(request: HttpRequest, body_slug: str) -> JsonResponse:
         found = found.filter(date__year=year)
     paginator = Paginator(found, MEETINGS_PER_PAGE)
     if number > paginator.num_pages:
-        raise Http404(f"No page {number}: there are {paginator.num_pages}.")
+        raise Http404(f"No page {number}: the last page is {paginator.num_pages}.")
     page = paginator.page(number)
     rows = [m for m in page.object_list if access.can_see_agenda(PUBLIC, m)]
 

@@ -30,6 +30,7 @@ from members.models import Body
 from vru_governance.records.bulk import Batch, held_relations, is_new
 from vru_governance.records.importer.base import _date, _time
 from vru_governance.records.importer.papers import PaperSteps
+from vru_governance.rules import decisions
 
 
 class MeetingSteps(PaperSteps):
@@ -80,6 +81,8 @@ class MeetingSteps(PaperSteps):
                     "presenter": item_data.get("presenter", ""),
                     "kind": item_data.get("kind", "business"),
                     "outcome": item_data.get("outcome", ""),
+                    # A file written before decisions leaves those recorded alone.
+                    **{k: item_data[k] for k in DECISION_TEXTS if k in item_data},
                 },
                 f"{path}.items[{i}]",
                 exclude=["outcome"],  # judged once attendance and declarations are in
@@ -97,6 +100,13 @@ class MeetingSteps(PaperSteps):
                     self.item_records(meeting, item, item_data, f"{path}.items[{i}]", batch)
                     if item.outcome in AgendaItem.NEEDS_QUORUM:
                         needs_quorum.append((f"{path}.items[{i}].outcome", item))
+                    if _may_hold_reservations(item, item_data, batch):
+                        self.deferred.append(
+                            (
+                                f"{path}.items[{i}].outcome",
+                                functools.partial(_check_reservations, item),
+                            )
+                        )
             # Judged once everything is in, against one computation of the meeting's quorum.
             quorum = functools.cache(meeting.quorum)
             for item_path, item in needs_quorum:
@@ -228,7 +238,7 @@ class MeetingSteps(PaperSteps):
         path: str,
         batch: Batch | None = None,
     ) -> None:
-        self.sync_children(
+        paragraphs = self.sync_children(
             "minute paragraphs",
             _existing(lambda: item.paragraphs.order_by("position", "pk"), batch),
             [{"text": text, "position": p} for p, text in enumerate(data.get("minutes", []))],
@@ -265,24 +275,38 @@ class MeetingSteps(PaperSteps):
             lambda d: f"{path}.declarations[{d}]",
             batch,
         )
-        dissents = []
-        for d, row in enumerate(data.get("dissent", [])):
-            person = self.person(row["person"], f"{path}.dissent[{d}].person")
-            if person is not None:
-                dissents.append({"person": person, "text": row["text"]})
-        self.sync_children(
-            "dissent",
-            _existing(lambda: item.dissents.order_by("pk"), batch),
-            dissents,
-            lambda v: Dissent(item=item, **v),
-            ["person", "text"],
-            lambda d: f"{path}.dissent[{d}]",
-            batch,
-        )
+        for key, kind in (("dissent", Dissent.Kind.DISSENT), ("reservations", RESERVATION)):
+            if kind == RESERVATION and key not in data:
+                continue  # a file written before reservations leaves those recorded alone
+            self.dissents(item, data.get(key, []), kind, f"{path}.{key}", batch)
         for p, paper in enumerate(data.get("papers", [])):
             self.paper(item, paper, p, f"{path}.papers[{p}]", batch)
         for a, action in enumerate(data.get("actions", [])):
-            self.action(meeting, item, action, a, f"{path}.actions[{a}]", batch)
+            self.action(meeting, item, action, a, f"{path}.actions[{a}]", batch, paragraphs)
+
+    def dissents(
+        self,
+        item: AgendaItem,
+        rows: list[dict[str, Any]],
+        kind: str,
+        path: str,
+        batch: Batch | None,
+    ) -> None:
+        """An item's dissent, or its reservations: each a person and their reason."""
+        wanted = []
+        for d, row in enumerate(rows):
+            person = self.person(row["person"], f"{path}[{d}].person")
+            if person is not None:
+                wanted.append({"person": person, "text": row["text"], "kind": kind})
+        self.sync_children(
+            "dissent" if kind == Dissent.Kind.DISSENT else "reservations",
+            _existing(lambda: item.dissents.filter(kind=kind).order_by("pk"), batch),
+            wanted,
+            lambda v: Dissent(item=item, **v),
+            ["person", "text", "kind"],
+            lambda d: f"{path}[{d}]",
+            batch,
+        )
 
     def action(
         self,
@@ -292,8 +316,20 @@ class MeetingSteps(PaperSteps):
         position: int,
         path: str,
         batch: Batch | None = None,
+        paragraphs: list[MinuteParagraph] | None = None,
     ) -> None:
         deadline = data.get("deadline")
+        # The paragraph its "Action:" line follows (1-based), as the minutes print it.
+        paragraph = None
+        number = data.get("paragraph")
+        if number is not None:
+            if not paragraphs or not 1 <= number <= len(paragraphs):
+                self.error(
+                    f"{path}.paragraph",
+                    f"The item has no minute paragraph {number} for this action to follow.",
+                )
+                return
+            paragraph = paragraphs[number - 1]
         action = self.upsert(
             "actions",
             Action,
@@ -306,6 +342,8 @@ class MeetingSteps(PaperSteps):
                 "ongoing": deadline == "ongoing",
                 "status": data["status"],
                 "status_note": data.get("status_note", ""),
+                # In a batch the paragraph has no key yet: it is set once inserted (below).
+                **({"paragraph": paragraph} if batch is None else {}),
             },
             path,
             batch=batch,
@@ -322,6 +360,9 @@ class MeetingSteps(PaperSteps):
         ]
 
         def children() -> None:
+            if batch is not None and paragraph is not None:
+                action.paragraph = paragraph
+                action.save(update_fields=["paragraph"])
             self.sync_children(
                 "action owners",
                 _existing(lambda: action.owners.order_by("position", "pk"), batch),
@@ -391,6 +432,26 @@ def _repeats_keys(meeting: dict[str, Any]) -> bool:
 
 def _check_quorate(item: AgendaItem, quorum: Callable[[], Any]) -> None:
     item.check_quorate(quorum())
+
+
+# The decision's texts an item may carry (absent from a file: left as recorded).
+DECISION_TEXTS = ("recommendation", "approved_wording")
+RESERVATION = Dissent.Kind.RESERVATION
+
+
+def _may_hold_reservations(item: AgendaItem, data: dict[str, Any], batch: Batch | None) -> bool:
+    """Whether the outcome and reservations need judging: a new item with neither in the file
+    has nothing to judge (a decade of records costs no query per item)."""
+    return (
+        batch is None
+        or item.outcome == decisions.AGREED_WITH_RESERVATIONS
+        or bool(data.get("reservations"))
+    )
+
+
+def _check_reservations(item: AgendaItem) -> None:
+    """The outcome fits the reservations recorded (one query, once everything is in)."""
+    item.check_reservations(item.dissents.filter(kind=RESERVATION).count())
 
 
 def _check_attendance(obj: Attendance, members: Callable[[], set[int]]) -> None:

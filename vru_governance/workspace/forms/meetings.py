@@ -12,7 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
 
-from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting
+from meetings.models import AgendaItem, Attendance, Dissent, ForwardPlanItem, Meeting
 from meetings.services.attendance import MEMBER_STATES
 from meetings.services.minutes_lifecycle import approving_meetings
 from meetings.services.publication import Check
@@ -344,9 +344,35 @@ class AttendeeForm(forms.ModelForm):
 
 
 class ItemMinutesForm(VersionForm):
-    outcome = forms.ChoiceField(
-        choices=[("", "No outcome")] + AgendaItem.Outcome.choices, required=False
+    """An item's minutes and its decision: the recommendation as put, the outcome and the
+    wording approved (reservations and dissent are recorded below the form)."""
+
+    recommendation = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Recommendation as put",
+        help_text="Markdown. As the paper or the Chair put it to the board.",
     )
+    outcome = forms.ChoiceField(
+        choices=[("", "No outcome")] + AgendaItem.Outcome.choices,
+        required=False,
+        help_text="'Agreed with reservations' needs each reservation recorded first (below).",
+    )
+    approved_wording = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Wording approved",
+        help_text="Markdown. The wording the board approved, where it was minuted.",
+    )
+
+    DECISION_FIELDS = ("recommendation", "outcome", "approved_wording")
+
+    @classmethod
+    def initial_for(cls, item: AgendaItem) -> dict[str, Any]:
+        """The form's initial values: the item's decision as recorded and its version."""
+        return {name: getattr(item, name) for name in cls.DECISION_FIELDS} | {
+            "version": item.version
+        }
 
 
 class ParagraphForm(forms.Form):
@@ -375,7 +401,16 @@ class DeclarationForm(forms.Form):
 
 class DissentForm(forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none())
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Dissent or objection")
+    kind = forms.ChoiceField(
+        choices=Dissent.Kind.choices,
+        initial=Dissent.Kind.DISSENT,
+        label="Recorded as",
+        help_text="A reservation is held by a member who joined the agreement; dissent, by one "
+        "who did not.",
+    )
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Reason (as the minutes print it)"
+    )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
