@@ -83,7 +83,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(
             MINUTES,
             "the item's decision",
-            frozenset({"outcome", "recommendation", "approved_wording"}),
+            frozenset({"outcome", "recommendation", "approved_wording", "decision_paragraph"}),
         ),
     ),
     "meetings.minuteparagraph": (
@@ -414,9 +414,7 @@ def check_bulk(model: type[models.Model], meeting: models.Model, fields: set[str
     if _history.get() or meeting.pk in _correcting.get() or _is_new("meetings.meeting", meeting.pk):
         return
     label = model._meta.label_lower
-    row = (
-        _meeting_model().objects.filter(pk=meeting.pk).values_list("status", "date").first()
-    )
+    row = _meeting_model().objects.filter(pk=meeting.pk).values_list("status", "date").first()
     if row is None:
         return
     status, date = row

@@ -92,9 +92,7 @@ def send(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int
     else:
         try:
             for row in rows:
-                message = EmailMessage(
-                    row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to]
-                )
+                message = EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
                 try:
                     connection.send_messages([message])
                 except Exception as exc:
@@ -134,7 +132,9 @@ def _claim(ids: list[int] | None, now: dt.datetime) -> list[MailDelivery]:
     if ids is not None:
         due = due.filter(pk__in=ids)
     else:
-        due = due.filter(pk__in=list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH]))
+        due = due.filter(
+            pk__in=list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+        )
     # A lease no other job can share: the time it ends, made unique to the microsecond.
     lease = now + LEASE + dt.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
     if not due.update(next_attempt_at=lease):
@@ -186,6 +186,10 @@ class MailProgress:
     def failing(self) -> bool:
         return bool(self.retrying or self.gave_up)
 
+    @property
+    def unsent(self) -> int:
+        return self.waiting + self.retrying + self.gave_up
+
     def sentence(self) -> str:
         def partners(n: int) -> str:
             return f"{n} partner{'s' if n != 1 else ''}"
@@ -225,8 +229,10 @@ def progress(meeting: Meeting) -> list[MailProgress]:
     if not counts:
         return []
     failures: dict[str, MailDelivery] = {}
-    for row in meeting.mail_deliveries.exclude(status=Status.SENT).exclude(last_error="").order_by(
-        "next_attempt_at"
+    for row in (
+        meeting.mail_deliveries.exclude(status=Status.SENT)
+        .exclude(last_error="")
+        .order_by("next_attempt_at")
     ):
         failures.setdefault(row.kind, row)
     labels = dict(MailDelivery.Kind.choices)

@@ -223,7 +223,7 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # Logs: one JSON line per record on stderr, with the request's id and any traceback
 # (vru_governance/logs.py; docs/deploy.md, Logs). With DEBUG off Django's default sends errors
 # nowhere but to ADMINS by e-mail; here every error reaches stderr, whatever DEBUG says.
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env_str("LOG_LEVEL", "WARNING").upper()
 if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
     raise ImproperlyConfigured(
         f"LOG_LEVEL={LOG_LEVEL!r} is not a level (use DEBUG, INFO, WARNING, ERROR or CRITICAL)."

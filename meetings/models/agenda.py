@@ -61,6 +61,12 @@ class AgendaItem(models.Model):
         blank=True,
         help_text="The wording the board approved, where it was recorded (Markdown).",
     )
+    decision_paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The minute paragraph (1 for the item's first) that states the decision as "
+        "minuted ('Partners noted …'): the minutes then print no separate outcome line.",
+    )
     version = models.PositiveIntegerField(
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
     )
@@ -92,6 +98,17 @@ class AgendaItem(models.Model):
     def has_decision(self) -> bool:
         """Whether a decision was recorded: a recommendation, an outcome or approved wording."""
         return bool(self.outcome or self.recommendation.strip() or self.approved_wording.strip())
+
+    def check_decision_paragraph(self, paragraphs: int) -> None:
+        """Refuse a decision paragraph the item's minutes do not have."""
+        if self.decision_paragraph is not None and not 1 <= self.decision_paragraph <= paragraphs:
+            raise ValidationError(
+                {
+                    "decision_paragraph": f"Item {self.number} has {paragraphs} minute "
+                    f"paragraph{'s' if paragraphs != 1 else ''}, so none numbered "
+                    f"{self.decision_paragraph} can state its decision."
+                }
+            )
 
     def clean(self) -> None:
         if self.number and not re.fullmatch(r"\d+[a-z]?", self.number):

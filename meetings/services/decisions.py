@@ -21,6 +21,8 @@ def _described(item: AgendaItem) -> str:
         f"Outcome: {item.get_outcome_display() or '(none)'}",
         f"Approved wording: {item.approved_wording or '(none)'}",
     ]
+    if item.decision_paragraph:
+        parts.append(f"Stated in paragraph {item.decision_paragraph} of the item's minutes")
     return "\n".join(parts)
 
 
@@ -31,6 +33,7 @@ def correct_decision(
     outcome: str,
     recommendation: str,
     approved_wording: str,
+    decision_paragraph: int | None = None,
     reason: str,
     user: User | None,
     version: int | None = None,
@@ -42,17 +45,29 @@ def correct_decision(
     check_version(locked, version, f"the decision of item {locked.number}")
     if not meeting.minutes_locked:
         raise ValidationError("These minutes are not approved yet: edit the decision directly.")
-    wanted = (outcome, recommendation.strip(), approved_wording.strip())
-    if (locked.outcome, locked.recommendation, locked.approved_wording) == wanted:
+    wanted = (outcome, recommendation.strip(), approved_wording.strip(), decision_paragraph)
+    recorded = (
+        locked.outcome,
+        locked.recommendation,
+        locked.approved_wording,
+        locked.decision_paragraph,
+    )
+    if recorded == wanted:
         raise ValidationError("The corrected decision is the same as the recorded one.")
     before = _described(locked)
 
     def change(m: Meeting) -> AgendaItem:
         locked.meeting = m
-        locked.outcome, locked.recommendation, locked.approved_wording = wanted
+        (
+            locked.outcome,
+            locked.recommendation,
+            locked.approved_wording,
+            locked.decision_paragraph,
+        ) = wanted
         locked.version += 1
         locked.full_clean()
         locked.check_reservations(locked.dissents.filter(kind=Dissent.Kind.RESERVATION).count())
+        locked.check_decision_paragraph(locked.paragraphs.count())
         locked.save()
         return locked
 
@@ -70,6 +85,7 @@ def correct_decision(
                 outcome=wanted[0],
                 recommendation=wanted[1],
                 approved_wording=wanted[2],
+                decision_paragraph=wanted[3],
             )
         ),
     )

@@ -126,6 +126,16 @@ def create_action_from_line(
     return action
 
 
+@dataclass(frozen=True)
+class DecisionInput:
+    """An item's decision as typed besides its outcome: the recommendation as put, the wording
+    approved, and the paragraph (1 for the first) that states it as minuted, if one does."""
+
+    recommendation: str = ""
+    approved_wording: str = ""
+    paragraph: int | None = None
+
+
 @transaction.atomic
 def save_item_minutes(
     item: AgendaItem,
@@ -133,11 +143,10 @@ def save_item_minutes(
     version: int | None,
     paragraphs: list[ParagraphInput],
     outcome: str,
-    recommendation: str | None = None,
-    approved_wording: str | None = None,
+    decision: DecisionInput | None = None,
 ) -> list[Action]:
-    """Save an item's numbered paragraphs and its decision (the outcome; the recommendation as
-    put and the wording approved, left alone when None); each 'Action:' line makes an action."""
+    """Save an item's numbered paragraphs and its decision (the outcome, and the rest of the
+    decision unless None); each 'Action:' line makes an action."""
     # The meeting's row first, then the item's, in the order every agenda change takes them.
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
@@ -180,13 +189,14 @@ def save_item_minutes(
             created.append(create_action_from_line(meeting, item, paragraph, owners, people))
         position += 1
     item.outcome = outcome
-    if recommendation is not None:
-        item.recommendation = recommendation.strip()
-    if approved_wording is not None:
-        item.approved_wording = approved_wording.strip()
+    if decision is not None:
+        item.recommendation = decision.recommendation.strip()
+        item.approved_wording = decision.approved_wording.strip()
+        item.decision_paragraph = decision.paragraph
     item.version += 1
     item.full_clean()
     item.check_reservations(item.dissents.filter(kind=Dissent.Kind.RESERVATION).count())
+    item.check_decision_paragraph(position)
     item.save()
     _start_draft(meeting)
     return created

@@ -171,7 +171,10 @@ def build_minutes(meeting: Meeting) -> Minutes:
                     for d in item.dissents.all()
                     if d.kind != Dissent.Kind.RESERVATION
                 ],
-                outcome=item.get_outcome_display() if item.outcome else "",
+                # A decision stated in a paragraph ("Partners noted …") prints there only.
+                outcome=item.get_outcome_display()
+                if item.outcome and not item.decision_paragraph
+                else "",
                 quorum_note=quorum_note(lost.present, lost.needed, lost.missing) if lost else "",
                 recommendation=render_markdown(item.recommendation) if item.recommendation else "",
                 approved_wording=(

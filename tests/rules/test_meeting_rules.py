@@ -245,8 +245,22 @@ class OutcomeTests(TestCase):
             lost.full_clean()
         assert exc.value.message_dict["outcome"] == [
             "The meeting was not quorate for item 8 (12 of 13 needed present; missing: "
-            "Health representative), so it cannot record 'Agreed'."
+            "Health representative), so it cannot record 'Agreed by consensus'."
         ]
+
+    def test_an_inquorate_item_cannot_be_agreed_with_reservations_either(self) -> None:
+        lost = item(self.meeting, "8")
+        lost.outcome = "agreed_with_reservations"
+        with pytest.raises(ValidationError) as exc:
+            lost.full_clean()
+        assert exc.value.message_dict["outcome"][0].endswith(
+            "so it cannot record 'Agreed with reservations'."
+        )
+
+    def test_an_inquorate_item_may_record_not_agreed(self) -> None:
+        lost = item(self.meeting, "8")
+        lost.outcome = "not_agreed"
+        lost.full_clean()
 
     def test_an_inquorate_item_may_still_be_noted_or_deferred(self) -> None:
         lost = item(self.meeting, "8")

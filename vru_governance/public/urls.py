@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.urls import include, path
 
 from vru_governance.page_cache import public_page
-from vru_governance.public import feeds
+from vru_governance.public import decisions, feeds
 from vru_governance.public import meetings as meetings_public
 from vru_governance.public import members as members_public
 from vru_governance.public.api import bodies as members_api
+from vru_governance.public.api import decisions as decisions_api
 from vru_governance.public.api import meetings as meetings_api
 
 app_name = "public"
@@ -37,6 +38,11 @@ urlpatterns = [
         name="api-meetings",
     ),
     path(
+        "api/bodies/<slug:body_slug>/decisions/",
+        public_page(decisions_api.decisions),
+        name="api-decisions",
+    ),
+    path(
         "api/bodies/<slug:body_slug>/meetings/<slug:key>/",
         public_page(meetings_api.meeting),
         name="api-meeting",
@@ -44,6 +50,12 @@ urlpatterns = [
     # A body's pages.
     path("<slug:body_slug>/", public_page(members_public.body_home), name="body"),
     path("<slug:body_slug>/meetings/", public_page(meetings_public.meeting_list), name="meetings"),
+    path("<slug:body_slug>/decisions/", public_page(decisions.decisions_page), name="decisions"),
+    path(
+        "<slug:body_slug>/decisions.atom",
+        public_page(decisions.DecisionsFeed()),
+        name="decisions-atom",
+    ),
     path("<slug:body_slug>/meetings.ics", public_page(feeds.ical), name="ical"),
     path("<slug:body_slug>/feed.atom", public_page(feeds.DocumentsFeed()), name="atom"),
     path(

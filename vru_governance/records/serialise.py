@@ -216,6 +216,8 @@ def decision_record(item: AgendaItem) -> dict[str, Any]:
         out["outcome"] = item.outcome
     if item.approved_wording:
         out["approved_wording"] = item.approved_wording
+    if item.decision_paragraph:
+        out["decision_paragraph"] = item.decision_paragraph
     for key, kind in (
         ("dissent", Dissent.Kind.DISSENT),
         ("reservations", Dissent.Kind.RESERVATION),

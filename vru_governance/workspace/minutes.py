@@ -122,8 +122,7 @@ def item_minutes(request: HttpRequest, body: Body, key: str, number: str) -> Htt
                 version=form.cleaned_data["version"],
                 paragraphs=entries,
                 outcome=form.cleaned_data["outcome"],
-                recommendation=form.cleaned_data["recommendation"],
-                approved_wording=form.cleaned_data["approved_wording"],
+                decision=form.decision(),
             )
         except ValidationError as exc:
             conflict = refused(form, exc)
@@ -315,7 +314,7 @@ def lifecycle(request: HttpRequest, body: Body, key: str, step: str) -> HttpResp
                 request,
                 _done(
                     day,
-                    "Draft minutes circulated; partners have been emailed.",
+                    "Draft minutes circulated; partners are being e-mailed (see Publish).",
                     "Minutes recorded as circulated on {day}; no one was e-mailed.",
                 ),
             )

@@ -8,9 +8,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from meetings import outbox
+from meetings.models import Meeting
 from meetings.services.publication import agenda_checks, publish_agenda
 from members.models import Body
-from vru_governance.workspace.base import form_errors, meeting_of, workspace_view
+from vru_governance.workspace.base import (
+    form_errors,
+    meeting_of,
+    workspace_post_view,
+    workspace_view,
+)
 from vru_governance.workspace.forms.meetings import PublishForm
 
 
@@ -42,9 +49,11 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
                     "e-mailed.",
                 )
             else:
-                messages.success(request, "Agenda published; partners have been emailed.")
+                messages.success(request, "Agenda published.")
+                mail_messages(request, meeting)
             return redirect("workspace:agenda", body=body.slug, key=meeting.key)
     acknowledgements = meeting.acknowledgements.select_related("acknowledged_by")
+    mail = outbox.progress(meeting)
     return render(
         request,
         "workspace/meetings/publish.html",
@@ -55,5 +64,30 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             "form": form,
             "acknowledgements": acknowledgements,
             "is_past": meeting.date < timezone.localdate(),
+            "mail": mail,
+            "mail_unsent": any(m.unsent for m in mail),
         },
     )
+
+
+def mail_messages(request: HttpRequest, meeting: Meeting) -> None:
+    """Say how the partners' e-mails stand: sent already (jobs run at once in the embedded
+    setup), failing and retried, or on their way (a worker sends them)."""
+    for mail in outbox.progress(meeting):
+        if mail.failing:
+            messages.warning(request, f"{mail.sentence()} See Publish.")
+        else:
+            messages.info(request, mail.sentence())
+
+
+@workspace_post_view
+def mail_try_again(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """Send the meeting's unsent e-mails now, their attempts counted afresh."""
+    meeting = meeting_of(body, key)
+    try:
+        outbox.try_again(meeting=meeting)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        mail_messages(request, meeting)
+    return redirect("workspace:publish", body=body.slug, key=meeting.key)

@@ -44,6 +44,7 @@ meeting_patterns = [
     path("agenda/", agenda.agenda, name="agenda"),
     path("agenda/items/<str:number>/", include(item_patterns)),
     path("publish/", publish.publish, name="publish"),
+    path("publish/mail/try-again/", publish.mail_try_again, name="mail_try_again"),
     path("attendance/", attendance.attendance, name="attendance"),
     path("attendance/add/", attendance.attendee_edit, name="attendee_add"),
     path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),

@@ -131,7 +131,8 @@ class HostileWorld(CastMixin, TemporaryMedia):
             {
                 "person": cls.form_person.pk,
                 "seat_key": "community",
-                "start": "2019-02-01",
+                # After the last approved minutes (6 March): their membership is locked.
+                "start": "2019-03-07",
                 "exception": hostile(forms["exception"]),
             },
         )

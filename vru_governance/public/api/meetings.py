@@ -36,7 +36,16 @@ from vru_governance.records import FORMAT, serialise
 MEETINGS_PER_PAGE = 100
 # Item fields shown with the agenda, and those that come from the minutes.
 AGENDA_FIELDS = ("number", "title", "kind", "presenter")
-MINUTES_FIELDS = ("outcome", "declarations", "dissent", "minutes", "actions")
+MINUTES_FIELDS = (
+    "recommendation",
+    "outcome",
+    "approved_wording",
+    "declarations",
+    "dissent",
+    "reservations",
+    "minutes",
+    "actions",
+)
 
 
 @lru_cache(maxsize=1)

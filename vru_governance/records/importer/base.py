@@ -109,6 +109,18 @@ class ImporterBase:
             return False
         return True
 
+    def remove(self, path: str, obj: models.Model) -> bool:
+        """Delete a record the file no longer lists, unless a published document shows it:
+        then an error at its path, reported with every other error of the file."""
+        try:
+            lifecycle.check_delete(obj)
+        except ValidationError as exc:
+            for message in _messages(exc):
+                self.error(path, message)
+            return False
+        obj.delete()
+        return True
+
     def upsert(
         self,
         kind: str,
@@ -208,7 +220,7 @@ class ImporterBase:
                     obj.save()
                     self.summary.count(kind, True)
             kept.append(obj)
-        for obj in existing[len(wanted) :]:
-            obj.delete()
-            self.summary.count(kind, False)
+        for index, obj in enumerate(existing[len(wanted) :], start=len(wanted)):
+            if self.remove(path(index), obj):
+                self.summary.count(kind, False)
         return kept

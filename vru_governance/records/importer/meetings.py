@@ -213,8 +213,8 @@ class MeetingSteps(PaperSteps):
         if batch is None:
             listed = {obj.pk for _, obj in records}
             for stale in meeting.attendance.exclude(pk__in=listed):
-                stale.delete()
-                self.summary.count("attendance", False)
+                if self.remove(f"{path}.attendance", stale):
+                    self.summary.count("attendance", False)
         # Judged once everything is in: each row, with the meeting's members asked for once,
         # then the whole attendance for a member and their substitute both counting.
         members = functools.cache(meeting.member_ids)
@@ -435,23 +435,27 @@ def _check_quorate(item: AgendaItem, quorum: Callable[[], Any]) -> None:
 
 
 # The decision's texts an item may carry (absent from a file: left as recorded).
-DECISION_TEXTS = ("recommendation", "approved_wording")
+DECISION_TEXTS = ("recommendation", "approved_wording", "decision_paragraph")
 RESERVATION = Dissent.Kind.RESERVATION
 
 
 def _may_hold_reservations(item: AgendaItem, data: dict[str, Any], batch: Batch | None) -> bool:
-    """Whether the outcome and reservations need judging: a new item with neither in the file
-    has nothing to judge (a decade of records costs no query per item)."""
+    """Whether the decision needs judging: a new item without reservations, a paragraph or
+    an outcome that needs them has nothing to judge (no query per item of a decade)."""
     return (
         batch is None
         or item.outcome == decisions.AGREED_WITH_RESERVATIONS
         or bool(data.get("reservations"))
+        or "decision_paragraph" in data
     )
 
 
 def _check_reservations(item: AgendaItem) -> None:
-    """The outcome fits the reservations recorded (one query, once everything is in)."""
+    """The outcome fits the reservations recorded, and the paragraph that states the decision
+    is one of the item's (a query or two, once everything is in)."""
     item.check_reservations(item.dissents.filter(kind=RESERVATION).count())
+    if item.decision_paragraph is not None:
+        item.check_decision_paragraph(item.paragraphs.count())
 
 
 def _check_attendance(obj: Attendance, members: Callable[[], set[int]]) -> None:

@@ -14,6 +14,7 @@ from django.forms.models import construct_instance
 
 from meetings.models import AgendaItem, Attendance, Dissent, ForwardPlanItem, Meeting
 from meetings.services.attendance import MEMBER_STATES
+from meetings.services.minutes import DecisionInput
 from meetings.services.minutes_lifecycle import approving_meetings
 from meetings.services.publication import Check
 from members.models import Person
@@ -364,8 +365,23 @@ class ItemMinutesForm(VersionForm):
         label="Wording approved",
         help_text="Markdown. The wording the board approved, where it was minuted.",
     )
+    decision_paragraph = forms.IntegerField(
+        min_value=1,
+        required=False,
+        label="Stated in paragraph",
+        help_text="Where a paragraph above already states the decision ('Partners noted …'): "
+        "its place (1 for the first). The minutes then print no separate outcome line.",
+    )
 
-    DECISION_FIELDS = ("recommendation", "outcome", "approved_wording")
+    DECISION_FIELDS = ("recommendation", "outcome", "approved_wording", "decision_paragraph")
+
+    def decision(self) -> DecisionInput:
+        data = self.cleaned_data
+        return DecisionInput(
+            recommendation=data["recommendation"],
+            approved_wording=data["approved_wording"],
+            paragraph=data["decision_paragraph"],
+        )
 
     @classmethod
     def initial_for(cls, item: AgendaItem) -> dict[str, Any]:
