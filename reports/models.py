@@ -251,3 +251,34 @@ class StoredDocument(models.Model):
     def clean(self) -> None:
         if self.paper_id and self.meeting_id and self.paper.item.meeting_id != self.meeting_id:
             raise ValidationError({"paper": "The paper belongs to another meeting."})
+
+
+class PaperNote(models.Model):
+    """A partner's private note on a paper: its author's alone (reports/notes.py).
+
+    No history, no admin, no export or API: a secretary never sees it. It goes with the paper,
+    and with its author's account."""
+
+    paper = models.ForeignKey(Paper, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_notes"
+    )
+    text = models.TextField(max_length=20000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Raised on every save (a note edited on two devices at once)."
+    )
+
+    class Meta:
+        ordering = ["paper", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "author"],
+                name="one_note_per_paper_and_author",
+                violation_error_message="You already keep a note on this paper.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on {self.paper}"

@@ -111,7 +111,7 @@ class Interest(models.Model):
         if self.registered_on and self.ended_on and self.ended_on < self.registered_on:
             raise ValidationError(
                 {
-                    "ended_on": f"The interest ends ({self.ended_on:%-d %B %Y}) before it was "
-                    f"registered ({self.registered_on:%-d %B %Y})."
+                    "ended_on": f"The interest was registered on {self.registered_on:%-d %B %Y}, "
+                    f"so it cannot end before that ({self.ended_on:%-d %B %Y})."
                 }
             )

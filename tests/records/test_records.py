@@ -213,7 +213,8 @@ class InvalidFileTests(TestCase):
             {
                 "person": "extra-health",
                 "seat": "health",
-                "start": "2019-02-01",
+                # After the approved minutes of 6 March, whose membership is locked.
+                "start": "2019-03-07",
                 "end": None,
                 "exception": "test",
             }
@@ -244,10 +245,16 @@ class InvalidFileTests(TestCase):
 
     def test_a_substitute_and_their_member_both_present_is_refused(self) -> None:
         doc = demo_document()
-        march = body_of(doc)["meetings"][1]
+        meetings = body_of(doc)["meetings"]
+        march = meetings[1]
         sub = next(a for a in march["attendance"] if a["capacity"] == "substitute")
         member = next(a for a in march["attendance"] if a["person"] == sub["on_behalf_of"])
-        member["capacity"] = "member"
+        # The same pair on the draft June meeting: the March attendance is locked.
+        june = next(m for m in meetings if m["key"] == "2019-06-12")
+        june["attendance"] = [
+            {k: v for k, v in row.items() if k not in ("from_item", "to_item")}
+            for row in ({**member, "capacity": "member"}, sub)
+        ]
         errors = self.refused(doc)
         assert any("both recorded present" in message for _, message in errors)
 

@@ -94,7 +94,7 @@ class DatedRoleTests(TestCase):
         with pytest.raises(ValidationError) as refused:
             interest.full_clean()
         text = " ".join(refused.value.messages)
-        assert "interest_ends_after_registration" not in text and "before it was" in text
+        assert "interest_ends_after_registration" not in text and "cannot end before" in text
         for constraint in Interest._meta.constraints + Appointment._meta.constraints:
             assert "%(name)s" not in str(constraint.violation_error_message)
 

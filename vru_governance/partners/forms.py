@@ -96,3 +96,17 @@ class InterestForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+
+
+class NoteForm(forms.Form):
+    """A partner's private note on a paper (reports/notes.py saves it)."""
+
+    text = forms.CharField(
+        label="Your note",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=20000,
+        help_text="Only you can read it: not the secretariat, not other partners.",
+    )
+    # The note's version the page was opened with (0: no note yet): a note changed on another
+    # device since is not overwritten.
+    version = VersionField()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from vru_governance.partners import views
+from vru_governance.partners import notes, views
 
 urlpatterns = [
     path("", views.dashboard, name="partners"),
@@ -20,4 +20,17 @@ urlpatterns = [
     ),
     path("interests/", views.add_interest, name="partner-interest-add"),
     path("interests/<int:pk>/", views.edit_interest, name="partner-interest-edit"),
+    path("notes/", notes.my_notes, name="partner-notes"),
+    path("notes/export.<str:fmt>", notes.export_notes, name="partner-notes-export"),
+    path("notes/delete-all/", notes.delete_all_notes, name="partner-notes-delete-all"),
+    path(
+        "<slug:body_slug>/notes/<slug:meeting_key>/<str:item>/<slug:key>/",
+        notes.edit_note,
+        name="partner-note",
+    ),
+    path(
+        "<slug:body_slug>/notes/<slug:meeting_key>/<str:item>/<slug:key>/delete/",
+        notes.delete_note,
+        name="partner-note-delete",
+    ),
 ]

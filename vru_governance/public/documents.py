@@ -29,6 +29,7 @@ from meetings.access import (
 )
 from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
+from reports.documents.chair_brief import render_chair_brief
 from reports.documents.minutes import build_minutes, minutes_html, render_minutes
 from reports.documents.pack import Audience, build_pack
 from reports.documents.paper_files import render_draft_paper
@@ -160,6 +161,22 @@ def partners_pack_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpRes
 def partners_agenda_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
     """The agenda whose page references are those of the partners' pack."""
     return _document(request, body_slug, key, Kind.PARTNERS_AGENDA)
+
+
+@require_safe
+def chair_brief_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpResponseBase:
+    """The chair's brief: partners and secretaries only, always rendered from the records."""
+    meeting = meeting_for(request.user, body_slug, key)
+    if not can_see_body_records(request.user, meeting.body):
+        raise _refuse(request)
+    rendered = render_chair_brief(meeting)
+    response = FileResponse(
+        io.BytesIO(rendered.pdf),
+        content_type="application/pdf",
+        as_attachment=False,
+        filename=_filename(meeting, "chairs_brief"),
+    )
+    return _respond(response, public=False)
 
 
 @require_safe

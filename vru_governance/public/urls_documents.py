@@ -15,6 +15,7 @@ urlpatterns = [
     path(MEETING + "pack.pdf", views.pack_pdf, name="pack_pdf"),
     path(MEETING + "partners-pack.pdf", views.partners_pack_pdf, name="partners_pack_pdf"),
     path(MEETING + "partners-agenda.pdf", views.partners_agenda_pdf, name="partners_agenda_pdf"),
+    path(MEETING + "chairs-brief.pdf", views.chair_brief_pdf, name="chair_brief_pdf"),
     path(MEETING + "minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
     path(MEETING + "actions-arising.pdf", views.actions_arising_pdf, name="actions_arising_pdf"),
     path(MEETING + "minutes/", views.minutes_page, name="minutes_page"),

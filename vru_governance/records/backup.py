@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 
 from meetings.models import Meeting
 from reports.models import Paper, StoredDocument
+from vru_governance.records.backup_notes import backup_notes, restore_notes
 from vru_governance.records.exporter import export_records
 from vru_governance.records.importer import (
     RecordsError,
@@ -37,6 +38,7 @@ from vru_governance.records.importer import (
 MANIFEST_FORMAT = "vru-governance-documents/1"
 RECORDS = "records.json"
 MANIFEST = "documents.json"
+NOTES = "notes.json"
 DOCUMENTS = "documents"
 
 
@@ -78,6 +80,11 @@ def backup(directory: Path, body_slug: str | None = None) -> BackupSummary:
         entries.append(_copy_out(document, directory))
     manifest = {"format": MANIFEST_FORMAT, "documents": entries}
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    # The partners' private notes are in no export of the records, but a backup keeps them.
+    (directory / NOTES).write_text(
+        json.dumps(backup_notes(body_slug), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     return BackupSummary(
         bodies=len(records["bodies"]),
         meetings=sum(len(b.get("meetings", [])) for b in records["bodies"]),
@@ -180,6 +187,9 @@ def restore(directory: Path) -> RestoreSummary:
                     present += 1
                 else:
                     written.append(document)
+            notes_file = directory / NOTES
+            if notes_file.exists():  # (backups made before notes existed have none)
+                errors += restore_notes(_read_json(notes_file))
             if errors:
                 raise RecordsError(errors)
     except BaseException:

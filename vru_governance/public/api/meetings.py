@@ -40,6 +40,7 @@ MINUTES_FIELDS = (
     "recommendation",
     "outcome",
     "approved_wording",
+    "decision_paragraph",
     "declarations",
     "dissent",
     "reservations",
