@@ -201,6 +201,10 @@ class StoredDocument(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A public version holding a paper since reclassified as exempt: kept for the record and
+    # shown to the body's secretaries, never served to anyone else (why, in withdrawn_note).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "kind", "version"]

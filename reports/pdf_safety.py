@@ -169,7 +169,8 @@ def _walk(roots: list[PdfObject]) -> Iterator[str]:
 
 class RefusedPdf(ValueError):
     """Why a file is not acceptable as a paper: str() is the sentence to show; `kind` is one
-    of "size", "not_pdf", "unreadable", "no_pages", "active" (with what was `found`)."""
+    of "size", "not_pdf", "unreadable", "no_pages", "too_many_pages", "active" (with what was
+    `found`)."""
 
     def __init__(self, message: str, *, kind: str, found: tuple[str, ...] = ()) -> None:
         super().__init__(message)
@@ -179,8 +180,8 @@ class RefusedPdf(ValueError):
 
 def check_paper_pdf(data: bytes | IO[bytes], *, size: int | None = None) -> None:
     """The one test of a paper's file, for the upload form and the importer alike: at most
-    PAPER_UPLOAD_MAX_BYTES, a PDF with at least one page, no active content. Raises RefusedPdf;
-    a file-like object is left at its start."""
+    PAPER_UPLOAD_MAX_BYTES, a PDF with at least one page and at most PAPER_MAX_PAGES, no active
+    content. Raises RefusedPdf; a file-like object is left at its start."""
     stream = io.BytesIO(data) if isinstance(data, bytes) else data
     if size is None:
         size = stream.seek(0, io.SEEK_END)
@@ -201,6 +202,15 @@ def check_paper_pdf(data: bytes | IO[bytes], *, size: int | None = None) -> None
         raise RefusedPdf("The file could not be read as a PDF.", kind="unreadable") from exc
     if pages < 1:
         raise RefusedPdf("The PDF has no pages.", kind="no_pages")
+    # Every page of a paper is drawn into the packs when they are rendered: a file of
+    # thousands of pages would hold a render (and its memory) for minutes.
+    most = settings.PAPER_MAX_PAGES
+    if pages > most:
+        raise RefusedPdf(
+            f"The PDF has {pages:,} pages; a paper may have at most {most:,}. Upload the part "
+            "the board needs, and link to the whole document from the paper's summary.",
+            kind="too_many_pages",
+        )
     stream.seek(0)
     try:
         found = active_content(stream)

@@ -124,6 +124,8 @@ class Version:
     url: str
     issued: dt.datetime
     reason: str
+    # Why it was withdrawn (a paper it held is now exempt): listed, not linked.
+    withdrawn: str = ""
 
 
 @dataclass
@@ -186,6 +188,13 @@ def meeting_documents(
                 stored_kind=Kind.PARTNERS_AGENDA,
             )
         )
+        docs.append(
+            Document(
+                "Chair's brief (timing, quorum, interests, recommendations)",
+                document_url(meeting, "chairs-brief.pdf"),
+                note="Partners only",
+            )
+        )
     if access.can_see_minutes(user, meeting):
         note = "" if meeting.minutes_are_public else "Draft: not published"
         docs.append(Document("Minutes", document_url(meeting, "minutes/"), "web page", note))
@@ -207,16 +216,28 @@ def with_versions(meeting: Meeting, docs: list[Document]) -> list[Document]:
     stored = (
         meeting.stored_documents.filter(kind__in=wanted)
         .order_by("-version")
-        .only("kind", "version", "created_at", "is_correction", "correction_note")
+        .only(
+            "kind",
+            "version",
+            "created_at",
+            "is_correction",
+            "correction_note",
+            "withdrawn_at",
+            "withdrawn_note",
+        )
     )
     for document in stored:
         slug = document.kind.replace("_", "-")
+        withdrawn = document.withdrawn_at is not None
         by_kind.setdefault(document.kind, []).append(
             Version(
                 document.version,
-                document_url(meeting, f"documents/{document.version}/{slug}.pdf"),
+                ""
+                if withdrawn
+                else document_url(meeting, f"documents/{document.version}/{slug}.pdf"),
                 document.created_at,
                 document.correction_note if document.is_correction else "",
+                (document.withdrawn_note or "Withdrawn.") if withdrawn else "",
             )
         )
     for doc in docs:

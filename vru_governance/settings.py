@@ -209,14 +209,22 @@ FORM_RENDERER = "vru_governance.form_renderer.FastWidgetRenderer"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+# Signing out lands on the site's home page, with a message (accounts/views.py SignOutView).
+LOGOUT_REDIRECT_URL = "public:home"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "governance@localhost")
 # Seconds before a silent mail server counts as a failed attempt (the job retries later).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# The site's contact address, shown to readers (the accessibility statement) and the default
+# for security.txt below.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", DEFAULT_FROM_EMAIL)
 # Where to report a vulnerability, in /.well-known/security.txt: a mailto: or https: URI, or
 # an address.
-SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{CONTACT_EMAIL}")
+# Password reset requests allowed per client address and per e-mail address in an hour
+# (vru_governance/accounts/password_reset.py): enough for a forgetful partner, not for a flood.
+PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -281,6 +289,11 @@ DOCUMENTS_FURTHER_INFORMATION_URL = env_str(
 # Agenda packs: parts rendered in this many processes (0: one per core; 1: no pool), and kept
 # in this cache, keyed by their content, for this long (reports/documents/parts.py).
 DOCUMENTS_RENDER_WORKERS = env_int("DOCUMENTS_RENDER_WORKERS", 0)
+# A part still rendering after this many seconds is stopped (its worker killed) and the
+# document fails with a message; each worker may grow by this many MiB at most
+# (reports/documents/worker_processes.py). The workers die with the process that started them.
+DOCUMENTS_RENDER_TIME_LIMIT = env_int("DOCUMENTS_RENDER_TIME_LIMIT", 120)
+DOCUMENTS_RENDER_MEMORY_MB = env_int("DOCUMENTS_RENDER_MEMORY_MB", 2048)
 DOCUMENTS_PART_CACHE = "default"
 DOCUMENTS_PART_CACHE_SECONDS = env_int("DOCUMENTS_PART_CACHE_SECONDS", 60 * 24 * 3600)
 
@@ -346,5 +359,7 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if TESTING el
 
 # Papers uploaded as PDF: the largest accepted file.
 PAPER_UPLOAD_MAX_BYTES = env_int("PAPER_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# …and the most pages it may have (each is drawn into the packs; a 5,000-page file is refused).
+PAPER_MAX_PAGES = env_int("PAPER_MAX_PAGES", 300)
 # Records files given to import_records: larger ones are refused before they are read.
 RECORDS_IMPORT_MAX_BYTES = env_int("RECORDS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)

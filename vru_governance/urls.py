@@ -1,11 +1,11 @@
 """URL routes of VRU Governance (see docs/architecture.md for the map)."""
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from vru_governance import views
+from vru_governance.accounts import password_reset
 from vru_governance.accounts import views as accounts
 from vru_governance.page_cache import public_page
 from vru_governance.public import site_files
@@ -28,7 +28,26 @@ urlpatterns = [
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/login/code/", accounts.sign_in_code, name="login-code"),
     path("accounts/security/", accounts.security, name="account-security"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
+    # Password reset by e-mail (vru_governance/accounts/password_reset.py).
+    path(
+        "accounts/password-reset/", password_reset.ResetRequestView.as_view(), name="password-reset"
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        password_reset.ResetDoneView.as_view(),
+        name="password-reset-done",
+    ),
+    path(
+        "accounts/password-reset/<uidb64>/<token>/",
+        password_reset.ResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password-reset/done/",
+        password_reset.ResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
     path("", include("vru_governance.public.urls_documents")),
     path("manage/", include("vru_governance.workspace.urls")),
     # Public routes come last: they start with a body's slug.

@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.safestring import SafeString
 
 from meetings.models import AgendaItem, Declaration, Meeting
-from members.models import Interest
 from reports.documents.minutes import masthead
-from reports.markdown import render_markdown
+from reports.documents.records import RegisterLine, expected_people, register_on
 from reports.documents.render import Metadata, Rendered, render_pdf
+from reports.markdown import render_markdown
 from reports.models import Paper
 from vru_governance.rules import quorum as q
 from vru_governance.rules.formats import clock, long_date, short_date
@@ -41,18 +42,9 @@ class BriefItem:
     previous: str = ""
 
     @property
-    def recommendation_html(self) -> str:
+    def recommendation_html(self) -> SafeString:
         """The recommendation as the papers and decisions print it (Markdown, sanitised)."""
         return render_markdown(self.recommendation) if self.recommendation else ""
-
-
-@dataclass
-class RegisterLine:
-    """A register entry in force on the meeting date of someone expected at the meeting."""
-
-    name: str
-    category: str
-    description: str
 
 
 @dataclass
@@ -69,24 +61,6 @@ class ChairBrief:
     groups: list[str]
     items: list[BriefItem]
     register: list[RegisterLine]
-
-
-def expected_people(meeting: Meeting) -> dict[int, str]:
-    """Person id to name of everyone with an appointment active on the meeting date."""
-    appointments = meeting.body.appointments.active_on(meeting.date).select_related("person")
-    return {a.person_id: a.person.name for a in appointments}
-
-
-def register_on(meeting: Meeting, people: dict[int, str]) -> list[RegisterLine]:
-    """The register entries in force on the meeting date of the people expected, by name."""
-    entries = Interest.objects.filter(
-        person_id__in=people, registered_on__lte=meeting.date
-    ).exclude(ended_on__lt=meeting.date)
-    lines = [
-        RegisterLine(people[e.person_id], e.get_category_display(), e.description)
-        for e in entries
-    ]
-    return sorted(lines, key=lambda line: (line.name, line.category, line.description))
 
 
 def previous_decisions(meeting: Meeting, items: list[AgendaItem]) -> dict[int, str]:

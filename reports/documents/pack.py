@@ -216,6 +216,16 @@ def _numbers_job(rendered: list[PartPdf], draft: bool = False) -> PartJob:
     return PartJob(html=html, tagged=False)
 
 
+def register_notes(meeting: Meeting) -> list[str]:
+    """For partners: the register entries in force of everyone expected at the meeting."""
+    lines = records.register_on(meeting, records.expected_people(meeting))
+    if not lines:
+        return []
+    return ["Registered interests of the partners expected (partners only):"] + [
+        f"{line.name}: {line.description} ({line.category.lower()})." for line in lines
+    ]
+
+
 def _entries(
     meeting: Meeting,
     items: list[AgendaItem],
@@ -254,6 +264,8 @@ def _entries(
                         "in this pack."
                     )
         entry.notes += notes.get(item.pk, [])
+        if item.kind == AgendaItem.Kind.DECLARATIONS and audience == Audience.PARTNERS:
+            entry.notes += register_notes(meeting)
         if item.kind == AgendaItem.Kind.DATE_OF_NEXT_MEETING:
             line = next_meeting_line(meeting)
             if line:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch
 
 from actions.models import Action, ActionOwner
 from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting, MinuteParagraph
-from members.models import Body
+from members.models import Body, Interest
 from reports.models import Paper
 
 
@@ -95,3 +97,29 @@ def sectors_on_date(meeting: Meeting, appointments: list | None = None) -> dict[
     if appointments is None:
         appointments = list(meeting.body.appointments.active_on(meeting.date))
     return {a.person_id: seats[a.seat_key].sector for a in appointments if a.seat_key in seats}
+
+
+@dataclass
+class RegisterLine:
+    """A register entry in force on the meeting date of someone expected at the meeting."""
+
+    name: str
+    category: str
+    description: str
+
+
+def expected_people(meeting: Meeting) -> dict[int, str]:
+    """Person id to name of everyone with an appointment active on the meeting date."""
+    appointments = meeting.body.appointments.active_on(meeting.date).select_related("person")
+    return {a.person_id: a.person.name for a in appointments}
+
+
+def register_on(meeting: Meeting, people: dict[int, str]) -> list[RegisterLine]:
+    """The register entries in force on the meeting date of the people expected, by name."""
+    entries = Interest.objects.filter(
+        person_id__in=people, registered_on__lte=meeting.date
+    ).exclude(ended_on__lt=meeting.date)
+    lines = [
+        RegisterLine(people[e.person_id], e.get_category_display(), e.description) for e in entries
+    ]
+    return sorted(lines, key=lambda line: (line.name, line.category, line.description))

@@ -19,13 +19,14 @@ import logging
 import multiprocessing
 import os
 import re
-import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from reports.documents import worker_processes as hygiene
 
 if TYPE_CHECKING:  # WeasyPrint, pikepdf and pypdf are imported only where they are used.
     from multiprocessing.context import BaseContext
@@ -288,26 +289,6 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-_INHERITED: list[Any] = []
-
-
-def _forget_inherited_connections() -> None:
-    """In a forked worker: never use (or close) the database connections of the parent.
-
-    Closing a copy of a PostgreSQL connection would end the parent's session on the shared
-    socket, so the copies are kept alive, unused, until the worker exits (os._exit).
-    """
-    db = sys.modules.get("django.db")
-    if db is None:  # a fork-server worker: nothing was inherited
-        return
-    try:
-        for connection in db.connections.all(initialized_only=True):
-            _INHERITED.append(connection.connection)
-            connection.connection = None
-    except Exception:  # noqa: BLE001 — settings not configured: nothing was inherited
-        return
-
-
 def _context() -> BaseContext:
     """fork from a single-threaded process; a fork server (WeasyPrint preloaded) otherwise."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -326,17 +307,40 @@ class Pool:
     worker: what WeasyPrint and qpdf allocate goes with the worker, and a long-lived server
     process stays the size it was. One pool serves every step of a document, so its workers
     are started once.
+
+    The workers die with this process, and each result is awaited at most `time_limit`
+    seconds (DOCUMENTS_RENDER_TIME_LIMIT): past it, or when a worker dies, the workers are
+    killed and RenderFailed raised; nothing is then rendered here instead (worker_processes).
     """
 
-    def __init__(self, workers: int, *, processes: int | None = None) -> None:
+    def __init__(
+        self,
+        workers: int,
+        *,
+        processes: int | None = None,
+        time_limit: float | None = None,
+        memory_mb: int | None = None,
+    ) -> None:
         self.processes = max(1, min(workers, processes or workers))
         self.executor: ProcessPoolExecutor | None = None
         self.serial = workers <= 1
+        self.time_limit = time_limit or hygiene.setting(
+            "DOCUMENTS_RENDER_TIME_LIMIT", hygiene.DEFAULT_TIME_LIMIT
+        )
+        self.memory_mb = (
+            memory_mb
+            if memory_mb is not None
+            else hygiene.setting("DOCUMENTS_RENDER_MEMORY_MB", hygiene.DEFAULT_MEMORY_MB)
+        )
 
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None and self.executor is not None:
+            # Leaving on an error (or gunicorn's timeout): never wait for renders in flight.
+            hygiene.kill_workers(self.executor)
+            self.executor = None
         self.close()
 
     def close(self) -> None:
@@ -360,10 +364,14 @@ class Pool:
                 import pikepdf  # noqa: F401
                 import weasyprint  # noqa: F401
 
+                # A forked worker checks that we are still its parent; a fork server's
+                # workers are its children (it ends when we do, and they with it).
+                parent = os.getpid() if context.get_start_method() == "fork" else None
                 self.executor = ProcessPoolExecutor(
                     max_workers=self.processes,
                     mp_context=context,
-                    initializer=_forget_inherited_connections,
+                    initializer=hygiene.start_worker,
+                    initargs=(parent, self.memory_mb),
                 )
             future = self.executor.submit(function, job)
         except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:
@@ -374,12 +382,27 @@ class Pool:
 
         def result() -> R:
             try:
-                return future.result()
+                return future.result(timeout=self.time_limit)
+            except TimeoutError:
+                self._stop()
+                raise hygiene.RenderFailed(
+                    f"A part of the document took more than {self.time_limit:g} s to render "
+                    "and was stopped."
+                ) from None
             except BrokenProcessPool as exc:  # a worker died (killed, out of memory)
-                self._give_up(exc)
-                return function(job)
+                # Not rendered again here: what killed a worker would take this process down.
+                self._stop()
+                raise hygiene.RenderFailed(
+                    "A render process died while rendering a part of the document (out of "
+                    "memory, or stopped)."
+                ) from exc
 
         return result
+
+    def _stop(self) -> None:
+        if self.executor is not None:
+            hygiene.kill_workers(self.executor)
+            self.executor = None
 
     def _give_up(self, exc: BaseException) -> None:
         logger.warning("Rendering in one process: no worker pool (%s)", exc)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.test import TestCase
 from django.utils import timezone
 
@@ -36,7 +37,10 @@ class PrivateNotesTests(DemoWorld, TestCase):
             item__meeting__body__slug="prg", key="future-of-prg"
         )
         Paper.objects.filter(pk=cls.exempt.pk).update(
-            classification=Paper.Classification.EXEMPT, exemption_section="s.43"
+            classification=Paper.Classification.EXEMPT,
+            exemption_section="s.43",
+            exemption_reason="Commercial interests of a funder outweigh disclosure.",
+            exemption_review_on=dt.date(2027, 1, 1),
         )
         cls.exempt.refresh_from_db()
 
@@ -72,9 +76,12 @@ class PrivateNotesTests(DemoWorld, TestCase):
         with self.assertRaisesMessage(ValidationError, "Write the note, or delete it."):
             self.write("   ")
 
-    def test_notes_go_with_their_paper(self) -> None:
+    def test_notes_go_with_their_paper_and_with_their_authors_account(self) -> None:
+        # (A published paper is never deleted; one that is, or an account, takes its notes.)
+        for name in ("paper", "author"):
+            assert PaperNote._meta.get_field(name).remote_field.on_delete is models.CASCADE
         self.write()
-        Paper.objects.filter(pk=self.paper.pk).delete()
+        self.partner.delete()
         assert not PaperNote.objects.exists()
 
     # The portal ----------------------------------------------------------------------------
@@ -165,3 +172,6 @@ class PrivateNotesTests(DemoWorld, TestCase):
         restore(folder / "b")
         note = PaperNote.objects.get()
         assert (note.author, note.paper, note.text) == (self.partner, self.paper, SECRET)
+        (folder / "b" / "notes.json").unlink()  # a backup made before notes existed
+        restore(folder / "b")
+        assert PaperNote.objects.count() == 1

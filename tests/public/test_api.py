@@ -44,6 +44,7 @@ class ApiTests(WorldMixin, TestCase):
             "/api/bodies/{body}/",
             "/api/bodies/{body}/meetings/",
             "/api/bodies/{body}/meetings/{key}/",
+            "/api/bodies/{body}/decisions/",
         }
         Draft202012Validator.check_schema({"components": doc["components"]})
 
@@ -117,7 +118,7 @@ class ApiTests(WorldMixin, TestCase):
         } in meeting["attendance"]
         item4 = next(i for i in meeting["items"] if i["number"] == "4")
         assert item4["title"] == "Violence in Numbers"
-        assert item4["minutes"] and item4["outcome"] == "noted"
+        assert item4["minutes"] and item4["outcome"] == "agreed"
         assert meeting["quorum"]["needed"] >= 1 and "items" in meeting["quorum"]
         assert "composition" in meeting
         assert any(p["key"] == "vicky-hobart" for p in meeting["people"])

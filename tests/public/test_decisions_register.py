@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from meetings.lifecycle import recording_history
 from meetings.models import AgendaItem, Dissent, Meeting, MinuteParagraph
 from members.models import Person
+from tests.public import test_api as api_tests
 from tests.public_world import add_item, add_meeting, add_paper
 from tests.world import DemoWorld
 
@@ -142,11 +143,26 @@ class DecisionsRegisterTests(DemoWorld, TestCase):
         assert [p["key"] for p in data["people"]] == ["jake-ferguson"]
         assert "email" not in json.dumps(data["people"])
 
+    def test_the_api_answers_as_its_openapi_document_describes(self) -> None:
+        add_published_decisions(self.body, 1, start=dt.date(2020, 2, 5))
+        openapi = self.client.get("/api/openapi.json").json()
+        assert "/api/bodies/{body}/decisions/" in openapi["paths"]
+        for url in ("/api/bodies/prg/decisions/", "/api/bodies/prg/decisions/?year=2020"):
+            data = self.client.get(url).json()
+            errors = [
+                e.message for e in api_tests.schema_for(openapi, "DecisionList").iter_errors(data)
+            ]
+            assert errors == [], url
+        meeting = self.client.get("/api/bodies/prg/meetings/2019-03-06/").json()
+        assert not list(api_tests.schema_for(openapi, "MeetingDocument").iter_errors(meeting))
+
     def test_the_api_refuses_an_unknown_outcome_as_a_problem(self) -> None:
         response = self.client.get("/api/bodies/prg/decisions/?outcome=carried")
         assert response.status_code == 400
         assert response["Content-Type"] == "application/problem+json"
-        assert "outcome must be one of agreed, agreed_with_reservations" in response.json()["detail"]
+        assert (
+            "outcome must be one of agreed, agreed_with_reservations" in response.json()["detail"]
+        )
 
     def test_the_meeting_api_carries_the_decision_fields_once_the_minutes_are_published(
         self,

@@ -353,10 +353,19 @@ class UploadedPaperImportTests(TestCase):
             (base / "papers").mkdir()
             (base / "papers" / "delivery.pdf").write_bytes(MINIMAL_PDF)
             doc = demo_document()
-            may = next(m for m in body_of(doc)["meetings"] if m["key"] == "2019-05-01")
-            paper = next(
-                p for i in may["items"] for p in i.get("papers", []) if p.get("final", True)
+            meetings = body_of(doc)["meetings"]
+            may = next(m for m in meetings if m["key"] == "2019-05-01")
+            # A copy of a May paper on the draft June agenda (the May agenda is published:
+            # its papers are locked), first as written, then replaced by its PDF.
+            paper = copy.deepcopy(
+                next(p for i in may["items"] for p in i.get("papers", []) if p.get("final", True))
             )
+            paper["key"] = "june-delivery"
+            june = next(m for m in meetings if m["key"] == "2019-06-12")
+            next(i for i in june["items"] if i["number"] == "4").setdefault("papers", []).append(
+                paper
+            )
+            assert import_records(doc, base_dir=base).created == {"papers": 1}
             paper.pop("sections")
             paper["file"] = "papers/delivery.pdf"
             paper["file_has_equality_comments"] = True

@@ -44,8 +44,8 @@ from simple_history.models import HistoricalChanges
 from actions.models import Action
 from meetings.models import Attendance, Declaration, Dissent, ForwardPlanItem
 from members import services as members_services
-from members.models import Interest, Person, TermsOfReference
-from reports.models import Paper
+from members.models import DeclarationRound, Interest, Person, TermsOfReference
+from reports.models import Paper, PaperNote
 from reports.papers import save_paper
 from tests.pdfs import TemporaryMedia
 from tests.public_world import (
@@ -174,6 +174,18 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
         world = cls.world
         cls.interest_a = Interest.objects.create(person=world.person_a, description="A's interest")
         cls.interest_b = Interest.objects.create(person=world.person_b, description="B's interest")
+        cls.declaration_round = DeclarationRound.objects.create(
+            body=world.body_a, due_on=dt.date.today() + dt.timedelta(days=30)
+        )
+        # A private note each, for the rows that delete notes (reports/notes.py).
+        for author, key in (
+            (world.partner_a, "commissioning"),
+            (world.partner_b, "other-exempt"),
+            (world.secretary_a, "strategy"),
+        ):
+            PaperNote.objects.create(
+                author=author, paper=Paper.objects.get(key=key), text="A note", version=1
+            )
         cls.add_workspace_records()
 
     @classmethod
@@ -261,6 +273,7 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             "person_a_pk": w.person_a.pk,
             "interest_a": self.interest_a.pk,
             "interest_b": self.interest_b.pk,
+            "declaration_round": self.declaration_round.pk,
             "appointment": self.appointment.pk,
             "appointment_b": self.appointment_b.pk,
             "appointee": self.appointee.pk,

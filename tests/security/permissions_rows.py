@@ -58,6 +58,8 @@ ACTION_FORM = {
     "action-{action_pk}-version": "{action_version}",
 }
 PROPOSAL = {"propose-{body_a_pk}-title": "A proposal"}
+N = "/partners/prg/notes/{upcoming}/4"  # board A's upcoming item 4 (papers to note)
+NOTE = {"text": "A private note", "version": "0"}
 INTEREST = {
     "interest-category": "other",
     "interest-description": "A new interest",
@@ -68,6 +70,12 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     # Accounts (django.contrib.auth) --------------------------------------------------------
     Row("/accounts/login/", 200, 200, 200, 200, "login"),
     Row("/accounts/logout/", 405, 405, 405, 405, "logout"),  # sign-out is a POST
+    # Password reset (vru_governance/accounts/password_reset.py): open to all; a link that is
+    # not a real one shows "this link does not work", not an error.
+    Row("/accounts/password-reset/", 200, 200, 200, 200, "password-reset"),
+    Row("/accounts/password-reset/sent/", 200, 200, 200, 200, "password-reset-done"),
+    Row("/accounts/password-reset/MQ/set-password/", 200, 200, 200, 200, "password_reset_confirm"),
+    Row("/accounts/password-reset/done/", 200, 200, 200, 200, "password-reset-complete"),
     # The second factor (vru_governance/accounts/views.py): no one here has an authenticator, so the
     # code step has nothing to ask and sends everyone on (the public to sign in).
     # Those signed in without their code are asked for it.
@@ -137,6 +145,27 @@ FEED_AND_API_ROWS: list[Row | object] = [
 PARTNER_ROWS: list[Row | object] = [
     # Partners' portal (meetings/actions/members views/partner.py) --------------------------
     Row("/partners/", LOGIN, 200, 200, 403, "public:partners"),
+    # The dashboard's forms post to the dashboard (a refused one is shown at its address).
+    Row(
+        "/partners/",
+        LOGIN,
+        302,
+        302,
+        403,
+        "public:partners",
+        "POST",
+        {"form": "interest", **INTEREST},
+    ),
+    Row(
+        "/partners/",
+        LOGIN,
+        302,
+        404,
+        403,
+        "public:partners",
+        "POST",
+        {"form": "propose", "body": "prg", **PROPOSAL},
+    ),
     Row("/partners/prg/propose/", LOGIN, 302, 404, 403, "public:partner-propose", "POST", PROPOSAL),
     Row("/partners/prg/propose/", LOGIN, 405, 405, 405, "public:partner-propose"),
     Row(
@@ -169,8 +198,50 @@ PARTNER_ROWS: list[Row | object] = [
         "POST",
         INTEREST,
     ),
+    Row(
+        "/partners/prg/declaration-round/{declaration_round}/confirm/",
+        LOGIN,
+        302,
+        404,
+        403,
+        "public:partner-register-confirm",
+        "POST",
+        {"updated": "on"},
+    ),
     Row("/partners/interests/{interest_a}/", LOGIN, 200, 404, 403, "public:partner-interest-edit"),
     Row("/partners/interests/{interest_b}/", LOGIN, 404, 200, 403, "public:partner-interest-edit"),
+    # Private notes on papers (vru_governance/partners/notes.py): a partner notes any paper
+    # they can see, never a secretary; the list, export and delete-all are their own only.
+    Row(f"{N}/strategy/", LOGIN, 200, 200, 403, "public:partner-note"),
+    Row(f"{N}/commissioning/", LOGIN, 200, 404, 403, "public:partner-note"),
+    Row("/partners/prg/notes/{draft}/8/draft-paper/", LOGIN, 404, 404, 403, "public:partner-note"),
+    Row(f"{N}/strategy/", LOGIN, 302, 302, 403, "public:partner-note", "POST", NOTE),
+    Row(
+        f"{N}/commissioning/delete/",
+        LOGIN,
+        302,
+        404,
+        403,
+        "public:partner-note-delete",
+        "POST",
+        {"version": "1"},
+    ),
+    Row(f"{N}/strategy/delete/", LOGIN, 405, 405, 405, "public:partner-note-delete"),
+    Row("/partners/notes/", LOGIN, 200, 200, 200, "public:partner-notes"),
+    Row("/partners/notes/export.json", LOGIN, 200, 200, 200, "public:partner-notes-export"),
+    Row("/partners/notes/export.md", LOGIN, 200, 200, 200, "public:partner-notes-export"),
+    Row("/partners/notes/export.pdf", LOGIN, 404, 404, 404, "public:partner-notes-export"),
+    Row("/partners/notes/delete-all/", LOGIN, 405, 405, 405, "public:partner-notes-delete-all"),
+    Row(
+        "/partners/notes/delete-all/",
+        LOGIN,
+        302,
+        302,
+        302,
+        "public:partner-notes-delete-all",
+        "POST",
+        {"confirm": "yes"},
+    ),
 ]
 
 DOCUMENT_ROWS: list[Row | object] = [
@@ -179,9 +250,8 @@ DOCUMENT_ROWS: list[Row | object] = [
     Row(f"{M}/{{draft}}/agenda.pdf", 404, 404, 404, 200, "reports:agenda_pdf"),
     Row(f"{M}/{{upcoming}}/pack.pdf", 200, 200, 200, 200, "reports:pack_pdf"),
     Row(f"{M}/{{upcoming}}/partners-pack.pdf", 404, 200, 403, 200, "reports:partners_pack_pdf"),
-    Row(
-        f"{M}/{{upcoming}}/partners-agenda.pdf", 404, 200, 403, 200, "reports:partners_agenda_pdf"
-    ),
+    Row(f"{M}/{{upcoming}}/partners-agenda.pdf", 404, 200, 403, 200, "reports:partners_agenda_pdf"),
+    Row(f"{M}/{{upcoming}}/chairs-brief.pdf", 404, 200, 403, 200, "reports:chair_brief_pdf"),
     # Board B's: board A's report still lists actions from unpublished minutes (see
     # test_the_public_actions_arising_report_leaves_out_actions_from_unpublished_minutes).
     Row(

@@ -113,6 +113,14 @@ WORKSPACE_ROWS: list[Row | object] = [
     # change); the same POST from anyone else must change nothing. POST-only endpoints ask
     # the public to sign in and refuse outsiders before they check the method: a GET is 405
     # for the secretary only (workspace_post_view).
+    ws(f"{W}/members/declaration-round/", 200, "workspace:declaration_round"),
+    ws(
+        f"{W}/members/declaration-round/",
+        302,
+        "workspace:declaration_round",
+        "POST",
+        {"due_on": "2099-01-01"},
+    ),
     ws(f"{W}/members/appoint/", 200, "workspace:appoint"),
     ws(f"{W}/members/appoint/", 302, "workspace:appoint", "POST", APPOINT),
     ws(f"{W}/members/{{appointment}}/end/", 200, "workspace:end_appointment"),

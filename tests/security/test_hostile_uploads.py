@@ -4,6 +4,7 @@ changing nothing."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pypdf
@@ -76,6 +77,18 @@ class HostileUploadTests(CastMixin, TemporaryMedia, TestCase):
         page = self.refused("big.pdf", pdf_with() + b"%" * 60_000)
         assert "the largest accepted is" in page
 
+    @override_settings(PAPER_UPLOAD_MAX_BYTES=20 * 1024 * 1024, PAPER_MAX_PAGES=300)
+    def test_a_pdf_of_thousands_of_pages_is_refused_before_any_render(self) -> None:
+        writer = pypdf.PdfWriter()
+        for _ in range(5000):
+            writer.add_blank_page(width=595, height=842)
+        page = self.refused("huge.pdf", _written(writer))
+        assert "The PDF has 5,000 pages; a paper may have at most 300." in page
+        at_limit = pypdf.PdfWriter()
+        for _ in range(300):
+            at_limit.add_blank_page(width=595, height=842)
+        assert self.upload("long.pdf", _written(at_limit)) == ""
+
     def test_a_path_in_the_file_name_never_reaches_storage(self) -> None:
         location = Path(default_storage.location).resolve()
         for number, name in enumerate(
@@ -126,3 +139,9 @@ class HostileUploadTests(CastMixin, TemporaryMedia, TestCase):
         assert response.status_code == 200
         assert "either written by section or an uploaded PDF, not both" in page_of(response)
         assert not Paper.objects.get(key="authored").file
+
+
+def _written(writer: pypdf.PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

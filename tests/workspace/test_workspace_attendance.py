@@ -24,9 +24,11 @@ def member_ids(meeting: Meeting) -> list[int]:
 
 
 def states(meeting: Meeting, default: str = "present", **overrides: str) -> dict[str, str]:
-    """Form data for every member row: a state each (overrides by person key)."""
+    """Form data for every member row: a state each (overrides by person key), and the
+    attendance's version as the page shows it now."""
     keys = dict(Person.objects.filter(pk__in=member_ids(meeting)).values_list("pk", "key"))
-    data = {}
+    version = Meeting.objects.get(pk=meeting.pk).attendance_version
+    data = {"version": str(version)}
     for pk in member_ids(meeting):
         data[f"m{pk}-state"] = overrides.get(keys[pk].replace("-", "_"), default)
     return data
@@ -130,10 +132,11 @@ class AttendancePageTests(DemoWorld, TestCase):
         assert 'data-item="8c" data-quorate="yes"' in page
 
     def test_removing_the_health_members_shows_the_health_group_missing(self) -> None:
+        # The draft June meeting: the 6 March attendance is part of approved minutes.
         self.client.post(
-            MARCH,
+            JUNE,
             states(
-                self.march,
+                self.june,
                 sam_everington="absent",
                 yvonne_doyle="apologies",
                 joanne_murfitt="apologies",
@@ -142,15 +145,22 @@ class AttendancePageTests(DemoWorld, TestCase):
                 gabriel_amahwe="apologies",
             ),
         )
-        page = self.client.get(MARCH).content.decode()
+        page = self.client.get(JUNE).content.decode()
         assert "Not quorate for items 1, 2, 3" in page
         assert "Missing: Health representative" in page
         assert 'data-item="4" data-quorate="no"' in page
 
     def test_removing_a_substitute_takes_them_off_the_record(self) -> None:
-        reid = Attendance.objects.get(meeting=self.march, person__key="caroline-reid")
-        self.client.post(f"{MARCH}{reid.pk}/remove/")
-        assert not Attendance.objects.filter(pk=reid.pk).exists()
+        # At the draft June meeting: the 6 March attendance is part of approved minutes.
+        hobart = Attendance.objects.create(
+            meeting=self.june,
+            person=Person.objects.get(key="vicky-hobart"),
+            capacity=Attendance.Capacity.SUBSTITUTE,
+            on_behalf_of=Person.objects.get(key="yvonne-doyle"),
+        )
+        version = Meeting.objects.get(pk=self.june.pk).attendance_version
+        self.client.post(f"{JUNE}{hobart.pk}/remove/", {"version": version})
+        assert not Attendance.objects.filter(pk=hobart.pk).exists()
 
     def test_members_cannot_be_removed_through_the_attendee_urls(self) -> None:
         khan = Attendance.objects.get(meeting=self.march, person__key="sadiq-khan")

@@ -156,7 +156,9 @@ class PeopleTests(DemoWorld, TestCase):
             },
         )
         interest = Interest.objects.get(person__key="jake-ferguson")
-        self.client.post(f"{url}{interest.pk}/end/", {"ended_on": "2019-12-31"})
+        self.client.post(
+            f"{url}{interest.pk}/end/", {"ended_on": "2019-12-31", "version": interest.version}
+        )
         interest.refresh_from_db()
         assert str(interest.ended_on) == "2019-12-31"
         page = self.client.get("/manage/prg/people/jake-ferguson/").content.decode()
@@ -170,7 +172,7 @@ class PeopleTests(DemoWorld, TestCase):
         )
         page = self.client.post(
             f"/manage/prg/people/jake-ferguson/interests/{interest.pk}/end/",
-            {"ended_on": "2019-01-01"},
+            {"ended_on": "2019-01-01", "version": interest.version},
         ).content.decode()
         assert "There is a problem" in page
         # The error names the dates, beside the field (not the database constraint's name).

@@ -185,6 +185,7 @@ class MinutesEditorTests(DemoWorld, TestCase):
             f"m{a.person_id}-state": "present" if a.person.key in present else "absent"
             for a in members
         }
+        data["version"] = Meeting.objects.get(pk=self.may.pk).attendance_version
         response = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
         assert response.status_code == 302
         page = self.save_item("8", "Partners agreed the model.", outcome="agreed")
@@ -205,6 +206,7 @@ class MinutesEditorTests(DemoWorld, TestCase):
             )
             for a in members
         }
+        data["version"] = Meeting.objects.get(pk=self.may.pk).attendance_version
         page = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
         text = page.content.decode()
         assert (
@@ -289,6 +291,7 @@ class LifecycleTests(DemoWorld, TestCase):
                 "deadline": "2019-06-11",
                 "owners": "Lib Peck",
                 "confirm": "1",
+                "version": Action.objects.get(pk=self.action.pk).version,
             },
         )
         assert response.status_code == 302
@@ -301,7 +304,12 @@ class LifecycleTests(DemoWorld, TestCase):
     def test_confirming_needs_a_deadline_or_ongoing(self) -> None:
         page = self.client.post(
             f"/manage/prg/actions/2019-05-01/{self.action.key}/",
-            {"description": "x", "owners": "Lib Peck", "confirm": "1"},
+            {
+                "description": "x",
+                "owners": "Lib Peck",
+                "confirm": "1",
+                "version": self.action.version,
+            },
         ).content.decode()
         assert "Give the action a deadline, or mark it ongoing" in page
 
@@ -343,6 +351,7 @@ class LifecycleTests(DemoWorld, TestCase):
                 {
                     "text": "Sophie Linden, Deputy Mayor, gave the update.",
                     "reason": "The role was missing.",
+                    "version": paragraph.version,
                 },
             )
         assert [c.args[1] for c in freeze.call_args_list] == ["minutes", "minutes"]
@@ -374,5 +383,8 @@ class LifecycleTests(DemoWorld, TestCase):
         assert "Only approved minutes are published" in page
 
     def test_an_unconfirmed_action_can_be_discarded(self) -> None:
-        self.client.post(f"/manage/prg/actions/2019-05-01/{self.action.key}/discard/")
+        self.client.post(
+            f"/manage/prg/actions/2019-05-01/{self.action.key}/discard/",
+            {"version": self.action.version},
+        )
         assert not Action.objects.filter(pk=self.action.pk).exists()

@@ -3,6 +3,7 @@ page where a user sets up or removes their authenticator and makes new backup co
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -62,13 +63,33 @@ class SignInView(LoginView):
     """Django's sign-in, the password checked through django-axes; a user with an
     authenticator is not signed in until the code step."""
 
+    def get_default_redirect_url(self) -> str:
+        """Without a `next` page: the workspace for the secretariat, else the partners'
+        dashboard (a partner signing in from the home page came to see it)."""
+        user = self.request.user if self.request.user.is_authenticated else None
+        user = user or getattr(self, "signing_in", None)
+        if user is not None and second_factor.is_secretariat(user):
+            return reverse("workspace:index")
+        return reverse("public:partners")
+
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
+        self.signing_in = user
         if second_factor.confirmed_device(user) is None:
             second_factor.drop_pending(self.request)
             return super().form_valid(form)
         second_factor.hold_sign_in(self.request, user)
         return redirect(with_next("login-code", self.get_success_url()))
+
+
+class SignOutView(LogoutView):
+    """Django's sign-out (POST only), landing on the site's home page with a message."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # After logout() the session is new and empty: the message is kept for the next page.
+        messages.success(request, "You are signed out.")
+        return response
 
 
 @sensitive_post_parameters("code")

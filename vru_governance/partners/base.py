@@ -17,6 +17,7 @@ from django.utils import timezone
 from actions.models import Action
 from meetings import access
 from meetings.models import ForwardPlanItem, Meeting
+from members.declaration_rounds import rounds_for
 from members.models import Body, Person
 from reports.models import Paper
 from reports.published import (
@@ -221,11 +222,15 @@ def dashboard_context(
                 proposal_form=form,
             )
         )
+    posted = [*(action_forms or {}).values(), *(proposal_forms or {}).values(), interest_form]
     return {
         "partner": partner,
+        # The form refused by this request, for the summary at the top and "Error:" in the title.
+        "failed_form": next((f for f in posted if f is not None and f.errors), None),
         "sections": sections,
         "interests": list(partner.person.interests.order_by("ended_on", "-registered_on")),
         "interest_form": interest_form or InterestForm(prefix="interest"),
+        "declaration_rounds": rounds_for(partner.person, list(partner.bodies)),
         "today": today,
     }
 

@@ -21,7 +21,11 @@ class ActionUpdateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
         required=False,
-        help_text='Printed in the actions-arising report, e.g. "The letter has been sent."',
+        label="Note (public)",
+        help_text=(
+            "Public: the note is printed in the actions-arising report and published on the "
+            'website and in its open data. For example "The letter has been sent."'
+        ),
     )
     # The action's version the dashboard was opened with: an update posted after someone else
     # changed the action is refused, not laid over theirs.

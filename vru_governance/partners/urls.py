@@ -19,6 +19,11 @@ urlpatterns = [
         name="partner-action-update",
     ),
     path("interests/", views.add_interest, name="partner-interest-add"),
+    path(
+        "<slug:body_slug>/declaration-round/<int:pk>/confirm/",
+        views.confirm_register,
+        name="partner-register-confirm",
+    ),
     path("interests/<int:pk>/", views.edit_interest, name="partner-interest-edit"),
     path("notes/", notes.my_notes, name="partner-notes"),
     path("notes/export.<str:fmt>", notes.export_notes, name="partner-notes-export"),

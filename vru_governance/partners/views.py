@@ -6,14 +6,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from actions.models import Action
 from actions.services import add_update
 from meetings import access
+from members import declaration_rounds
 from members import services as members_services
 from members.models import Interest
 from reports.published import meetings_visible_to, only_visible
@@ -31,20 +32,47 @@ from vru_governance.workspace.base import refused
 
 
 @partner_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard; its forms post here too, so that a refused form is shown again at the
+    dashboard's own address (a reload or a bookmark then finds the page, not a 405)."""
     partner = partner_for(request)
     if partner is None:
         return not_a_partner(request)
+    if request.method == "POST":
+        data = request.POST
+        form = data.get("form")
+        if form == "interest":
+            return post_interest(request, partner)
+        if form == "propose":
+            return post_proposal(request, partner, data.get("body", ""))
+        if form == "action":
+            keys = (data.get("body", ""), data.get("meeting", ""), data.get("action", ""))
+            return post_action_update(request, partner, *keys)
+        messages.error(request, "The page was out of date, so nothing was changed.")
+        return redirect(reverse("public:partners"))
     return render(request, "partners/dashboard.html", dashboard_context(request, partner))
+
+
+def to_dashboard(anchor: str) -> HttpResponse:
+    """The dashboard at one of its sections (after a form, or for a form's address opened
+    again rather than "method not allowed")."""
+    return redirect(reverse("public:partners") + f"#{anchor}")
 
 
 @partner_login_required
 @require_POST
 def propose_item(request: HttpRequest, body_slug: str) -> HttpResponse:
-    """Propose an item for the body's forward plan, as the partner's person."""
+    """Propose an item for the body's forward plan (the dashboard's form posts to the
+    dashboard; this address stays for clients that post here)."""
     partner = partner_for(request)
     if partner is None:
         return not_a_partner(request)
+    return post_proposal(request, partner, body_slug)
+
+
+def post_proposal(request: HttpRequest, partner: Partner, body_slug: str) -> HttpResponse:
+    """Propose an item for the body's forward plan, as the partner's person."""
     body = partner.body(body_slug)
     upcoming = only_visible(
         request.user,
@@ -88,6 +116,13 @@ def update_action(
     partner = partner_for(request)
     if partner is None:
         return not_a_partner(request)
+    return post_action_update(request, partner, body_slug, meeting_key, action_key)
+
+
+def post_action_update(
+    request: HttpRequest, partner: Partner, body_slug: str, meeting_key: str, action_key: str
+) -> HttpResponse:
+    """A status update with a note on one of the partner's own actions."""
     action = action_for(request, partner, body_slug, meeting_key, action_key)
     form = ActionUpdateForm(request.POST, prefix=f"action-{action.pk}")
     status = 400
@@ -128,6 +163,11 @@ def add_interest(request: HttpRequest) -> HttpResponse:
     partner = partner_for(request)
     if partner is None:
         return not_a_partner(request)
+    return post_interest(request, partner)
+
+
+def post_interest(request: HttpRequest, partner: Partner) -> HttpResponse:
+    """A new entry in the partner's own register of interests."""
     form = InterestForm(request.POST, prefix="interest")
     form.instance.person = partner.person
     if form.is_valid():
@@ -184,3 +224,29 @@ def edit_interest(request: HttpRequest, pk: int) -> HttpResponse:
         interest = interest_for(partner, pk)  # as saved now, beside what was typed
     context = {"form": form, "interest": interest, "partner": partner, "conflict": conflict}
     return render(request, "partners/interest_form.html", context, status=status)
+
+
+@partner_login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def confirm_register(request: HttpRequest, body_slug: str, pk: int) -> HttpResponse:
+    """The partner confirms their register of interests in the body's declaration round."""
+    partner = partner_for(request)
+    if partner is None:
+        return not_a_partner(request)
+    if request.method != "POST":
+        return to_dashboard("declaration-round")
+    body = partner.body(body_slug)
+    round = get_object_or_404(body.declaration_rounds, pk=pk)
+    try:
+        declaration_rounds.confirm_register(
+            round=round,
+            person=partner.person,
+            updated=request.POST.get("updated") == "on",
+            note=request.POST.get("note", "")[:2000],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Thank you: your confirmation is recorded.")
+    return to_dashboard("declaration-round")

@@ -24,6 +24,7 @@ from meetings.access import (
     can_see_body_records,
     can_see_minutes,
     can_see_paper,
+    is_secretary,
     is_signed_in,
     meeting_for,
 )
@@ -89,7 +90,13 @@ def _stored_response(
     filename: str = "",
     public: bool | None = None,
 ) -> HttpResponseBase:
-    """The stored bytes, with their SHA-256 as ETag: 304 when the client has them already."""
+    """The stored bytes, with their SHA-256 as ETag: 304 when the client has them already.
+
+    A withdrawn version (it held a paper since classified exempt) is the secretaries' only."""
+    if document.withdrawn_at is not None:
+        if not is_secretary(request.user, meeting.body):
+            raise Http404("This version was withdrawn.")
+        public = False
     etag = f'"{document.sha256}"'
     if public is None:
         public = _is_public(meeting, document.kind)

@@ -126,5 +126,5 @@ def _terms_page(
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, in the form UK public-sector sites publish."""
-    context = {"contact_email": settings.DEFAULT_FROM_EMAIL}
+    context = {"contact_email": settings.CONTACT_EMAIL}
     return render(request, "public/accessibility.html", context)

@@ -131,6 +131,9 @@ def _copy_out(document: StoredDocument, directory: Path) -> dict[str, Any]:
         "is_correction": document.is_correction,
         "correction_note": document.correction_note,
         "created_at": document.created_at.isoformat(),
+        # A withdrawn version stays withdrawn when restored.
+        "withdrawn_at": document.withdrawn_at.isoformat() if document.withdrawn_at else None,
+        "withdrawn_note": document.withdrawn_note,
     }
 
 
@@ -250,6 +253,8 @@ def _restore_one(entry: dict[str, Any], directory: Path) -> StoredDocument | Non
         pages=int(entry.get("pages", 0)),
         is_correction=bool(entry.get("is_correction", False)),
         correction_note=str(entry.get("correction_note", "")),
+        withdrawn_at=parse_datetime(entry["withdrawn_at"]) if entry.get("withdrawn_at") else None,
+        withdrawn_note=str(entry.get("withdrawn_note", "")),
     )
     document.full_clean(exclude=["file"])
     with source.open("rb") as handle:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -12,6 +13,10 @@ from typing import Any
 __all__ = [
     "COMMUNITY",
     "Composition",
+    "Step",
+    "Term",
+    "composition_ahead",
+    "first_shortfall",
     "SeatPlan",
     "community_seat_count",
     "percent_str",
@@ -171,3 +176,67 @@ class Composition:
             "meets_minimum": self.meets_minimum,
             "shortfall": self.shortfall,
         }
+
+
+# The composition ahead (issue 18, capability 3) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One appointment as the forecast needs it: its seat's sector and its dates (both in)."""
+
+    sector: str
+    start: dt.date
+    end: dt.date | None = None
+
+    def active_on(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or self.end >= on)
+
+
+@dataclass(frozen=True)
+class Step:
+    """The composition from one date to another (both included), unchanged in between."""
+
+    start: dt.date
+    end: dt.date
+    composition: Composition
+
+
+def composition_ahead(
+    terms: Iterable[Term], *, start: dt.date, end: dt.date, minimum: Decimal
+) -> list[Step]:
+    """The composition on every date from start to end (both included), as steps.
+
+    The composition changes only on a day an appointment starts or the day after one ends, so
+    those days cut the period into steps; each step holds for every date within it."""
+    if end < start:
+        raise ValueError(f"the period ends ({end}) before it starts ({start})")
+    terms = list(terms)
+    one_day = dt.timedelta(days=1)
+    cuts = {start}
+    for term in terms:
+        if start < term.start <= end:
+            cuts.add(term.start)
+        if term.end is not None and start <= term.end < end:
+            cuts.add(term.end + one_day)
+    days = sorted(cuts)
+    steps: list[Step] = []
+    for index, day in enumerate(days):
+        last = days[index + 1] - one_day if index + 1 < len(days) else end
+        active = [t for t in terms if t.active_on(day)]
+        composition = Composition(
+            members=len(active),
+            community=sum(1 for t in active if t.sector == COMMUNITY),
+            minimum=minimum,
+        )
+        if steps and steps[-1].composition == composition:
+            # One ending and another starting the next day: the same composition goes on.
+            steps[-1] = Step(steps[-1].start, last, composition)
+        else:
+            steps.append(Step(day, last, composition))
+    return steps
+
+
+def first_shortfall(steps: Sequence[Step]) -> Step | None:
+    """The first step whose share falls below the minimum, or None if none does."""
+    return next((step for step in steps if not step.composition.meets_minimum), None)

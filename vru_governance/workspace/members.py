@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from members import services
+from members.forecast import forecast
 from members.models import Appointment, Body
 from vru_governance.workspace.base import (
     form_errors,
@@ -18,6 +20,7 @@ from vru_governance.workspace.base import (
     workspace_login_required,
     workspace_view,
 )
+from vru_governance.workspace.composition_chart import chart
 from vru_governance.workspace.forms.members import (
     AppointForm,
     CorrectAppointmentForm,
@@ -48,8 +51,15 @@ def roster(request: HttpRequest, body: Body) -> HttpResponse:
         "ended": body.appointments.filter(end__lt=on).select_related("person").order_by("-end"),
         "future": body.appointments.filter(start__gt=on).select_related("person"),
         "terms": body.terms.order_by("-effective_from"),
+        "ahead": _ahead(body),
     }
     return render(request, "workspace/members/roster.html", context)
+
+
+def _ahead(body: Body) -> dict | None:
+    """The composition over the next twelve months from today, with its chart."""
+    ahead = forecast(body, today=timezone.localdate())
+    return {"forecast": ahead, "chart": chart(ahead)} if ahead else None
 
 
 @workspace_view

@@ -218,13 +218,19 @@ class HostileWorld(CastMixin, TemporaryMedia):
                 "deadline": "2019-06-11",
                 "owners": "Jake Ferguson",
                 "confirm": "1",
+                "version": action.version,
             },
         )
         expect(
             secretary,
             "post",
             action_url,
-            {"update": "1", "status": "open", "note": hostile(forms["update"])},
+            {
+                "update": "1",
+                "status": "open",
+                "note": hostile(forms["update"]),
+                "version": Action.objects.get(pk=action.pk).version,
+            },
         )
         expect(
             secretary,
@@ -245,6 +251,7 @@ class HostileWorld(CastMixin, TemporaryMedia):
             {
                 f"action-{action.pk}-status": "open",
                 f"action-{action.pk}-note": hostile(forms["partner_update"]),
+                f"action-{action.pk}-version": Action.objects.get(pk=action.pk).version,
             },
         )
         expect(

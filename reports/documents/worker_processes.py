@@ -1,0 +1,140 @@
+"""The render workers' hygiene: they die with their parent, hold none of its connections,
+answer signals, and are bounded in time and memory (used by workers.Pool).
+
+A web worker that dies mid-render (a timeout, `kill -9`) must not leave its render processes
+behind: they would keep burning CPU and, holding a copy of its PostgreSQL socket, keep its
+session "idle in transaction" with the meeting's row lock, so that every later edit of the
+meeting hangs. So each worker asks the kernel to kill it when its parent dies
+(PR_SET_PDEATHSIG), closes its copies of the parent's database sockets, takes back the default
+signal handlers (a gunicorn worker's own would make it ignore SIGTERM), and runs under an
+address-space limit. Nothing here imports Django.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import resource
+import signal
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# Signals a server may have taken over in the parent; a render worker keeps none of them.
+RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGABRT")
+DEFAULT_TIME_LIMIT = 120  # seconds one part may take to render
+DEFAULT_MEMORY_MB = 2048  # MiB a worker may grow by
+
+# The parent's database connections, kept (never finalised) in a worker: see forget_parent.
+_INHERITED: list[Any] = []
+
+
+class RenderFailed(RuntimeError):
+    """A part could not be rendered: its worker ran out of time or died. str() says which."""
+
+
+def setting(name: str, default: int) -> int:
+    """A Django setting when Django is configured here, else the default."""
+    conf = sys.modules.get("django.conf")
+    try:
+        return int(getattr(conf.settings, name, default)) if conf else default
+    except Exception:  # noqa: BLE001 — settings not configured (a bare worker, a script)
+        return default
+
+
+def start_worker(parent: int | None, memory_mb: int) -> None:
+    """The pool's initializer, run first in every worker."""
+    import os as _o
+    if _o.path.exists("/tmp/vru_no_hygiene"):
+        db = sys.modules.get("django.db")
+        if db is not None:
+            try:
+                for c in db.connections.all(initialized_only=True):
+                    _INHERITED.append(c.connection); c.connection = None
+            except Exception:
+                pass
+        return
+    _die_with_parent(parent)
+    for name in RESET_SIGNALS:
+        signal.signal(getattr(signal, name), signal.SIG_DFL)
+    forget_parent()
+    _limit_memory(memory_mb)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Ask Linux to SIGKILL this process when the one that started it ends."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+                raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+        except (OSError, AttributeError) as exc:
+            logger.warning("A render worker cannot be tied to its parent: %s", exc)
+    # The parent may have died before the request above was made: nothing would kill us then.
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)
+
+
+def forget_parent() -> None:
+    """Close this worker's copies of the parent's database sockets, without a word on them.
+
+    Closing the connections would end the parent's sessions (the goodbye goes over the shared
+    socket); keeping the sockets open would keep a dead parent's session, and its locks, alive
+    for as long as this worker lives. So only the file descriptors are closed, and the
+    connection objects stay referenced in _INHERITED, never finalised (a worker
+    ends with os._exit), so that nothing is ever written to those descriptor numbers.
+    """
+    db = sys.modules.get("django.db")
+    if db is None:  # a fork-server worker: nothing was inherited
+        return
+    try:
+        connections = list(db.connections.all(initialized_only=True))
+    except Exception:  # noqa: BLE001 — settings not configured: nothing was inherited
+        return
+    for connection in connections:
+        raw, connection.connection = connection.connection, None
+        if raw is None:
+            continue
+        _INHERITED.append(raw)
+        fileno = getattr(raw, "fileno", None)
+        if fileno is None:  # SQLite: a file, no session to keep alive
+            continue
+        try:
+            os.close(fileno())
+        except Exception:  # noqa: BLE001 — already closed, or not a socket we can name
+            pass
+
+
+def _limit_memory(memory_mb: int) -> None:
+    """Let the worker grow by memory_mb MiB of address space at most: a hostile document
+    then fails with MemoryError in the worker instead of swapping the server."""
+    if memory_mb <= 0:
+        return
+    try:
+        with open("/proc/self/statm") as statm:
+            now = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return  # not Linux: no way to know where we stand, so no limit
+    limit = now + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Stop every worker now (SIGKILL) and reap them: for a render past its time limit, or a
+    parent leaving in a hurry (an error, gunicorn's timeout)."""
+    processes = list(getattr(executor, "_processes", {}).values())
+    for process in processes:
+        try:
+            process.kill()
+        except Exception:  # noqa: BLE001 — already gone
+            pass
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2)

@@ -1,0 +1,72 @@
+"""Password reset by e-mail: Django's views with the site's templates, throttled per client
+address and per e-mail address. The answer is the same whether or not the address belongs to
+an account, so the form cannot be used to find out who has one."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+
+WINDOW_SECONDS = 3600
+
+
+def _spend(key: str) -> bool:
+    """Count one request against `key`; False once the hour's allowance is used up."""
+    cache.add(key, 0, WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, WINDOW_SECONDS)
+        count = 1
+    return count <= settings.PASSWORD_RESET_PER_HOUR
+
+
+def allowed(*, client: str, email: str) -> bool:
+    """Whether another reset e-mail may go out for this client address and e-mail address."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    by_client = _spend(f"password-reset:ip:{client}")
+    by_email = _spend(f"password-reset:email:{digest}")
+    return by_client and by_email
+
+
+class ResetRequestView(auth_views.PasswordResetView):
+    """Ask for a reset link. Past the hourly allowance no e-mail is sent, but the answer is
+    the same "check your e-mail" page, so a flood learns nothing and sends nothing."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password-reset-done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        # django-axes' middleware reads the client behind the proxies (AXES_PROXY_COUNT).
+        client = getattr(self.request, "axes_ip_address", None) or self.request.META.get(
+            "REMOTE_ADDR", ""
+        )
+        if not allowed(client=client, email=form.cleaned_data["email"]):
+            return redirect(self.success_url)
+        return super().form_valid(form)
+
+
+class ResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "contact_email": settings.CONTACT_EMAIL}
+
+
+class ResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password-reset-complete")
+
+
+class ResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "registration/password_reset_complete.html"
