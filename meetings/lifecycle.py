@@ -15,8 +15,10 @@ past entered as history (an imported meeting with its minutes, a test world) are
 
 `guard_save` and `guard_delete` run before every save and delete of these models (connected
 in MeetingsConfig.ready), so the workspace, the admin, the importer, the partners' portal and
-any command obey them. `QuerySet.update()` and bulk inserts send no signals: only services
-that check the lock themselves use them (renumbering; an import's new meetings).
+any command obey them. `QuerySet.update()` and bulk writes send no signals: a service that
+uses them on these models asks `check_bulk` first (renumbering the agenda, ordering the
+attendance), and an import bulk-inserts only the children of meetings it created, each checked
+by `check_save` before it is held back.
 """
 
 from __future__ import annotations

@@ -15,13 +15,10 @@ from typing import TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from meetings import lifecycle
 from meetings.models import Meeting, MinutesCorrection
 from meetings.services import publication
-from reports.models import Paper, StoredDocument
 from vru_governance.rules.formats import clock, short_date
 from vru_governance.rules.versions import check_version
 
@@ -130,57 +127,3 @@ def correct_meeting_details(
         before=before,
         after=_details(date, start_time, end_time, place),
     )
-
-
-@transaction.atomic
-def withdraw_paper_as_exempt(
-    paper: Paper,
-    *,
-    exemption_section: str,
-    exemption_reason: str,
-    review_on: dt.date,
-    reason: str,
-    user: User | None,
-    version: int | None = None,
-) -> Paper:
-    """Reclassify a paper of a published agenda as exempt, as a correction.
-
-    The agenda's documents are issued again without it, and every earlier public version
-    that held it (the public packs, the paper's public copies) is withdrawn: kept for the
-    record and shown to the body's secretaries, never served to anyone else."""
-    locked = Paper.objects.select_for_update().select_related("item__meeting").get(pk=paper.pk)
-    check_version(locked, version, "the paper")
-    if locked.is_exempt:
-        raise ValidationError("The paper is already exempt from publication.")
-    meeting = locked.item.meeting
-    earlier = list(meeting.stored_documents.values_list("pk", flat=True))
-
-    def change(m: Meeting) -> Paper:
-        locked.classification = Paper.Classification.EXEMPT
-        locked.exemption_section = exemption_section.strip()
-        locked.exemption_reason = exemption_reason.strip()
-        locked.exemption_review_on = review_on
-        locked.version += 1
-        locked.full_clean()
-        locked.save()
-        return locked
-
-    result = record_correction(
-        meeting,
-        what=f"the classification of '{locked.title}'",
-        reason=reason,
-        user=user,
-        change=change,
-        stages=[lifecycle.AGENDA],
-        before="Public",
-        after=f"Exempt from publication ({exemption_section.strip()})",
-    )
-    Kind, Audience = StoredDocument.Kind, StoredDocument.Audience
-    # A bulk update of documents, not of the records the lifecycle policy names.
-    StoredDocument.objects.filter(pk__in=earlier, withdrawn_at__isnull=True).filter(
-        Q(kind=Kind.PACK) | Q(kind=Kind.PAPER, paper=locked, audience=Audience.PUBLIC)
-    ).update(
-        withdrawn_at=timezone.now(),
-        withdrawn_note=f"It held '{locked.title}', since classified exempt: {_reason(reason)}",
-    )
-    return result

@@ -10,8 +10,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import TestCase
 
 from meetings.models import Meeting
-from meetings.services.corrections import withdraw_paper_as_exempt
 from reports.models import Paper, StoredDocument
+from reports.papers import withdraw_paper_as_exempt
 from reports.services import AGENDA_KINDS, freeze_documents
 from tests.demo import load_demo
 from tests.pdfs import TemporaryMedia, read_pdf

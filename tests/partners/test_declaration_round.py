@@ -49,6 +49,8 @@ def test_a_member_confirms_on_the_dashboard_and_the_secretary_sees_it(cast: Cast
     # The confirmation is part of the history.
     jake = Person.objects.get(key="jake-ferguson")
     assert DeclarationConfirmation.history.filter(person=jake, round=round).count() == 1
+    person_page = secretary.get("/manage/prg/people/jake-ferguson/").content.decode()
+    assert f"Jake Ferguson confirmed {cast.body.name}: register due" in person_page
 
 
 def test_a_confirmation_is_refused_twice_from_a_non_member_and_in_a_replaced_round(

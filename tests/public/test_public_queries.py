@@ -41,8 +41,9 @@ PINNED: list[tuple[str, str | None, int]] = [
     ("/api/bodies/prg/meetings/?year=2019", None, 3),
     ("/api/bodies/prg/meetings/2019-03-06/", None, 25),
     # The proposal form's meetings are the ones already read; the actions' owners are not
-    # shown, so not read.
-    ("/partners/", "partner_a", 14),
+    # shown, so not read. One more for the declaration rounds of the partner's bodies (their
+    # confirmations only when a round exists).
+    ("/partners/", "partner_a", 15),
     ("/partners/interests/{interest}/", "partner_a", 8),
 ]
 

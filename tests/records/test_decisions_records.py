@@ -82,16 +82,36 @@ class DecisionRecordsTests(TestCase):
         )
         assert sorted(recommended.values_list("number", flat=True)) == ["10", "4", "7", "8", "9"]
 
-    def test_a_file_written_before_decisions_imports_and_leaves_them_alone(self) -> None:
-        document = with_reservations()
-        import_records(older(document), base_dir=DEMO_FILE.parent)
+    def test_a_file_written_before_decisions_imports(self) -> None:
+        import_records(older(with_reservations()), base_dir=DEMO_FILE.parent)
+        assert AgendaItem.objects.filter(meeting__key="2019-03-06").count() == 15
         assert not AgendaItem.objects.exclude(recommendation="").exists()
+        assert not Dissent.objects.filter(kind=Dissent.Kind.RESERVATION).exists()
+
+    def test_a_file_written_before_decisions_leaves_those_recorded_alone(self) -> None:
+        document = demo_document()
+        reservation = {"person": "jake-ferguson", "text": "Will ask about the cost."}
+        item_of(document, "2019-05-01", "10")["reservations"] = [reservation]
         import_records(document, base_dir=DEMO_FILE.parent)
-        # Importing the older file again: the recommendations and reservations stay.
-        import_records(older(document), base_dir=DEMO_FILE.parent)
-        item = AgendaItem.objects.get(meeting__key="2019-03-06", number="4")
-        assert item.recommendation == "Partners are asked to agree the data approach."
-        assert item.dissents.filter(kind=Dissent.Kind.RESERVATION).count() == 1
+        # The older file again, over the records (6 March's minutes are locked, too).
+        assert not import_records(older(document), base_dir=DEMO_FILE.parent).changed
+        may = AgendaItem.objects.get(meeting__key="2019-05-01", number="10")
+        assert may.recommendation.startswith("The Reference Group is asked to comment")
+        assert list(may.dissents.values_list("kind", "text")) == [
+            ("reservation", "Will ask about the cost.")
+        ]
+        march = AgendaItem.objects.get(meeting__key="2019-03-06", number="4")
+        assert (march.outcome, march.decision_paragraph) == ("agreed", 2)
+
+    def test_an_import_cannot_change_a_decision_of_approved_minutes(self) -> None:
+        import_records(demo_document(), base_dir=DEMO_FILE.parent)
+        with pytest.raises(RecordsError) as exc:
+            import_records(with_reservations(), base_dir=DEMO_FILE.parent)
+        paths = dict(exc.value.errors)
+        assert (
+            "The item's decision is part of the approved minutes of the meeting of 6 March"
+            in (paths["bodies[0].meetings[1].items[3]"])
+        )
 
     def test_agreed_with_reservations_without_one_is_refused_with_its_path(self) -> None:
         document = with_reservations()

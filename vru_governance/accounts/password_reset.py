@@ -5,12 +5,15 @@ an account, so the form cannot be used to find out who has one."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
@@ -37,6 +40,24 @@ def allowed(*, client: str, email: str) -> bool:
     return by_client and by_email
 
 
+class ResetForm(PasswordResetForm):
+    """Django's form, also finding a partner by the address on their person record (where
+    the secretariat keeps partners' addresses), and writing to the address typed, which is
+    theirs."""
+
+    def get_users(self, email: str) -> Iterator[User]:
+        address = Q(email__iexact=email) | Q(person__email__iexact=email)
+        for user in User.objects.filter(address, is_active=True).distinct():
+            if user.has_usable_password():
+                yield user
+
+    def send_mail(self, *args: Any, **kwargs: Any) -> None:
+        subject, body, context, from_email, _to, *rest = args
+        super().send_mail(
+            subject, body, context, from_email, self.cleaned_data["email"], *rest, **kwargs
+        )
+
+
 class ResetRequestView(auth_views.PasswordResetView):
     """Ask for a reset link. Past the hourly allowance no e-mail is sent, but the answer is
     the same "check your e-mail" page, so a flood learns nothing and sends nothing."""
@@ -44,6 +65,7 @@ class ResetRequestView(auth_views.PasswordResetView):
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"
+    form_class = ResetForm
     success_url = reverse_lazy("password-reset-done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:

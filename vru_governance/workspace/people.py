@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from members import services
-from members.models import Body, Interest, Person
+from members.models import Body, DeclarationConfirmation, Interest, Person
 from members.people import may_change, people_of
 from vru_governance.workspace.base import form_errors, refused, workspace_post_view, workspace_view
 from vru_governance.workspace.forms.members import EndInterestForm, InterestForm, PersonForm
@@ -68,6 +68,8 @@ def _person_page(
                 [
                     Person.history.filter(id=person.pk),
                     Interest.history.filter(person_id=person.pk),
+                    # Their confirmations in the body's declaration rounds (annual register).
+                    DeclarationConfirmation.history.filter(person_id=person.pk, round__body=body),
                 ]
             ),
         )

@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.models import construct_instance
+from django.urls import reverse
 
 from meetings.models import AgendaItem, Attendance, Dissent, ForwardPlanItem, Meeting
 from meetings.services.attendance import MEMBER_STATES
@@ -21,6 +22,7 @@ from members.models import Person
 from reports.models import SECTIONS, Paper
 from reports.pdf_safety import RefusedPdf, check_paper_pdf
 from vru_governance.workspace.forms import VersionField
+from vru_governance.workspace.forms.duplicates import ConfirmDuplicateField, ask_to_confirm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -60,9 +62,31 @@ class NewMeetingForm(forms.Form):
         label="Items from the forward plan",
     )
 
+    confirm = ConfirmDuplicateField(label="Create another meeting on that date")
+
     def __init__(self, *args: Any, body: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.body = body
         self.fields["planned"].queryset = body.forward_plan.filter(placed_item__isnull=True)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date = data.get("date")
+        same_day = list(self.body.meetings.filter(date=date).order_by("start_time")) if date else []
+        if same_day:
+            ask_to_confirm(
+                self,
+                f"The body already has a meeting on {date:%-d %B %Y}. Is this another one? "
+                "Tick the box to create it.",
+                [
+                    (
+                        f"{m.date:%-d %B %Y} at {m.start_time:%H:%M}",
+                        reverse("workspace:meeting", kwargs={"body": self.body.slug, "key": m.key}),
+                    )
+                    for m in same_day
+                ],
+            )
+        return data
 
 
 class MeetingDetailsForm(VersionForm):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 
 from members.models import Appointment, Body, Interest, Person, Sector, TermsOfReference
 from members.services import GroupLine, SeatLine
@@ -130,12 +132,37 @@ class TermsForm(forms.ModelForm):
 
 
 class SeatLineForm(forms.Form):
-    key = forms.SlugField(max_length=50)
+    """One seat line of a draft; a row left blank is no line at all."""
+
+    # Typed by the secretary; the sector's select always posts a value ("Chair" first), so it
+    # does not make a row filled in.
+    TYPED = ("key", "label", "count")
+
+    key = forms.SlugField(
+        max_length=50, required=False, help_text="Leave empty to make one from the label."
+    )
     label = forms.CharField(max_length=300)
     sector = forms.ChoiceField(choices=Sector.choices)
     count = forms.IntegerField(
         min_value=1, required=False, help_text="Empty on the community line: computed."
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any row may be left blank, a spare one or one emptied: it is skipped, not refused.
+        self.empty_permitted = True
+
+    def has_changed(self) -> bool:
+        return any(str(self[name].value() or "").strip() for name in self.TYPED)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("key") and data.get("label"):
+            key = slugify(data["label"])[:50].strip("-")
+            if not key:
+                self.add_error("key", "Give a key: the label has no letters or digits to make one.")
+            data["key"] = key
+        return data
 
     def line(self) -> SeatLine:
         d = self.cleaned_data
