@@ -11,6 +11,7 @@ import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
@@ -40,7 +41,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 # The only classes that survive are the ones our own tree processor sets.
-ALLOWED_CLASSES = {"p": {"numbered"}, "span": {"para-number"}}
+ALLOWED_CLASSES = {"p": {"numbered"}, "span": {"para-number", "footnote"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # "3.1 Text" — a paragraph that carries its own number, as the seed papers do.
@@ -86,10 +87,57 @@ class _NumberedParagraphs(Treeprocessor):
         first.set("class", "numbered")
 
 
+class _PrintFriendly(Treeprocessor):
+    """Footnotes moved to where they are called, as `span.footnote` (print CSS floats them to
+    the foot of that page; the web shows them in brackets), and header rows a table was only
+    given because Markdown needs one dropped (an empty grey bar in print, noise to a screen
+    reader)."""
+
+    def run(self, root: etree.Element) -> None:
+        parents = {child: parent for parent in root.iter() for child in parent}
+        for thead in list(root.iter("thead")):
+            if not "".join(thead.itertext()).strip():
+                parents[thead].remove(thead)
+        notes: dict[str, etree.Element] = {}
+        for div in [d for d in root.iter("div") if d.get("class") == "footnote"]:
+            for li in div.iter("li"):
+                notes[li.get("id", "")] = li
+            parents[div].remove(div)
+        if not notes:
+            return
+        for sup in list(root.iter("sup")):
+            link = sup.find("a")
+            note = notes.get((link.get("href", "") if link is not None else "").lstrip("#"))
+            if note is None:
+                continue
+            span = etree.Element("span")
+            span.set("class", "footnote")
+            for number, p in enumerate(note.findall("p")):
+                for backref in [a for a in p if a.get("class") == "footnote-backref"]:
+                    p.remove(backref)
+                # The space the extension left before its back-link goes with it.
+                last = p[-1] if len(p) else None
+                if last is not None and last.tail:
+                    last.tail = last.tail.replace(NBSP_PLACEHOLDER, "").rstrip()
+                elif last is None and p.text:
+                    p.text = p.text.replace(NBSP_PLACEHOLDER, "").rstrip()
+                if number:  # a second paragraph of the note: on a line of its own
+                    etree.SubElement(span, "br").tail = p.text
+                else:
+                    span.text = p.text
+                span.extend(list(p))
+            span.tail = sup.tail
+            parent = parents[sup]
+            parent.insert(list(parent).index(sup), span)
+            parent.remove(sup)
+
+
 class _NumberedParagraphsExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
         # The number is set on the processor before each conversion (_render).
         md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
+        # After the footnotes' own processors (50, 15) and the inline patterns (20).
+        md.treeprocessors.register(_PrintFriendly(md), "print_friendly", 10)
 
 
 class _RawHtmlAsText(Extension):
@@ -118,6 +166,7 @@ def _converter() -> markdown.Markdown:
             extensions=[
                 "tables",
                 "sane_lists",
+                "footnotes",
                 _RawHtmlAsText(),
                 _NumberedParagraphsExtension(),
             ],
@@ -156,7 +205,12 @@ def _remembered(text: str, number: str) -> SafeString:
     return _render(text, number)
 
 
+# "(Item 6)", "Items 4 and 5": the word and its number never part at the end of a line.
+ITEM_NUMBER = re.compile(r"\b(Items?) (?=\d)")
+
+
 def _render(text: str, number: str) -> SafeString:
+    text = ITEM_NUMBER.sub("\\1\u00a0", text)
     converter = _converter()
     converter.treeprocessors["numbered_paragraphs"].number = number
     try:

@@ -72,6 +72,12 @@ class Paper(models.Model):
     file_text = models.TextField(
         blank=True, editable=False, help_text="The uploaded PDF's text, extracted for search."
     )
+    file_accessibility_failures = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="What the uploaded PDF lacks for accessibility (reports/pdf_accessibility.py).",
+    )
     file_has_equality_comments = models.BooleanField(
         default=False,
         help_text="The secretary confirms the uploaded PDF contains its equality comments.",
@@ -80,7 +86,7 @@ class Paper(models.Model):
         default=0, help_text="Raised on every save from the workspace (optimistic locking)."
     )
     # The file's text is derived from the file, which the history keeps already.
-    history = HistoricalRecords(excluded_fields=["file_text"])
+    history = HistoricalRecords(excluded_fields=["file_text", "file_accessibility_failures"])
 
     class Meta:
         ordering = ["item", "position", "pk"]
@@ -98,9 +104,10 @@ class Paper(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if "file" not in self.get_deferred_fields() and not self.file:
             self.file_text = ""  # the file was taken away
+            self.file_accessibility_failures = []
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "file" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "file_text"}
+            kwargs["update_fields"] = {*update_fields, "file_text", "file_accessibility_failures"}
         super().save(*args, **kwargs)
 
     @property
@@ -110,6 +117,14 @@ class Paper(models.Model):
     def sections(self) -> list[tuple[str, str, str]]:
         """(key, heading, text) for each section that has text, in the seed's order."""
         return [(k, h, getattr(self, k)) for k, h in SECTIONS if getattr(self, k).strip()]
+
+    def accessibility_problems(self, *, short: bool = False) -> list[str]:
+        """What the uploaded PDF lacks for accessibility, in plain words (empty if none)."""
+        from reports.pdf_accessibility import describe_failures
+
+        if not self.file:
+            return []
+        return describe_failures(self.file_accessibility_failures or [], short=short)
 
     def has_authored_content(self) -> bool:
         return any(getattr(self, k).strip() for k in SECTION_KEYS)

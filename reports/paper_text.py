@@ -64,17 +64,33 @@ def stored_file_text(file: FieldFile) -> str:
     return extract_pdf_text(data)
 
 
+def stored_file_accessibility(file: FieldFile) -> list[str]:
+    """The accessibility failure codes of a stored file (reports/pdf_accessibility.py)."""
+    from reports.pdf_accessibility import UNREADABLE, check_pdf_accessibility
+
+    try:
+        with file.storage.open(file.name, "rb") as handle:
+            data = handle.read()
+    except (OSError, ValueError) as exc:
+        logger.warning("Paper file %s not read for its accessibility: %s", file.name, exc)
+        return [UNREADABLE]
+    return check_pdf_accessibility(data)
+
+
 class PaperFieldFile(FieldFile):
-    """A paper's file that takes its text into `file_text` whenever a new file is stored."""
+    """A paper's file that takes its text into `file_text` whenever a new file is stored,
+    and its accessibility check into `file_accessibility_failures`."""
 
     def save(self, name: str, content: File, save: bool = True) -> None:
         super().save(name, content, save=False)
         self.instance.file_text = stored_file_text(self)
+        self.instance.file_accessibility_failures = stored_file_accessibility(self)
         if save:
             self.instance.save()
 
     def delete(self, save: bool = True) -> None:
         self.instance.file_text = ""
+        self.instance.file_accessibility_failures = []
         super().delete(save)
 
 

@@ -309,3 +309,20 @@ def publications(body: Body | None = None, *, meetings: int = 10) -> list[Public
             )
     out.sort(key=lambda p: p.when, reverse=True)
     return out
+
+
+def inaccessible_papers() -> list[Paper]:
+    """The published papers whose uploaded PDF failed the accessibility check at upload
+    (reports/pdf_accessibility.py), for the accessibility statement: the regulations ask
+    for the list of content that is not accessible."""
+    papers = (
+        Paper.objects.filter(
+            item__meeting__status__in=AGENDA_PUBLIC_STATUSES,
+            classification=Paper.Classification.PUBLIC,
+        )
+        .exclude(file="")
+        .exclude(file_accessibility_failures=[])
+        .select_related("item__meeting__body")
+        .order_by("-item__meeting__date", "item__position", "position")
+    )
+    return [p for p in papers if access.can_see_paper(PUBLIC, p)]

@@ -292,7 +292,7 @@ DOCUMENTS_RENDER_WORKERS = env_int("DOCUMENTS_RENDER_WORKERS", 0)
 # A part still rendering after this many seconds is stopped (its worker killed) and the
 # document fails with a message; each worker may grow by this many MiB at most
 # (reports/documents/worker_processes.py). The workers die with the process that started them.
-DOCUMENTS_RENDER_TIME_LIMIT = env_int("DOCUMENTS_RENDER_TIME_LIMIT", 120)
+DOCUMENTS_RENDER_TIME_LIMIT = env_int("DOCUMENTS_RENDER_TIME_LIMIT", 60)
 DOCUMENTS_RENDER_MEMORY_MB = env_int("DOCUMENTS_RENDER_MEMORY_MB", 2048)
 DOCUMENTS_PART_CACHE = "default"
 DOCUMENTS_PART_CACHE_SECONDS = env_int("DOCUMENTS_PART_CACHE_SECONDS", 60 * 24 * 3600)

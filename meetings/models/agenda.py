@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -53,6 +54,13 @@ class AgendaItem(models.Model):
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=400, blank=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
+    minutes_allowed = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(480)],
+        help_text="The minutes allotted to the item: the chair's brief times the items from "
+        "the start of the meeting.",
+    )
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
     recommendation = models.TextField(
         blank=True, help_text="The recommendation as put to the board (Markdown)."

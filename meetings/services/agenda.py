@@ -110,6 +110,7 @@ def add_item(
     sub_item: bool = False,
     after: AgendaItem | None = None,
     version: int | None = None,
+    minutes_allowed: int | None = None,
 ) -> AgendaItem:
     """Add an item (by default before 'Any other business') and renumber the agenda."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -117,7 +118,14 @@ def add_item(
     _refuse_when_locked(meeting)
     ordered = _ordered_items(meeting)
     index = _insert_at(ordered, after)
-    item = _new_item(meeting, title=title, presenter=presenter, kind=kind, position=index)
+    item = _new_item(
+        meeting,
+        title=title,
+        presenter=presenter,
+        kind=kind,
+        position=index,
+        minutes_allowed=minutes_allowed,
+    )
     ordered.insert(index, item)
     _apply_order(meeting, ordered, {item.pk: sub_item})
     bump_version(meeting)
@@ -134,8 +142,10 @@ def update_item(
     kind: str,
     sub_item: bool,
     version: int | None,
+    minutes_allowed: int | None = None,
 ) -> AgendaItem:
-    """Change an item's title, presenter, kind or sub-item flag (renumbering as needed)."""
+    """Change an item's title, presenter, kind, sub-item flag (renumbering as needed) or the
+    minutes allowed for it."""
     # The meeting's row first, then the item's, as every change to the agenda takes them:
     # taken the other way round, two secretaries' saves could wait on each other for ever.
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
@@ -148,6 +158,7 @@ def update_item(
             {"sub_item": f"Item {item.number} is the first item, so it cannot be a sub-item."}
         )
     item.title, item.presenter, item.kind = title, presenter, kind
+    item.minutes_allowed = minutes_allowed
     item.version += 1
     item.full_clean()
     item.save()

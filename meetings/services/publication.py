@@ -144,6 +144,21 @@ def agenda_checks(
             + ".",
         )
     )
+    inaccessible = [p for p in papers if p.file and p.file_accessibility_failures]
+    checks.append(
+        Check(
+            "accessibility",
+            "Uploaded papers accessible",
+            not inaccessible,
+            "Every uploaded paper is tagged, titled, in a stated language, with its fonts embedded."
+            if not inaccessible
+            else "Not accessible (they will be listed on the accessibility statement): "
+            + "; ".join(
+                f"item {p.item.number}, '{p.title}': " + " ".join(p.accessibility_problems())
+                for p in inaccessible
+            ),
+        )
+    )
     not_final = [p for p in papers if not p.final]
     checks.append(
         Check(

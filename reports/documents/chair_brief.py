@@ -3,6 +3,7 @@ declare an interest (and withdraw), the recommendation to put and the previous d
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -37,6 +38,7 @@ class BriefItem:
     title: str
     presenter: str
     quorum: str
+    timing: str = ""
     declarers: list[Declarer] = field(default_factory=list)
     recommendation: str = ""
     previous: str = ""
@@ -44,7 +46,7 @@ class BriefItem:
     @property
     def recommendation_html(self) -> SafeString:
         """The recommendation as the papers and decisions print it (Markdown, sanitised)."""
-        return render_markdown(self.recommendation) if self.recommendation else ""
+        return render_markdown(self.recommendation)
 
 
 @dataclass
@@ -110,6 +112,27 @@ def _recommendation(item: AgendaItem) -> str:
     return "\n\n".join(papers)
 
 
+def timings(meeting: Meeting, items: list[AgendaItem]) -> dict[int, str]:
+    """Item id to its timing: "2.00 pm to 2.10 pm (10 minutes)" from the meeting's start and
+    the minutes allowed for each item before it; "from 2.10 pm" for an item without minutes
+    allowed; nothing once an earlier item had none (its end is not known)."""
+    at: dt.datetime | None = dt.datetime.combine(meeting.date, meeting.start_time)
+    out: dict[int, str] = {}
+    for item in items:
+        if at is None:
+            continue
+        if item.minutes_allowed:
+            end = at + dt.timedelta(minutes=item.minutes_allowed)
+            out[item.pk] = (
+                f"{clock(at.time())} to {clock(end.time())} ({item.minutes_allowed} minutes)"
+            )
+            at = end
+        else:
+            out[item.pk] = f"from {clock(at.time())}"
+            at = None
+    return out
+
+
 def _quorum_line(needed: int, members: int, present: int | None) -> str:
     line = f"{needed} of {members} members"
     return line + (f" (recorded present: {present})" if present else "")
@@ -136,6 +159,7 @@ def build_chair_brief(meeting: Meeting) -> ChairBrief:
     members = result.members if result else len(people)
     needed = result.needed if result else 0
     previous = previous_decisions(meeting, items)
+    timed = timings(meeting, items)
     brief_items = []
     for item in items:
         judged = per_item.get(item.number)
@@ -144,6 +168,7 @@ def build_chair_brief(meeting: Meeting) -> ChairBrief:
                 number=item.number,
                 title=item.title,
                 presenter=item.presenter,
+                timing=timed.get(item.pk, ""),
                 quorum=_quorum_line(
                     judged.needed if judged else needed, members, judged.present if judged else None
                 ),

@@ -7,7 +7,7 @@ session "idle in transaction" with the meeting's row lock, so that every later e
 meeting hangs. So each worker asks the kernel to kill it when its parent dies
 (PR_SET_PDEATHSIG), closes its copies of the parent's database sockets, takes back the default
 signal handlers (a gunicorn worker's own would make it ignore SIGTERM), and runs under an
-address-space limit. Nothing here imports Django.
+address-space limit. Nothing here needs Django's settings (a worker may run without them).
 """
 
 from __future__ import annotations
@@ -21,20 +21,24 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 logger = logging.getLogger(__name__)
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # Signals a server may have taken over in the parent; a render worker keeps none of them.
 RESET_SIGNALS = ("SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGABRT")
-DEFAULT_TIME_LIMIT = 120  # seconds one part may take to render
+DEFAULT_TIME_LIMIT = 60  # seconds one part may take to render (below gunicorn's --timeout)
 DEFAULT_MEMORY_MB = 2048  # MiB a worker may grow by
 
 # The parent's database connections, kept (never finalised) in a worker: see forget_parent.
 _INHERITED: list[Any] = []
 
 
-class RenderFailed(RuntimeError):
-    """A part could not be rendered: its worker ran out of time or died. str() says which."""
+class RenderFailed(ValidationError):
+    """A part could not be rendered: its worker ran out of time or died. A ValidationError,
+    so that the publication (or correction) asking for it is refused with the message and
+    rolled back, wherever it was asked from."""
 
 
 def setting(name: str, default: int) -> int:
@@ -48,16 +52,6 @@ def setting(name: str, default: int) -> int:
 
 def start_worker(parent: int | None, memory_mb: int) -> None:
     """The pool's initializer, run first in every worker."""
-    import os as _o
-    if _o.path.exists("/tmp/vru_no_hygiene"):
-        db = sys.modules.get("django.db")
-        if db is not None:
-            try:
-                for c in db.connections.all(initialized_only=True):
-                    _INHERITED.append(c.connection); c.connection = None
-            except Exception:
-                pass
-        return
     _die_with_parent(parent)
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)

@@ -14,6 +14,7 @@ from members.models import Interest, Person
 from reports.documents.pack import Audience, build_pack
 from tests.pdfs import read_pdf
 from tests.world import Cast
+from vru_governance.records.serialise import item_record
 
 URL = "/prg/meetings/2019-05-01/chairs-brief.pdf"
 
@@ -46,7 +47,25 @@ def brief_text(cast: Cast) -> str:
         interest="Trustee of the Youth Futures Trust, a bidder",
         withdrew=True,
     )
-    response = signed_in(cast.secretary).get(URL)
+    # The secretary allows minutes for items 1 and 2 in the workspace; item 3 has none.
+    secretary = signed_in(cast.secretary)
+    for number in ("1", "2"):
+        item = meeting.items.get(number=number)
+        secretary.post(
+            reverse("workspace:item", kwargs={"body": "prg", "key": meeting.key, "number": number}),
+            {
+                "title": item.title,
+                "kind": item.kind,
+                "minutes_allowed": "5",
+                "version": item.version,
+            },
+        )
+    assert list(
+        meeting.items.filter(number__in=["1", "2"]).values_list("minutes_allowed", flat=True)
+    ) == [5, 5]
+    # The records format carries the minutes allowed (export and import).
+    assert item_record(meeting.items.get(number="1"))["minutes_allowed"] == 5
+    response = secretary.get(URL)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return read_pdf(b"".join(response.streaming_content)).all_text()
@@ -56,6 +75,10 @@ def test_the_brief_holds_quorum_interests_recommendations_and_previous_decisions
     brief_text: str,
 ) -> None:
     assert "CHAIR'S BRIEF" in brief_text
+    # Timed from the start of the meeting by the minutes allowed.
+    assert "Timing 2.00 pm to 2.05 pm (5 minutes)" in brief_text
+    assert "Timing 2.05 pm to 2.10 pm (5 minutes)" in brief_text
+    assert "3 Minutes of last meeting Timing from 2.10 pm" in brief_text
     # The quorum from the meeting's quorum computation, and the groups of the ToR in force.
     assert "Quorum needed 12 of 23 members" in brief_text
     assert "Required groups Chair or Deputy Chair; Assistant Commissioner" in brief_text

@@ -152,12 +152,17 @@ class PrivateNotesTests(DemoWorld, TestCase):
         self.write()
         assert SECRET not in json.dumps(export_records(None), default=str)
         m = self.paper.item.meeting
+        client = self.client_for(self.partner)  # even to the note's author
+        meeting_api = client.get(f"/api/bodies/{m.body.slug}/meetings/{m.key}/")
+        assert meeting_api.status_code == 200
+        assert self.paper.title in meeting_api.content.decode()  # the paper, not its note
+        assert SECRET not in meeting_api.content.decode()
         for path in (
             "/api/",
             f"/api/bodies/{m.body.slug}/",
             f"/api/bodies/{m.body.slug}/meetings/",
         ):
-            assert SECRET not in self.client.get(path).content.decode()
+            assert SECRET not in client.get(path).content.decode()
         assert PaperNote not in admin.site._registry
 
     def test_backup_and_restore_keep_the_notes(self) -> None:

@@ -150,7 +150,13 @@ class DemoImportTests(TestCase):
 def _delete_everything() -> None:
     """Delete every record in dependency order (PROTECT forbids it the other way)."""
     from actions.models import ActionOwner, ActionUpdate
-    from meetings.models import AgendaItem, Declaration, Dissent, ForwardPlanItem
+    from meetings.models import (
+        AgendaItem,
+        ChecklistAcknowledgement,
+        Declaration,
+        Dissent,
+        ForwardPlanItem,
+    )
     from members.models import Body, Interest, QuorumGroup, Seat
 
     for model in [
@@ -163,6 +169,7 @@ def _delete_everything() -> None:
         Dissent,
         Attendance,
         ForwardPlanItem,
+        ChecklistAcknowledgement,
         AgendaItem,
         Meeting,
         Appointment,

@@ -50,6 +50,22 @@ class CompositionAheadTests(DemoWorld, TestCase):
         assert f"On {falls:%-d %B %Y} community representation falls to 7 of 24 members" in page
         assert "(29%), below the minimum of 0.30: 1 more community member needed" in page
 
+    def test_the_roster_flags_an_appointment_ending_within_six_weeks(self) -> None:
+        self.end("community-1", self.today + dt.timedelta(weeks=6))
+        self.end("community-2", self.today + dt.timedelta(weeks=6, days=1))
+        page = self.roster()
+        assert page.count("Ends within six weeks") == 1
+        row = page[page.index("Community 1</a>") :]
+        assert row.index("Ends within six weeks") < row.index("Community 2</a>")
+
+    def test_a_roster_already_short_says_so_for_today(self) -> None:
+        self.end("community-1", self.today - dt.timedelta(days=1))
+        page = self.roster()
+        assert (
+            "Community representation is below the minimum today: 7 of 24 members (29%), "
+            "against a minimum of 0.30; 1 more community member needed." in page
+        )
+
     def test_the_chart_is_an_svg_with_the_numbers_in_a_table_beside_it(self) -> None:
         self.end("community-1", self.today + dt.timedelta(days=20))
         page = self.roster()

@@ -192,8 +192,9 @@ class AgendaEditorTests(DemoWorld, TestCase):
         assert "already has a meeting on 24 July 2019 at 14:00" in page
         assert 'value="City Hall, Room 2"' in page
         assert self.body.meetings.filter(date="2019-07-24").count() == 1
-        # Another meeting the same day at another time is allowed.
-        response = self.client.post("/manage/prg/meetings/", {**data, "start_time": "17:00"})
+        # Another meeting the same day at another time is allowed, once confirmed.
+        again = {**data, "start_time": "17:00", "confirm": "on"}
+        response = self.client.post("/manage/prg/meetings/", again)
         assert response["Location"] == "/manage/prg/meetings/2019-07-24-2/agenda/"
 
     def test_the_first_item_cannot_become_a_sub_item(self) -> None:

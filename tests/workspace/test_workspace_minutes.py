@@ -210,7 +210,7 @@ class MinutesEditorTests(DemoWorld, TestCase):
         page = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
         text = page.content.decode()
         assert (
-            "Item 8 records the outcome &#x27;Agreed&#x27;, but with this change the meeting "
+            "Item 8 records the outcome &#x27;Agreed by consensus&#x27;, but with this change the meeting "
             in text
         )
         assert "(11 of 12 needed present; missing: London Councils representative)" in text
@@ -220,7 +220,7 @@ class MinutesEditorTests(DemoWorld, TestCase):
             f"{MAY}items/8/declarations/",
             {"decl-person": carolyn.pk, "decl-interest": "A council bid", "decl-withdrew": "on"},
         ).content.decode()
-        assert "Item 8 records the outcome &#x27;Agreed&#x27;" in page
+        assert "Item 8 records the outcome &#x27;Agreed by consensus&#x27;" in page
         assert "A council bid</textarea>" in page
         assert not self.may.items.get(number="8").declarations.exists()
         self.client.post(

@@ -18,7 +18,14 @@ from members.published import (
     terms_on,
 )
 from reports.markdown import render_markdown
-from reports.published import body_or_404, meetings_visible_to, only_visible, publications
+from reports.published import (
+    body_or_404,
+    inaccessible_papers,
+    meetings_visible_to,
+    only_visible,
+    paper_url,
+    publications,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -126,5 +133,13 @@ def _terms_page(
 
 def accessibility(request: HttpRequest) -> HttpResponse:
     """The accessibility statement, in the form UK public-sector sites publish."""
-    context = {"contact_email": settings.CONTACT_EMAIL}
+    papers = [
+        {
+            "paper": p,
+            "url": paper_url(p.item.meeting, p),
+            "problems": p.accessibility_problems(short=True),
+        }
+        for p in inaccessible_papers()
+    ]
+    context = {"contact_email": settings.CONTACT_EMAIL, "inaccessible_papers": papers}
     return render(request, "public/accessibility.html", context)

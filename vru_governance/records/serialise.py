@@ -184,6 +184,8 @@ def item_record(item: AgendaItem, files_dir: Path | None = None) -> dict[str, An
     out: dict[str, Any] = {"number": item.number, "title": item.title, "kind": item.kind}
     if item.presenter:
         out["presenter"] = item.presenter
+    if item.minutes_allowed:
+        out["minutes_allowed"] = item.minutes_allowed
     out.update(decision_record(item))
     declarations = list(item.declarations.all())
     if declarations:

@@ -108,6 +108,7 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
         "presenter": item.presenter,
         "kind": item.kind,
         "sub_item": item.is_sub_item,
+        "minutes_allowed": item.minutes_allowed,
         "version": item.version,
     }
     form = ItemForm(request.POST or None, initial=initial)

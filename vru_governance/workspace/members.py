@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from members import services
+from members.appointment_reminders import REMIND_AHEAD
 from members.forecast import forecast
 from members.models import Appointment, Body
 from vru_governance.workspace.base import (
@@ -52,6 +53,8 @@ def roster(request: HttpRequest, body: Body) -> HttpResponse:
         "future": body.appointments.filter(start__gt=on).select_related("person"),
         "terms": body.terms.order_by("-effective_from"),
         "ahead": _ahead(body),
+        # Appointments ending by then are flagged (the secretaries are e-mailed about them).
+        "ending_by": timezone.localdate() + REMIND_AHEAD,
     }
     return render(request, "workspace/members/roster.html", context)
 

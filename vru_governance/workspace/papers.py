@@ -50,6 +50,14 @@ def paper_edit(
         else:
             note = " (a supplement: the agenda was already published)" if saved.supplement else ""
             messages.success(request, f"Paper '{saved.title}' saved{note}.")
+            problems = saved.accessibility_problems()
+            if problems:
+                # A warning, not a refusal: the board may still need to publish the paper.
+                messages.warning(
+                    request,
+                    f"The PDF of '{saved.title}' is not accessible, and will be listed on the "
+                    "accessibility statement until it is replaced: " + " ".join(problems),
+                )
             return redirect("workspace:item", body=body.slug, key=meeting.key, number=item.number)
     current = None
     if request.method == "POST" and instance.pk:

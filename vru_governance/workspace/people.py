@@ -33,7 +33,7 @@ def people(request: HttpRequest, body: Body) -> HttpResponse:
 @workspace_view
 def person_edit(request: HttpRequest, body: Body, key: str | None = None) -> HttpResponse:
     person = get_object_or_404(_people_of(body), key=key) if key else Person()
-    form = PersonForm(request.POST or None, instance=person)
+    form = PersonForm(request.POST or None, instance=person, body=body)
     if request.method == "POST" and form.is_valid():
         try:
             services.save_person(form.instance, by=request.user)

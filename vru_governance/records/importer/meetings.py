@@ -79,6 +79,7 @@ class MeetingSteps(PaperSteps):
                     "position": i,
                     "title": item_data["title"],
                     "presenter": item_data.get("presenter", ""),
+                    "minutes_allowed": item_data.get("minutes_allowed"),
                     "kind": item_data.get("kind", "business"),
                     "outcome": item_data.get("outcome", ""),
                     # A file written before decisions leaves those recorded alone.

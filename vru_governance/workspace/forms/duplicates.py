@@ -28,7 +28,8 @@ def ask_to_confirm(
         return
     field = form.fields[name]
     field.widget = forms.CheckboxInput()
-    field.help_text = format_html(
+    # The bound field was made while cleaning: it keeps its own copy of the help text.
+    field.help_text = form[name].help_text = format_html(
         "Already recorded: {}.",
         format_html_join(
             "; ",

@@ -73,7 +73,8 @@ class NewMeetingForm(forms.Form):
         data = super().clean()
         date = data.get("date")
         same_day = list(self.body.meetings.filter(date=date).order_by("start_time")) if date else []
-        if same_day:
+        # The same date and time is refused by the service whatever is ticked (its message).
+        if same_day and data.get("start_time") not in {m.start_time for m in same_day}:
             ask_to_confirm(
                 self,
                 f"The body already has a meeting on {date:%-d %B %Y}. Is this another one? "
@@ -112,6 +113,13 @@ class ItemForm(VersionForm):
     )
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.BUSINESS)
     sub_item = forms.BooleanField(required=False, label="Sub-item of the item above (8a, 8b)")
+    minutes_allowed = forms.IntegerField(
+        min_value=1,
+        max_value=480,
+        required=False,
+        label="Minutes allowed",
+        help_text="Optional: the chair's brief times the items from the start of the meeting.",
+    )
 
 
 class AddItemForm(ItemForm):
@@ -441,9 +449,11 @@ class DeclarationForm(forms.Form):
 
 class DissentForm(forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none())
-    kind = forms.ChoiceField(
+    kind = forms.TypedChoiceField(
         choices=Dissent.Kind.choices,
         initial=Dissent.Kind.DISSENT,
+        required=False,
+        empty_value=Dissent.Kind.DISSENT,  # a form posted before reservations: dissent
         label="Recorded as",
         help_text="A reservation is held by a member who joined the agreement; dissent, by one "
         "who did not.",

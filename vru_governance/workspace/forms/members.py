@@ -6,11 +6,14 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import slugify
 
 from members.models import Appointment, Body, Interest, Person, Sector, TermsOfReference
+from members.people import people_of
 from members.services import GroupLine, SeatLine
 from vru_governance.workspace.forms import VersionField
+from vru_governance.workspace.forms.duplicates import ConfirmDuplicateField, ask_to_confirm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -65,9 +68,49 @@ class CorrectAppointmentForm(forms.Form):
 
 
 class PersonForm(forms.ModelForm):
+    """A person's details; a new person with the name of an existing one is confirmed first."""
+
+    confirm = ConfirmDuplicateField(label="Add another person of that name")
+
     class Meta:
         model = Person
         fields = ["honorific", "name", "role", "organisation", "email"]
+
+    def __init__(self, *args: Any, body: Body | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.body = body
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name = (data.get("name") or "").strip()
+        if self.instance.pk is None and name:
+            namesakes = list(Person.objects.filter(name__iexact=name).order_by("key"))
+            if namesakes:
+                # Linked where this body's workspace may open them (members/people.py).
+                linkable = (
+                    set(
+                        people_of(Body.objects.filter(pk=self.body.pk)).values_list("pk", flat=True)
+                    )
+                    if self.body is not None
+                    else set()
+                )
+                ask_to_confirm(
+                    self,
+                    f"{name} is already in the records. Is this someone else? "
+                    "Tick the box to add them.",
+                    [
+                        (
+                            ", ".join(filter(None, [p.name, p.role, p.organisation])),
+                            reverse(
+                                "workspace:person", kwargs={"body": self.body.slug, "key": p.key}
+                            )
+                            if p.pk in linkable and self.body is not None
+                            else "",
+                        )
+                        for p in namesakes
+                    ],
+                )
+        return data
 
 
 class InterestForm(forms.ModelForm):

@@ -1,0 +1,100 @@
+"""No request renders a published paper: 40 concurrent requests of public paper PDFs (8 at a
+time) are served from the frozen copies, and /health/ keeps answering as fast as when idle."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from meetings.models import Meeting
+from reports.models import Paper, StoredDocument
+from tests.demo import load_demo
+
+READERS = """
+import sys, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+def get(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return f"{response.status}:{response.read()[:5].decode()}"
+with ThreadPoolExecutor(int(sys.argv[1])) as pool:
+    print(*pool.map(get, sys.argv[2:]), sep="\\n")
+"""
+REQUESTS = 40
+CONCURRENCY = 8
+# Scheduling noise on a small, busy machine: a few milliseconds whatever the server does.
+NOISE_SECONDS = 0.005
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 — our live server
+        return response.status, response.read()
+
+
+def _health_p50(base: str, samples: int, *, until: threading.Event | None = None) -> float:
+    times = []
+    while len(times) < samples or (until is not None and not until.is_set()):
+        started = time.perf_counter()
+        status, body = _get(f"{base}/health/")
+        times.append(time.perf_counter() - started)
+        assert (status, body) == (200, b"ok")
+        if until is None and len(times) >= samples:
+            break
+    return statistics.median(times)
+
+
+def _health_p50_under(base: str, urls: list[str]) -> tuple[float, str]:
+    """/health/'s median while another process reads `urls`, CONCURRENCY at a time."""
+    # The readers are another process, as they would be: here they would take this process's
+    # interpreter lock from the server's threads, and slow /health/ whatever the server does.
+    readers = subprocess.Popen(
+        [sys.executable, "-c", READERS, str(CONCURRENCY), *urls],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    results: list[float] = []
+    done = threading.Event()
+    measuring = threading.Thread(target=lambda: results.append(_health_p50(base, 5, until=done)))
+    measuring.start()
+    out, _ = readers.communicate(timeout=60)
+    done.set()
+    measuring.join()
+    assert readers.returncode == 0
+    return results[0], out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_forty_concurrent_paper_pdfs_leave_health_within_twice_its_idle_median(
+    live_server: LiveServer,
+) -> None:
+    load_demo()
+    public = [
+        paper
+        for paper in Paper.objects.select_related("item__meeting__body").order_by("pk")
+        if paper.item.meeting.agenda_is_public and not paper.is_exempt
+    ]
+    assert public, "the demo has public papers of published agendas"
+    base = live_server.url
+    urls = [
+        f"{base}/{p.item.meeting.body.slug}/meetings/{p.item.meeting.key}/papers/{p.key}.pdf"
+        for p in public
+    ]
+    for url in urls:  # a paper frozen before this test's records existed is frozen once here
+        status, pdf = _get(url)
+        assert status == 200 and pdf.startswith(b"%PDF-")
+    stored = StoredDocument.objects.count()
+
+    idle = _health_p50(base, 30)
+    floor, _ = _health_p50_under(base, [f"{base}/robots.txt"] * REQUESTS)
+    loaded, out = _health_p50_under(base, [urls[i % len(urls)] for i in range(REQUESTS)])
+    print(f"DBG idle {idle:.4f} floor {floor:.4f} loaded {loaded:.4f}")
+    assert out.split() == ["200:%PDF-"] * REQUESTS, out
+    assert StoredDocument.objects.count() == stored, "a request froze (rendered) a paper"
+    assert loaded <= 2 * idle + NOISE_SECONDS, f"/health/ p50 {loaded:.4f}s, idle {idle:.4f}s"
+    assert Meeting.objects.filter(pk=public[0].item.meeting_id).exists()
