@@ -16,6 +16,8 @@ from vru_governance.rules.formats import short_date
 
 FIRST_NUMBERED_PARAGRAPH = re.compile(r"^\s*(\d+)\.\d+\s", re.MULTILINE)
 NUMBERED_HEADING = re.compile(r"^#{1,6}\s*(\d+)\b")
+OWN_HEADING = re.compile(r"^#{1,3}\s+\S")  # a section-level heading (#### and below: inside)
+BOLD_LINE = re.compile(r"^\*\*[^*]+\*\*:?$")
 
 
 @dataclass
@@ -50,31 +52,54 @@ def _first_line(text: str) -> str:
 
 
 def _has_own_heading(text: str, heading: str) -> bool:
-    """The text opens with its own numbered heading ("### 3 Actions …") or the section name."""
+    """The text opens with its own heading: a numbered one ("### 3 Actions …"), a Markdown
+    heading of a section's level ("### Introduction"), a line in bold, or the section's name
+    in the author's words ("Recommendation", "Financial Comments of the …")."""
     line = _first_line(text)
-    if NUMBERED_HEADING.match(line):
+    if NUMBERED_HEADING.match(line) or OWN_HEADING.match(line) or BOLD_LINE.match(line):
         return True
     plain = line.lstrip("#").strip().strip("*").strip().rstrip(":").lower()
-    return plain.startswith(heading.lower())
+    return bool(plain) and (plain.startswith(heading.lower()) or heading.lower().startswith(plain))
+
+
+def _with_heading(text: str, number: str) -> str:
+    """The text with its first line made the section's heading, numbered like the others; a
+    long first line that only starts with the section's name stays the paragraph it is."""
+    line = _first_line(text)
+    if NUMBERED_HEADING.match(line):
+        return text
+    title = line.lstrip("#").strip().strip("*").strip().rstrip(":").strip()
+    if not line.startswith(("#", "**")) and (len(title) > 120 or title.endswith(".")):
+        return text
+    rest = text.strip().split("\n", 1)[1] if "\n" in text.strip() else ""
+    return f"### {number} {title}".replace("###  ", "### ") + "\n\n" + rest
 
 
 def build_sections(paper: Paper) -> list[Section]:
-    """Sections in the seed's order; each heading takes the number its paragraphs carry."""
-    raw = paper.sections()
-    sections = []
-    any_numbers = False
-    for key, heading, text in raw:
+    """Sections in the seed's order; each heading takes the number its paragraphs carry, and
+    the author's own heading is kept where the author wrote one. Appendices keep their own
+    numbering (Appendix A, B …): they are not a numbered section of the report."""
+    rows: list[tuple[str, str, str, bool, str]] = []
+    for key, heading, text in paper.sections():
         own = _has_own_heading(text, heading)
-        line = _first_line(text)
-        found = NUMBERED_HEADING.match(line) if own else FIRST_NUMBERED_PARAGRAPH.search(text)
-        number = found.group(1) if found else ""
-        any_numbers = any_numbers or bool(number)
-        sections.append(Section(key, number, heading, own, render_markdown(text)))
-    if not any_numbers:
+        number = ""
+        if key != "appendices":
+            line = _first_line(text)
+            found = NUMBERED_HEADING.match(line) or FIRST_NUMBERED_PARAGRAPH.search(text)
+            number = found.group(1) if found else ""
+        rows.append((key, heading, text, own, number))
+    if not any(number for *_, number in rows):
         # A paper typed without paragraph numbers: number its sections 1, 2, 3 …
-        for index, section in enumerate(sections, start=1):
-            section.number = str(index)
-    return sections
+        numbers = iter(range(1, len(rows) + 1))
+        rows = [
+            (k, h, t, o, "" if k == "appendices" else str(next(numbers))) for k, h, t, o, _ in rows
+        ]
+    return [
+        Section(
+            key, number, heading, own, render_markdown(_with_heading(text, number) if own else text)
+        )
+        for key, heading, text, own, number in rows
+    ]
 
 
 def build_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> PaperView:

@@ -12,11 +12,15 @@ from pytest_django.live_server_helper import LiveServer
 
 from members.models import Appointment
 from reports.models import PaperNote
+from tests.demo import ROOT
 from tests.public_world import build_world
 from tests.world import PASSWORD, full_roster, make_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+# The roster's chart as the journey leaves it (copied to docs/images/composition-ahead.png by
+# hand).
+IMAGE = ROOT / "var" / "test-artefacts" / "composition-ahead.png"
 NOTE = "Ask how the strategy reaches young people outside school"
 
 
@@ -71,3 +75,5 @@ def test_the_roster_charts_the_composition_ahead_and_names_the_date_it_falls_sho
         f"On {ends + dt.timedelta(days=1):%-d %B %Y} community representation falls"
     )
     expect(page.locator("#composition-ahead-table")).to_contain_text("7 of 24")
+    IMAGE.parent.mkdir(parents=True, exist_ok=True)
+    page.locator("#composition-ahead").screenshot(path=str(IMAGE))

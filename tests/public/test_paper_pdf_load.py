@@ -3,19 +3,27 @@ time) are served from the frozen copies, and /health/ keeps answering as fast as
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from pytest_django.live_server_helper import LiveServer
+from django.conf import settings
+from django.db import connection
 
 from meetings.models import Meeting
 from reports.models import Paper, StoredDocument
-from tests.demo import load_demo
+from tests.demo import ROOT, load_demo
+from tests.workspace.test_partner_mail import free_port
 
 READERS = """
 import sys, urllib.request
@@ -69,9 +77,59 @@ def _health_p50_under(base: str, urls: list[str]) -> tuple[float, str]:
     return results[0], out
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.fixture
+def app_server(transactional_db: None) -> Iterator[str]:
+    """gunicorn as deployed (sync workers) on this test's database and storage."""
+    if connection.vendor != "postgresql":
+        pytest.skip("an app server in another process shares the test database: PostgreSQL")
+    db = connection.settings_dict
+    port = free_port()
+    var = Path(tempfile.mkdtemp(prefix="vru-paper-load-"))
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "DEBUG": "false",
+        "SECRET_KEY": "paper-load-test-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "VAR_DIR": str(var),
+        "STORAGE_OPTIONS": json.dumps(settings.STORAGES["default"].get("OPTIONS", {})),
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "vru_governance.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                _get(f"{base}/health/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(20)
+        shutil.rmtree(var, ignore_errors=True)
+
+
 def test_forty_concurrent_paper_pdfs_leave_health_within_twice_its_idle_median(
-    live_server: LiveServer,
+    app_server: str,
 ) -> None:
     load_demo()
     public = [
@@ -80,7 +138,7 @@ def test_forty_concurrent_paper_pdfs_leave_health_within_twice_its_idle_median(
         if paper.item.meeting.agenda_is_public and not paper.is_exempt
     ]
     assert public, "the demo has public papers of published agendas"
-    base = live_server.url
+    base = app_server
     urls = [
         f"{base}/{p.item.meeting.body.slug}/meetings/{p.item.meeting.key}/papers/{p.key}.pdf"
         for p in public

@@ -210,8 +210,8 @@ class MinutesEditorTests(DemoWorld, TestCase):
         page = self.client.post("/manage/prg/meetings/2019-05-01/attendance/", data)
         text = page.content.decode()
         assert (
-            "Item 8 records the outcome &#x27;Agreed by consensus&#x27;, but with this change the meeting "
-            in text
+            "Item 8 records the outcome &#x27;Agreed by consensus&#x27;, but with this change "
+            "the meeting " in text
         )
         assert "(11 of 12 needed present; missing: London Councils representative)" in text
         assert self.may.attendance.filter(person=carolyn).exists()
