@@ -12,7 +12,9 @@ import nh3
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 ALLOWED_TAGS = {
     "p",
@@ -41,7 +43,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"colspan", "rowspan"}, "td": {"colspan", "rowspan"}}
 # The only classes that survive are the ones our own tree processor sets.
-ALLOWED_CLASSES = {"p": {"numbered"}, "span": {"para-number", "footnote"}}
+ALLOWED_CLASSES = {"p": {"numbered"}, "span": {"para-number", "footnote", "nowrap"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # "3.1 Text" — a paragraph that carries its own number, as the seed papers do.
@@ -132,12 +134,30 @@ class _PrintFriendly(Treeprocessor):
             parent.remove(sup)
 
 
+class _ItemReference(InlineProcessor):
+    """ "(Item 6)" kept whole in a span that never breaks at the end of a line (print CSS and
+    the site's CSS say nowrap; the text and its space stay as typed for search and copying)."""
+
+    def handleMatch(  # noqa: N802 — Markdown's API
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
+        span = etree.Element("span")
+        span.set("class", "nowrap")
+        span.text = AtomicString(m.group(0))  # not matched again inside itself
+        return span, m.start(0), m.end(0)
+
+
 class _NumberedParagraphsExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 — Markdown's API
         # The number is set on the processor before each conversion (_render).
         md.treeprocessors.register(_NumberedParagraphs(md), "numbered_paragraphs", 5)
         # After the footnotes' own processors (50, 15) and the inline patterns (20).
         md.treeprocessors.register(_PrintFriendly(md), "print_friendly", 10)
+        md.inlinePatterns.register(
+            _ItemReference(r"\((?:Items?|items?) \d+[a-z]?(?:(?:,| and) \d+[a-z]?)*\)", md),
+            "item_reference",
+            65,
+        )
 
 
 class _RawHtmlAsText(Extension):
@@ -205,12 +225,7 @@ def _remembered(text: str, number: str) -> SafeString:
     return _render(text, number)
 
 
-# "(Item 6)", "Items 4 and 5": the word and its number never part at the end of a line.
-ITEM_NUMBER = re.compile(r"\b(Items?) (?=\d)")
-
-
 def _render(text: str, number: str) -> SafeString:
-    text = ITEM_NUMBER.sub("\\1\u00a0", text)
     converter = _converter()
     converter.treeprocessors["numbered_paragraphs"].number = number
     try:
