@@ -35,6 +35,11 @@ class SignInAndOutTests(WorldMixin, TestCase):
     def test_signing_in_without_a_page_goes_to_the_partners_dashboard(self) -> None:
         assert self.sign_in() == "/partners/"
 
+    def test_a_secretary_signing_in_without_a_page_goes_to_the_workspace(self) -> None:
+        data = {"username": self.world.secretary_a.username, "password": PASSWORD}
+        response = self.client.post("/accounts/login/", data)
+        assert response["Location"] == "/manage/"
+
     def test_a_next_page_on_another_site_is_ignored(self) -> None:
         assert self.sign_in("https://evil.example/phish") == "/partners/"
 
@@ -72,6 +77,21 @@ class PasswordResetTests(WorldMixin, TestCase):
         assert response["Location"] == "/accounts/password-reset/done/"
         self.world.partner_a.refresh_from_db()
         assert self.world.partner_a.check_password(new)
+
+    @override_settings(AXES_FAILURE_LIMIT=2)
+    def test_a_new_password_from_the_email_lifts_a_sign_in_lockout(self) -> None:
+        for _ in range(2):
+            self.client.post("/accounts/login/", {"username": "partner", "password": "wrong"})
+        locked = self.client.post("/accounts/login/", {"username": "partner", "password": PASSWORD})
+        assert "Too many failed sign-ins" in locked.content.decode()
+        assert 'href="/accounts/password-reset/"' in locked.content.decode()
+        self.ask("jake@example.org")
+        link = RESET_LINK.search(mail.outbox[0].body).group(1)
+        form_url = self.client.get(link, follow=True).redirect_chain[-1][0]
+        new = "a-much-longer-new-passphrase"
+        self.client.post(form_url, {"new_password1": new, "new_password2": new})
+        response = self.client.post("/accounts/login/", {"username": "partner", "password": new})
+        assert response.status_code == 302 and response["Location"] == "/partners/"
 
     def test_an_unknown_address_gets_the_same_answer_and_no_email(self) -> None:
         known = self.ask("jake@example.org")

@@ -122,6 +122,11 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     Row("/prg/terms/", 200, 200, 200, 200, "public:terms"),
     Row("/prg/terms/2018-10-draft/", 200, 200, 200, 200, "public:terms-version"),
     Row("/prg/terms/no-such-version/", 404, 404, 404, 404, "public:terms-version"),
+    # The annual report (vru_governance/public/annual.py): published facts only, for anyone.
+    Row("/prg/annual/2019/", 200, 200, 200, 200, "public:annual"),
+    Row("/prg/annual/1999/", 404, 404, 404, 404, "public:annual"),
+    Row("/prg/annual/2019/annual-report.pdf", 200, 200, 200, 200, "public:annual-pdf"),
+    Row("/prg/annual/1999/annual-report.pdf", 404, 404, 404, 404, "public:annual-pdf"),
 ]
 
 FEED_AND_API_ROWS: list[Row | object] = [

@@ -8,9 +8,10 @@ import hashlib
 from collections.abc import Iterator
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Q
@@ -88,6 +89,13 @@ class ResetDoneView(auth_views.PasswordResetDoneView):
 class ResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        # A partner who forgot their password has often used up their sign-in attempts: the
+        # new password, chosen through their own mailbox, works at once.
+        axes_reset(username=form.user.get_username())
+        return response
 
 
 class ResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from vru_governance.page_cache import public_page
-from vru_governance.public import decisions, feeds
+from vru_governance.public import annual, decisions, feeds
 from vru_governance.public import meetings as meetings_public
 from vru_governance.public import members as members_public
 from vru_governance.public.api import bodies as members_api
@@ -55,6 +55,12 @@ urlpatterns = [
         "<slug:body_slug>/decisions.atom",
         public_page(decisions.DecisionsFeed()),
         name="decisions-atom",
+    ),
+    path("<slug:body_slug>/annual/<int:year>/", public_page(annual.annual_page), name="annual"),
+    path(
+        "<slug:body_slug>/annual/<int:year>/annual-report.pdf",
+        annual.annual_pdf,
+        name="annual-pdf",
     ),
     path("<slug:body_slug>/meetings.ics", public_page(feeds.ical), name="ical"),
     path("<slug:body_slug>/feed.atom", public_page(feeds.DocumentsFeed()), name="atom"),
