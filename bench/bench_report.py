@@ -197,8 +197,8 @@ def markdown(results: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Queries per page on the decade (tests/records/test_scale_data.py checks they stay the same "
-        "as the records double): "
+        "Queries per page on the decade (tests/records/test_scale_data.py checks they stay the "
+        "same as the records double): "
         + ", ".join(f"{k} {v}" for k, v in results["queries_per_page_on_the_decade"].items())
         + ".",
         "",

@@ -135,7 +135,7 @@ def _claim(ids: list[int] | None, now: dt.datetime) -> list[MailDelivery]:
         due = due.filter(
             pk__in=list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:SWEEP_BATCH])
         )
-    # A lease no other job can share: the time it ends, made unique to the microsecond.
+    # A lease of this job alone: the time it ends, made distinct to the microsecond at random.
     lease = now + LEASE + dt.timedelta(microseconds=uuid.uuid4().int % 1_000_000)
     if not due.update(next_attempt_at=lease):
         return []

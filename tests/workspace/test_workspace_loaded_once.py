@@ -12,7 +12,7 @@ from meetings.models import Attendance, Declaration, Meeting, compute_quorum
 from members.models import Person
 from tests.world import DemoWorld
 from vru_governance.warmup import _templates, warm_up
-from vru_governance.workspace.forms.meetings import AttendeeForm, MemberAttendanceForm
+from vru_governance.workspace.forms.attendance import AttendeeForm, MemberAttendanceForm
 
 
 class LoadedOnceTests(DemoWorld, TestCase):

@@ -22,7 +22,8 @@ from vru_governance.workspace.base import (
     workspace_post_view,
     workspace_view,
 )
-from vru_governance.workspace.forms.meetings import AttendeeForm, MemberAttendanceForm, VersionForm
+from vru_governance.workspace.forms.attendance import AttendeeForm, MemberAttendanceForm
+from vru_governance.workspace.forms.meetings import VersionForm
 
 
 @dataclass

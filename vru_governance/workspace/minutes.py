@@ -25,7 +25,7 @@ from vru_governance.workspace.base import (
     workspace_post_view,
     workspace_view,
 )
-from vru_governance.workspace.forms.meetings import (
+from vru_governance.workspace.forms.minutes import (
     ApproveForm,
     ClosingTimeForm,
     CorrectionForm,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from vru_governance.workspace.forms.meetings import ItemMinutesForm
+from vru_governance.workspace.forms.minutes import ItemMinutesForm
 
 
 class DecisionCorrectionForm(ItemMinutesForm):
