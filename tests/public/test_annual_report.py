@@ -122,6 +122,7 @@ class AnnualReportTests(DemoWorld, TestCase):
 
     def test_the_decisions_page_links_to_each_years_annual_report(self) -> None:
         text = self.client.get("/prg/decisions/").content.decode()
+        open("/tmp/ann/dec.html", "w").write(text)
         assert 'href="/prg/annual/2019/"' in text
 
     def test_the_pdf_carries_the_same_figures(self) -> None:
