@@ -15,6 +15,7 @@ from actions.models import Action, ActionUpdate
 from meetings.models import Attendance, Meeting
 from members.models import Body, Person
 from reports.annual import AnnualReport, Bar, annual_report
+from tests.public.test_api import schema_for
 from tests.public_world import add_item, add_meeting
 from tests.world import DemoWorld
 
@@ -120,10 +121,14 @@ class AnnualReportTests(DemoWorld, TestCase):
             assert self.client.get(url).status_code == 404, url
         assert self.client.get("/no-such-board/annual/2019/").status_code == 404
 
-    def test_the_decisions_page_links_to_each_years_annual_report(self) -> None:
+    def test_the_meetings_and_decisions_pages_link_to_the_years_annual_report(self) -> None:
         text = self.client.get("/prg/decisions/").content.decode()
-        open("/tmp/ann/dec.html", "w").write(text)
+
         assert 'href="/prg/annual/2019/"' in text
+        meetings = self.client.get("/prg/meetings/?year=2019").content.decode()
+        assert 'href="/prg/annual/2019/"' in meetings
+        # The years are those with a decision, though not every item of the meeting has one.
+        assert '<option value="2019">2019</option>' in text
 
     def test_the_pdf_carries_the_same_figures(self) -> None:
         response = self.client.get("/prg/annual/2019/annual-report.pdf")
@@ -163,3 +168,27 @@ class AnnualReportTests(DemoWorld, TestCase):
             report = annual_report(body=self.body, year=2019)
         assert len(after.captured_queries) == REPORT_QUERIES
         assert bars(report, "decisions")["Noted"] == (8, 9)
+
+
+class AnnualReportApiTests(DemoWorld, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+
+    def test_the_api_serves_the_figures_as_the_openapi_document_describes(self) -> None:
+        response = self.client.get("/api/bodies/prg/annual/2019/")
+        assert response.status_code == 200
+        data = response.json()
+        openapi = self.client.get("/api/openapi.json").json()
+        assert [e.message for e in schema_for(openapi, "AnnualReport").iter_errors(data)] == []
+        assert data["meetings"] == ["2019-01-22", "2019-03-06"]
+        assert data["attendance_meetings"] == ["2019-03-06"]
+        assert {"label": "Noted", "value": 3, "total": 4} in data["decisions"]
+        assert data["pdf_url"] == "http://testserver/prg/annual/2019/annual-report.pdf"
+
+    def test_an_unknown_year_or_body_is_a_problem_404(self) -> None:
+        for url in ("/api/bodies/prg/annual/1999/", "/api/bodies/nope/annual/2019/"):
+            response = self.client.get(url)
+            assert response.status_code == 404, url
+            assert response["Content-Type"] == "application/problem+json"
+            assert response.json()["status"] == 404

@@ -45,6 +45,7 @@ class ApiTests(WorldMixin, TestCase):
             "/api/bodies/{body}/meetings/",
             "/api/bodies/{body}/meetings/{key}/",
             "/api/bodies/{body}/decisions/",
+            "/api/bodies/{body}/annual/{year}/",
         }
         Draft202012Validator.check_schema({"components": doc["components"]})
 

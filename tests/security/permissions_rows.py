@@ -144,6 +144,8 @@ FEED_AND_API_ROWS: list[Row | object] = [
     Row("/api/bodies/prg/meetings/{circulated}/", 200, 200, 200, 200, "public:api-meeting"),
     Row("/api/bodies/other/meetings/{upcoming_b}/", 200, 200, 200, 200, "public:api-meeting"),
     Row("/api/bodies/prg/meetings/{draft}/", 404, 404, 404, 404, "public:api-meeting"),
+    Row("/api/bodies/prg/annual/2019/", 200, 200, 200, 200, "public:api-annual"),
+    Row("/api/bodies/prg/annual/1999/", 404, 404, 404, 404, "public:api-annual"),
     Row("/api/bodies/", 405, 405, 405, 405, "public:api-bodies", "POST"),
 ]
 

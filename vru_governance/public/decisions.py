@@ -63,12 +63,12 @@ def published_decisions(body: Body) -> QuerySet[AgendaItem]:
 
 def decision_years(body: Body) -> list[int]:
     """The years with a published decision, latest first (one query)."""
+    # Through the items: a negated condition across meeting__items would ask that no item of
+    # the meeting has an empty field, i.e. that every item records a decision.
     dates = (
-        Meeting.objects.filter(body=body, status__in=MINUTES_PUBLIC_STATUSES)
-        .filter(
-            ~Q(items__outcome="") | ~Q(items__recommendation="") | ~Q(items__approved_wording="")
-        )
-        .dates("date", "year", order="DESC")
+        AgendaItem.objects.filter(meeting__body=body, meeting__status__in=MINUTES_PUBLIC_STATUSES)
+        .filter(~Q(outcome="") | ~Q(recommendation="") | ~Q(approved_wording=""))
+        .dates("meeting__date", "year", order="DESC")
     )
     return [d.year for d in dates]
 

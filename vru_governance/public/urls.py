@@ -12,6 +12,7 @@ from vru_governance.page_cache import public_page
 from vru_governance.public import annual, decisions, feeds
 from vru_governance.public import meetings as meetings_public
 from vru_governance.public import members as members_public
+from vru_governance.public.api import annual as annual_api
 from vru_governance.public.api import bodies as members_api
 from vru_governance.public.api import decisions as decisions_api
 from vru_governance.public.api import meetings as meetings_api
@@ -41,6 +42,11 @@ urlpatterns = [
         "api/bodies/<slug:body_slug>/decisions/",
         public_page(decisions_api.decisions),
         name="api-decisions",
+    ),
+    path(
+        "api/bodies/<slug:body_slug>/annual/<int:year>/",
+        public_page(annual_api.annual),
+        name="api-annual",
     ),
     path(
         "api/bodies/<slug:body_slug>/meetings/<slug:key>/",
