@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from meetings.models import AgendaItem
 from reports.paper_text import PaperFileField
+from reports.pdf_accessibility import describe_failures
 
 SECTIONS: list[tuple[str, str]] = [
     ("executive_summary", "Executive Summary"),
@@ -120,8 +121,6 @@ class Paper(models.Model):
 
     def accessibility_problems(self, *, short: bool = False) -> list[str]:
         """What the uploaded PDF lacks for accessibility, in plain words (empty if none)."""
-        from reports.pdf_accessibility import describe_failures
-
         if not self.file:
             return []
         return describe_failures(self.file_accessibility_failures or [], short=short)

@@ -18,6 +18,8 @@ from django.core.files.base import File
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from reports.pdf_accessibility import UNREADABLE, check_pdf_accessibility
+
 logger = logging.getLogger(__name__)
 
 MAX_PAGES = 300  # far more than any paper; later pages are not read
@@ -66,8 +68,6 @@ def stored_file_text(file: FieldFile) -> str:
 
 def stored_file_accessibility(file: FieldFile) -> list[str]:
     """The accessibility failure codes of a stored file (reports/pdf_accessibility.py)."""
-    from reports.pdf_accessibility import UNREADABLE, check_pdf_accessibility
-
     try:
         with file.storage.open(file.name, "rb") as handle:
             data = handle.read()

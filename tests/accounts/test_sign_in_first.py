@@ -60,6 +60,12 @@ class SignedOutTests(TestCase):
             "public:partner-action-update",
             "public:partner-interest-add",
             "public:partner-interest-edit",
+            "public:partner-register-confirm",
+            "public:partner-notes",
+            "public:partner-notes-export",
+            "public:partner-notes-delete-all",
+            "public:partner-note",
+            "public:partner-note-delete",
         }
         for route in (
             "manage/",
@@ -69,6 +75,10 @@ class SignedOutTests(TestCase):
             "partners/",
             "partners/<slug:body_slug>/propose/",
             "partners/interests/<int:pk>/",
+            "partners/notes/delete-all/",
+            "partners/<slug:body_slug>/declaration-round/<int:pk>/confirm/",
+            "manage/<slug:body>/meetings/<slug:key>/publish/mail/try-again/",
+            "manage/<slug:body>/meetings/<slug:key>/minutes/items/<str:number>/decision/correct/",
         ):
             assert route in found, route
 

@@ -222,6 +222,10 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
         )
         held_item = world.held.items.get(number="1")
         cls.held_paragraph = held_item.paragraphs.get()
+        # A decision in draft minutes, which the decisions register and its feeds must not show.
+        type(held_item).objects.filter(pk=held_item.pk).update(
+            outcome="noted", approved_wording=f"{SECRET_DRAFT_MINUTES} decision"
+        )
         cls.approved_paragraph = world.approved.items.get().paragraphs.get()
         cls.attendee = Attendance.objects.create(
             meeting=world.held,

@@ -122,6 +122,10 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     Row("/prg/terms/", 200, 200, 200, 200, "public:terms"),
     Row("/prg/terms/2018-10-draft/", 200, 200, 200, 200, "public:terms-version"),
     Row("/prg/terms/no-such-version/", 404, 404, 404, 404, "public:terms-version"),
+    # The decisions register (vru_governance/public/decisions.py): published minutes only.
+    Row("/prg/decisions/", 200, 200, 200, 200, "public:decisions"),
+    Row("/prg/decisions/?year=2019&outcome=agreed", 200, 200, 200, 200, "public:decisions"),
+    Row("/no-such-board/decisions/", 404, 404, 404, 404, "public:decisions"),
     # The annual report (vru_governance/public/annual.py): published facts only, for anyone.
     Row("/prg/annual/2019/", 200, 200, 200, 200, "public:annual"),
     Row("/prg/annual/1999/", 404, 404, 404, 404, "public:annual"),
@@ -134,6 +138,8 @@ FEED_AND_API_ROWS: list[Row | object] = [
     Row("/prg/meetings.ics", 200, 200, 200, 200, "public:ical"),
     Row("/prg/feed.atom", 200, 200, 200, 200, "public:atom"),
     Row("/other/feed.atom", 200, 200, 200, 200, "public:atom"),
+    Row("/prg/decisions.atom", 200, 200, 200, 200, "public:decisions-atom"),
+    Row("/no-such-board/decisions.atom", 404, 404, 404, 404, "public:decisions-atom"),
     # Open data (vru_governance/public/api/bodies.py, vru_governance/public/api/meetings.py)
     Row("/api/", 200, 200, 200, 200, "public:api"),
     Row("/api/openapi.json", 200, 200, 200, 200, "public:api-openapi"),
@@ -144,6 +150,8 @@ FEED_AND_API_ROWS: list[Row | object] = [
     Row("/api/bodies/prg/meetings/{circulated}/", 200, 200, 200, 200, "public:api-meeting"),
     Row("/api/bodies/other/meetings/{upcoming_b}/", 200, 200, 200, 200, "public:api-meeting"),
     Row("/api/bodies/prg/meetings/{draft}/", 404, 404, 404, 404, "public:api-meeting"),
+    Row("/api/bodies/prg/decisions/", 200, 200, 200, 200, "public:api-decisions"),
+    Row("/api/bodies/no-such-board/decisions/", 404, 404, 404, 404, "public:api-decisions"),
     Row("/api/bodies/prg/annual/2019/", 200, 200, 200, 200, "public:api-annual"),
     Row("/api/bodies/prg/annual/1999/", 404, 404, 404, 404, "public:api-annual"),
     Row("/api/bodies/", 405, 405, 405, 405, "public:api-bodies", "POST"),

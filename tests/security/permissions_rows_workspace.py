@@ -62,7 +62,15 @@ PAPER = {
     "version": "0",
 }
 # Every check of agenda_checks, acknowledged (only the failed ones are read).
-AGENDA_CHECKS = ("notice", "composition", "equality", "final", "exemptions", "interval")
+AGENDA_CHECKS = (
+    "notice",
+    "composition",
+    "equality",
+    "accessibility",
+    "final",
+    "exemptions",
+    "interval",
+)
 PUBLISH = {k: "Published anyway for the test." for k in AGENDA_CHECKS}
 ATTENDEE_NEW = {"attendee-capacity": "in_attendance", "attendee-new_person_name": "Ada Visitor"}
 ATTENDEE = {"attendee-capacity": "in_attendance", "attendee-remote": "on", "attendee-version": "0"}
@@ -76,6 +84,12 @@ ITEM_MINUTES = {
 DECLARATION = {"decl-person": "{person_a_pk}", "decl-interest": "Trustee of a youth charity"}
 DISSENT = {"dissent-person": "{person_a_pk}", "dissent-text": "Objected to the timetable."}
 CORRECTION = {"text": "The board agreed the forward plan.", "reason": "A typo.", "version": "0"}
+DECISION_CORRECTION = {
+    "outcome": "noted",  # an outcome that needs no quorum
+    "approved_wording": "The board noted the forward plan.",
+    "reason": "The outcome was left out.",
+    "version": "0",
+}
 ACTION_UPDATE = {
     "update": "Record",
     "status": "complete",
@@ -183,6 +197,9 @@ WORKSPACE_ROWS: list[Row | object] = [
     ws(f"{DRAFT}/agenda/items/8/papers/draft-paper/file.pdf", 404, "workspace:paper_file"),
     ws(f"{DRAFT}/publish/", 200, "workspace:publish"),
     ws(f"{DRAFT}/publish/", 302, "workspace:publish", "POST", PUBLISH),
+    # Trying the unsent e-mails again is a POST back to the checklist (none are unsent here).
+    ws(f"{DRAFT}/publish/mail/try-again/", 405, "workspace:mail_try_again"),
+    ws(f"{DRAFT}/publish/mail/try-again/", 302, "workspace:mail_try_again", "POST"),
     ws(f"{HELD}/attendance/add/", 200, "workspace:attendee_add"),
     ws(f"{HELD}/attendance/add/", 302, "workspace:attendee_add", "POST", ATTENDEE_NEW),
     ws(f"{HELD}/attendance/{{attendee}}/", 200, "workspace:attendee"),
@@ -222,6 +239,15 @@ WORKSPACE_ROWS: list[Row | object] = [
         "workspace:correct",
         "POST",
         CORRECTION,
+    ),
+    # Correcting the decision of an item of approved minutes, with the reason.
+    ws(f"{APPROVED}/minutes/items/1/decision/correct/", 200, "workspace:correct_decision"),
+    ws(
+        f"{APPROVED}/minutes/items/1/decision/correct/",
+        302,
+        "workspace:correct_decision",
+        "POST",
+        DECISION_CORRECTION,
     ),
     # A paragraph of another meeting is not reachable through this one.
     ws(f"{APPROVED}/minutes/paragraphs/{{held_paragraph}}/correct/", 404, "workspace:correct"),

@@ -4,10 +4,12 @@ the HTML pages, the PDFs, the feeds and the JSON API only escaped or sanitised."
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client, TestCase
 from django.utils.html import escape
 from icalendar import Calendar
@@ -29,6 +31,7 @@ from tests.security.hostile.payloads import (
     assert_shown,
     assert_shown_escaped,
     hostile,
+    own_svg,
     pdf_problems,
 )
 from tests.security.hostile.pdfs import document_javascript, pdf_with
@@ -70,6 +73,21 @@ PUBLIC_PAGES = [
     "/search/?q=HXPAPEREQUALITY",
     "/search/?q=HXFORMEQUALITY",
 ]
+
+
+def assert_api_answer_is_inert(response: HttpResponse, url: str, payload: str) -> None:
+    """The API refuses a malformed parameter with a 400 problem (issue 14), never a 500, and
+    never hands back the payload's markup unescaped."""
+    where = (url, payload, response.status_code)
+    assert response.status_code in (200, 400, 404), where
+    body = response.content.decode()
+    assert not [p for p in PAYLOADS if "<" in p and p in body], where
+    data = json.loads(body)
+    if response.status_code == 200:
+        assert response["Content-Type"] == "application/json", where
+    else:
+        assert response["Content-Type"] == "application/problem+json", where
+        assert data["status"] == response.status_code and data["detail"], where
 
 
 class HostileOutputTests(HostileWorld, TestCase):
@@ -135,6 +153,12 @@ class HostileOutputTests(HostileWorld, TestCase):
             f"/manage/prg/meetings/2019-06-12/agenda/items/5/papers/{self.form_paper().key}/",
         ]
         text = self.pages(client, urls)
+        # The roster's own chart is drawn from dates and numbers only: no typed text, escaped
+        # or not, reaches its labels or titles.
+        chart = own_svg(page_of(client.get("/manage/prg/members/")))
+        assert "<title" in chart and "minimum" in chart
+        assert not [m for m in (*PLAIN_IMPORTED.values(), *PLAIN_FORMS.values()) if m in chart]
+        assert not [p for p in PAYLOADS if p in chart or escape(p) in chart]
         assert_shown_escaped(text, "workspace pages", PLAIN_IMPORTED, PLAIN_FORMS)
         assert_shown(text, "workspace pages", MARKDOWN_IMPORTED, MARKDOWN_FORMS)
         assert TEMPLATE in text
@@ -273,6 +297,9 @@ class HostileOutputTests(HostileWorld, TestCase):
                 (secretary, "/manage/prg/actions/2019-03-06/2019-03-06-1-1/", {"next": payload}),
             ):
                 response = client.get(url, params)
+                if url.startswith("/api/"):
+                    assert_api_answer_is_inert(response, url, payload)
+                    continue
                 assert response.status_code in (200, 404), (url, payload, response.status_code)
                 if response["Content-Type"].startswith("text/html"):
                     assert_inert(page_of(response), f"{url} {payload!r}")

@@ -84,15 +84,54 @@ ICAL_INJECTION = "\r\nX-INJECTED:yes\r\nATTACH:http://evil.example/"
 # Checking output ---------------------------------------------------------------------------
 
 
+# The product's own SVG: the roster's chart of the composition ahead
+# (templates/workspace/members/_composition_ahead.html). It is told from injected markup by
+# its id, by carrying only these attributes and by holding only these drawing elements; any
+# other <svg>, or anything else inside this one, is reported.
+OWN_SVG_ID = "composition-chart"
+_OWN_SVG_ATTRS = {"xmlns", "viewbox", "width", "role", "aria-labelledby", "id"}
+_OWN_SVG_PARTS = {"title", "desc", "rect", "line", "text", "path"}
+
+
+def _is_own_svg(attrs: list[tuple[str, str | None]]) -> bool:
+    names = [name for name, _ in attrs]
+    return dict(attrs).get("id") == OWN_SVG_ID and set(names) <= _OWN_SVG_ATTRS
+
+
+def own_svg(html: str) -> str:
+    """The text of the product's own chart on a page ("" when there is none)."""
+    match = re.search(rf'<svg\b[^>]*\bid="{OWN_SVG_ID}".*?</svg>', html, re.S)
+    return match.group(0) if match else ""
+
+
 class _Scan(HTMLParser):
     """Every element and attribute of a page, as a browser's tokenizer sees them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.in_own_svg = False
+        self.own_svgs = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "svg", "iframe", "object", "embed", "math", "base"):
+        self._check(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._check(tag, attrs, closed=True)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg" and self.in_own_svg:
+            self.in_own_svg = False
+
+    def _check(self, tag: str, attrs: list[tuple[str, str | None]], *, closed: bool) -> None:
+        if self.in_own_svg and tag not in _OWN_SVG_PARTS:
+            self.problems.append(f"a <{tag}> inside the composition chart")
+        if tag == "svg" and not closed and not self.in_own_svg and _is_own_svg(attrs):
+            self.own_svgs += 1
+            self.in_own_svg = True
+            if self.own_svgs > 1:
+                self.problems.append("a second <svg> with the composition chart's id")
+        elif tag in ("script", "svg", "iframe", "object", "embed", "math", "base"):
             self.problems.append(f"a live <{tag}> element")
         if tag == "img" and not any(
             k == "src" and (v or "").startswith(("/static/", "data:")) for k, v in attrs
@@ -107,14 +146,14 @@ class _Scan(HTMLParser):
             ):
                 self.problems.append(f"a script URL {name}={value!r} on <{tag}>")
 
-    handle_startendtag = handle_starttag
-
 
 def assert_inert(html: str, where: str) -> None:
     """No element, attribute or URL of the page can run script."""
     scan = _Scan()
     scan.feed(html)
     scan.close()
+    if scan.in_own_svg:
+        scan.problems.append("the composition chart's <svg> is never closed")
     assert not scan.problems, f"{where}: {scan.problems}"
     # Template syntax typed into a field is never evaluated (a debug dump would show this).
     assert "sql_queries" not in html and "{'csrf_token'" not in html, where

@@ -1,0 +1,507 @@
+"""The tamper matrix: each record a published document shows × each path that writes records.
+
+The world is the demo's 6 March 2019 meeting, agenda and minutes published and frozen (with a
+declaration and a dissent), and the 1 May 2019 meeting whose agenda and papers are published.
+Every cell attempts one change through one path and ends in one of:
+- refused: the answer says to record a correction (or to draft new terms of reference);
+- no such path: the URL answers 403/404/405, or the form has no field for the record;
+and in each the records are as they were and the public HTML and every public PDF are
+byte-identical. A correction (the one way to change them) is in test_published_record_lock.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from actions.models import Action, ActionOwner
+from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting, MinuteParagraph
+from members.models import Appointment, QuorumGroup, Seat, TermsOfReference
+from reports.models import Paper, StoredDocument
+from tests.lifecycle.test_published_record_lock import PUBLIC_URLS, PublishedRecordTests
+from tests.lifecycle.test_published_record_lock import content as body_of
+from vru_governance.records.exporter import export_records
+from vru_governance.records.importer import RecordsError, import_records
+
+MAY = "/prg/meetings/2019-05-01/"
+REFUSAL = re.compile(r"[Rr]ecord a correction|Draft a new version|correction of those minutes")
+NO_PATH = "no such path"
+REFUSED = "refused"
+
+# The records a published document shows, every stored field but bookkeeping and what lives
+# on after publication (an action's status, an exempt paper's review date).
+FINGERPRINTED = [
+    Meeting,
+    AgendaItem,
+    MinuteParagraph,
+    Attendance,
+    Declaration,
+    Dissent,
+    Action,
+    ActionOwner,
+    Paper,
+    TermsOfReference,
+    Seat,
+    QuorumGroup,
+    Appointment,
+]
+LIVES_ON = {"version", "attendance_version", "status_note", "exemption_review_on"}
+
+
+def fingerprint() -> dict[str, list[tuple]]:
+    prints = {}
+    for model in FINGERPRINTED:
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.name not in LIVES_ON
+            and not (model is Action and f.name in ("status", "completed_on", "updated_at"))
+        ]
+        prints[model.__name__] = list(model._base_manager.order_by("pk").values_list(*fields))
+    return prints
+
+
+class _Forms(HTMLParser):
+    """The forms of a page as a browser would post them back: {action: {name: value}}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, dict[str, str]]] = []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append((a.get("action", ""), {}))
+        if not self.forms or "name" not in a:
+            if tag == "option" and self._select and ("selected" in a):
+                self.forms[-1][1][self._select] = a.get("value", "")
+            return
+        data = self.forms[-1][1]
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                data.setdefault(a["name"], None)  # present, unchecked
+                return
+            if kind not in ("submit", "button", "file"):
+                data[a["name"]] = a.get("value", "on" if kind == "checkbox" else "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            data[a["name"]] = ""
+        elif tag == "select":
+            self._select = a["name"]
+            data.setdefault(a["name"], "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and self.forms:
+            self.forms[-1][1][self._textarea] += data
+
+
+def form_with(page: str, field: str) -> tuple[dict[str, str], str] | None:
+    """The data of the first form on the page with this field, or a field whose name ends
+    with it (a formset's row), and that field's full name (None: no such form)."""
+    parser = _Forms()
+    parser.feed(page)
+    for _action, data in parser.forms:
+        name = field if field in data else next((k for k in data if k.endswith(field)), None)
+        if name is not None:
+            return {k: v for k, v in data.items() if v is not None}, name
+    return None
+
+
+@dataclass(frozen=True)
+class Cell:
+    record: str
+    path: str
+    attempt: Callable[[TamperMatrixTests], str]
+
+
+class TamperMatrixTests(PublishedRecordTests):
+    """Each cell: refused with a message that says to record a correction, or no such path;
+    and the records, the public HTML and every public PDF exactly as they were."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.superuser = User.objects.create_superuser("root", "root@example.org", "x")
+        cls.may = Meeting.objects.get(key="2019-05-01")
+        cls.paper = Paper.objects.filter(item__meeting=cls.may).order_by("pk").first()
+        cls.urls = [
+            *PUBLIC_URLS,
+            MAY,
+            MAY + "agenda.pdf",
+            MAY + "pack.pdf",
+            f"{MAY}papers/{cls.paper.key}.pdf",
+        ]
+        cls.records = fingerprint()
+        cls.hashes = cls.public_hashes(Client(), cls.urls)
+        # Counted after the first public reading, which freezes a paper's PDF on first request.
+        cls.documents = StoredDocument.objects.count()
+
+    @staticmethod
+    def public_hashes(client: Client, urls: list[str]) -> dict[str, str]:
+        hashes = {}
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            hashes[url] = hashlib.sha256(body_of(response)).hexdigest()
+        return hashes
+
+    # Helpers the cells use -------------------------------------------------------------------
+
+    def as_user(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def post_form(self, user: User, url: str, alter: dict[str, str], post_to: str = "") -> str:
+        """Post back the page's form that has the first altered field, altered: the
+        refusal, or NO_PATH when the page or the form has no such field."""
+        client = self.as_user(user)
+        page = client.get(url)
+        if page.status_code in (403, 404, 405):
+            return NO_PATH
+        self.assertEqual(page.status_code, 200, url)
+        field, value = next(iter(alter.items()))
+        found = form_with(page.content.decode(), field)
+        if found is None:
+            return NO_PATH
+        data, name = found
+        data.update(alter)
+        data[name] = value
+        return self.answer(client.post(post_to or url, data))
+
+    def post_admin(self, user: User, url: str, alter: dict[str, str]) -> str:
+        """Post an admin change form back with these values altered (inline rows included)."""
+        client = self.as_user(user)
+        page = client.get(url)
+        if page.status_code in (403, 404):
+            return NO_PATH
+        self.assertEqual(page.status_code, 200, url)
+        html = page.content.decode()
+        data = (form_with(html, "csrfmiddlewaretoken") or ({}, ""))[0]
+        shown = [name for name in alter if f'name="{name}"' in html]
+        data.update(alter)
+        response = client.post(url, data)
+        if not shown:
+            self.assertIn(response.status_code, (200, 302, 403, 404))
+            return NO_PATH
+        return self.answer(response)
+
+    def answer(self, response: Any) -> str:
+        if response.status_code in (403, 404, 405):
+            return NO_PATH
+        text = body_of(response).decode(errors="replace")
+        if response.status_code == 302:
+            follow = self.client.get(response["Location"]) if response["Location"] else None
+            text = body_of(follow).decode(errors="replace") if follow else ""
+        self.assertRegex(text, REFUSAL, f"{response.status_code}: no refusal shown")
+        return REFUSED
+
+    def imported(self, change: Callable[[dict], None]) -> str:
+        document = export_records("prg")
+        change(document)
+        with self.assertRaises(RecordsError) as caught:
+            import_records(copy.deepcopy(document))
+        self.assertRegex(str(caught.exception.errors), REFUSAL)
+        return REFUSED
+
+    @staticmethod
+    def march_doc(document: dict) -> dict:
+        return next(m for m in document["bodies"][0]["meetings"] if m["key"] == "2019-03-06")
+
+    def api(self, url: str) -> str:
+        client = self.as_user(self.superuser)
+        for method in (client.post, client.put, client.patch, client.delete):
+            response = method(url, {"place": "X"}, content_type="application/json")
+            self.assertEqual(response.status_code, 405, (method, url))
+            self.assertEqual(response["Content-Type"], "application/problem+json")
+        return NO_PATH
+
+    def partner_action(self) -> str:
+        """The partner's action form takes a status and a note: its text and owners are no
+        fields of it, and posted anyway they are ignored."""
+        action = Action.objects.get(key="2019-03-06-3-1")
+        prefix = f"action-{action.pk}"
+        response = self.as_user(self.partner).post(
+            f"/partners/prg/actions/2019-03-06/{action.key}/",
+            {
+                f"{prefix}-status": action.status,
+                f"{prefix}-note": action.status_note or "",
+                f"{prefix}-version": str(action.version),
+                f"{prefix}-description": "Rewritten by a partner.",
+                f"{prefix}-owners": "Somebody Else",
+                f"{prefix}-confirmed": "",
+                f"{prefix}-item": "",
+            },
+        )
+        self.assertIn(response.status_code, (200, 302))
+        return NO_PATH
+
+    def check(self, cell: Cell) -> None:
+        outcome = cell.attempt(self)
+        self.assertIn(outcome, (REFUSED, NO_PATH))
+        self.assertEqual(fingerprint(), self.records, f"{cell}: a locked record changed")
+        self.assertEqual(StoredDocument.objects.count(), self.documents)
+        self.assertEqual(self.public_hashes(Client(), self.urls), self.hashes)
+
+
+# The records -----------------------------------------------------------------------------
+
+WS = "/manage/prg/"
+WS_MARCH = WS + "meetings/2019-03-06/"
+
+
+def _item(t: TamperMatrixTests) -> AgendaItem:
+    return t.march.items.get(number="4")
+
+
+def _paragraph(t: TamperMatrixTests) -> MinuteParagraph:
+    return MinuteParagraph.objects.filter(item=_item(t)).order_by("position").first()
+
+
+def _attendance(t: TamperMatrixTests) -> Attendance:
+    return Attendance.objects.filter(meeting=t.march).order_by("pk").first()
+
+
+def _action(t: TamperMatrixTests) -> Action:
+    return Action.objects.get(key="2019-03-06-3-1")
+
+
+def _appointment(t: TamperMatrixTests) -> Appointment:
+    return (
+        Appointment.objects.filter(body=t.march.body, start__lte=t.march.date, end__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _paper_url(t: TamperMatrixTests) -> str:
+    return f"{WS}meetings/2019-05-01/agenda/items/{t.paper.item.number}/papers/{t.paper.key}/"
+
+
+def _admin(t: TamperMatrixTests, model: str, obj: Any) -> str:
+    return f"/admin/{model}/{obj.pk}/change/"
+
+
+# (record, the path, attempt): the workspace as the body's secretary.
+WORKSPACE: list[tuple[str, Callable[[TamperMatrixTests], str]]] = [
+    ("meeting details", lambda t: t.post_form(t.secretary, WS_MARCH + "agenda/", {"place": "X"})),
+    (
+        "item",
+        lambda t: t.post_form(t.secretary, WS_MARCH + "agenda/items/4/", {"title": "Retitled"}),
+    ),
+    (
+        "item removed",
+        lambda t: t.answer(t.as_user(t.secretary).post(WS_MARCH + "agenda/items/4/remove/")),
+    ),
+    (
+        "minute paragraph",
+        lambda t: t.post_form(
+            t.secretary, WS_MARCH + "minutes/items/4/", {"-0-text": "Rewritten."}
+        ),
+    ),
+    (
+        "item decision",
+        lambda t: t.post_form(t.secretary, WS_MARCH + "minutes/items/4/", {"outcome": "noted"}),
+    ),
+    (
+        "attendance",
+        lambda t: t.post_form(
+            t.secretary, f"{WS_MARCH}attendance/{_attendance(t).pk}/", {"capacity": "apologies"}
+        ),
+    ),
+    (
+        "attendance removed",
+        lambda t: t.answer(
+            t.as_user(t.secretary).post(f"{WS_MARCH}attendance/{_attendance(t).pk}/remove/")
+        ),
+    ),
+    (
+        "declaration added",
+        lambda t: t.post_form(
+            t.secretary,
+            WS_MARCH + "minutes/items/4/",
+            {"interest": "Added."},
+            post_to=WS_MARCH + "minutes/items/4/declarations/",
+        ),
+    ),
+    (
+        "declaration removed",
+        lambda t: t.answer(
+            t.as_user(t.secretary).post(
+                f"{WS_MARCH}minutes/items/4/declarations/"
+                f"{Declaration.objects.get(item__meeting=t.march).pk}/remove/"
+            )
+        ),
+    ),
+    (
+        "dissent removed",
+        lambda t: t.answer(
+            t.as_user(t.secretary).post(
+                f"{WS_MARCH}minutes/items/4/dissent/"
+                f"{Dissent.objects.get(item__meeting=t.march).pk}/remove/"
+            )
+        ),
+    ),
+    (
+        "action owners",
+        lambda t: t.post_form(
+            t.secretary, f"{WS}actions/2019-03-06/{_action(t).key}/", {"owners": "Somebody Else"}
+        ),
+    ),
+    (
+        "paper",
+        lambda t: t.post_form(t.secretary, _paper_url(t), {"executive_summary": "Rewritten."}),
+    ),
+    (
+        "terms in force",
+        lambda t: t.post_form(
+            t.secretary, f"{WS}terms/{t.march.terms().version}/edit/", {"quorum_note": "X"}
+        ),
+    ),
+    (
+        "appointment",
+        lambda t: t.post_form(
+            t.secretary, f"{WS}members/{_appointment(t).pk}/end/", {"end": "2019-03-01"}
+        ),
+    ),
+]
+
+
+def _admin_cells(user: str) -> list[tuple[str, Callable[[TamperMatrixTests], str]]]:
+    def post(url: Callable[[TamperMatrixTests], str], alter: dict[str, str]) -> Callable:
+        return lambda t: t.post_admin(getattr(t, user), url(t), alter)
+
+    return [
+        ("meeting details", post(lambda t: _admin(t, "meetings/meeting", t.march), {"place": "X"})),
+        (
+            "item inline",
+            post(lambda t: _admin(t, "meetings/meeting", t.march), {"items-0-title": "X"}),
+        ),
+        (
+            "attendance inline",
+            post(
+                lambda t: _admin(t, "meetings/meeting", t.march),
+                {"attendance-0-capacity": "apologies"},
+            ),
+        ),
+        ("item", post(lambda t: _admin(t, "meetings/agendaitem", _item(t)), {"title": "X"})),
+        (
+            "minute paragraph inline",
+            post(lambda t: _admin(t, "meetings/agendaitem", _item(t)), {"paragraphs-0-text": "X"}),
+        ),
+        (
+            "declaration inline",
+            post(
+                lambda t: _admin(t, "meetings/agendaitem", _item(t)),
+                {"declarations-0-interest": "X"},
+            ),
+        ),
+        (
+            "dissent inline",
+            post(lambda t: _admin(t, "meetings/agendaitem", _item(t)), {"dissents-0-text": "X"}),
+        ),
+        (
+            "attendance",
+            post(
+                lambda t: _admin(t, "meetings/attendance", _attendance(t)),
+                {"capacity": "apologies"},
+            ),
+        ),
+        ("action", post(lambda t: _admin(t, "actions/action", _action(t)), {"confirmed": ""})),
+        (
+            "action owners inline",
+            post(lambda t: _admin(t, "actions/action", _action(t)), {"owners-0-role": "X"}),
+        ),
+        (
+            "paper",
+            post(lambda t: _admin(t, "reports/paper", t.paper), {"executive_summary": "X"}),
+        ),
+        (
+            "terms in force",
+            post(
+                lambda t: _admin(t, "members/termsofreference", t.march.terms()),
+                {"status": "draft"},
+            ),
+        ),
+        (
+            "terms seats inline",
+            post(
+                lambda t: _admin(t, "members/termsofreference", t.march.terms()),
+                {"seats-0-count": "9"},
+            ),
+        ),
+        (
+            "appointment",
+            post(
+                lambda t: _admin(t, "members/appointment", _appointment(t)), {"end": "2019-03-01"}
+            ),
+        ),
+    ]
+
+
+def _set_item(document: dict, field: str, value: Any) -> None:
+    item = next(i for i in TamperMatrixTests.march_doc(document)["items"] if i["number"] == "4")
+    item[field] = value
+
+
+IMPORT: list[tuple[str, Callable[[dict], None]]] = [
+    ("meeting details", lambda d: TamperMatrixTests.march_doc(d).update(place="X")),
+    ("item", lambda d: _set_item(d, "title", "Retitled")),
+    ("minute paragraph", lambda d: _set_item(d, "minutes", ["Rewritten."])),
+    ("item decision", lambda d: _set_item(d, "outcome", "noted")),
+    (
+        "attendance",
+        lambda d: TamperMatrixTests.march_doc(d)["attendance"][0].update(capacity="apologies"),
+    ),
+    ("action owners", lambda d: _set_item(d, "actions", [])),
+]
+
+CELLS: list[Cell] = [
+    *(Cell(record, "workspace", attempt) for record, attempt in WORKSPACE),
+    *(Cell(record, "admin as superuser", a) for record, a in _admin_cells("superuser")),
+    *(Cell(record, "admin as secretary", a) for record, a in _admin_cells("secretary")),
+    *(
+        Cell(record, "import_records", lambda t, change=change: t.imported(change))
+        for record, change in IMPORT
+    ),
+    Cell(
+        "action and its owners",
+        "partner portal",
+        lambda t: t.partner_action(),
+    ),
+    *(
+        Cell(record, "API", lambda t, url=url: t.api(url))
+        for record, url in [
+            ("meeting details, items, minutes, actions", "/api/bodies/prg/meetings/2019-03-06/"),
+            ("meetings", "/api/bodies/prg/meetings/"),
+            ("terms and members", "/api/bodies/prg/"),
+            ("decisions", "/api/bodies/prg/decisions/"),
+        ]
+    ),
+]
+
+
+def _name(cell: Cell) -> str:
+    words = f"{cell.record} via {cell.path}"
+    return "test_" + re.sub(r"\W+", "_", words).strip("_") + "_is_refused_or_has_no_path"
+
+
+for _cell in CELLS:
+    setattr(TamperMatrixTests, _name(_cell), lambda self, cell=_cell: self.check(cell))
