@@ -73,7 +73,12 @@ def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
     for reason in page.locator("form textarea").all():
         reason.fill("Recorded from the paper file of 2019.")
     page.fill("#id_published_on", "2019-06-05")
-    page.get_by_role("button", name="Publish the agenda").click()
+    # Publishing renders and stores the agenda pack's PDFs before the page answers: allow for
+    # it, and wait for the answer so the test never ends with the request still running.
+    import time; t0 = time.monotonic()  # TMPDBG
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="Publish the agenda").click(timeout=60_000)
+    print("PUBLISH TOOK", time.monotonic() - t0)  # TMPDBG
     expect(page.locator(".alert-success")).to_contain_text(
         "Agenda recorded as published on 5 June 2019; no one was e-mailed."
     )

@@ -55,11 +55,20 @@ def private_media(settings: Settings, tmp_path: Path) -> None:
     }
 
 
-def load(without_march: bool) -> None:
+def load(without_march: bool, march_undecided: bool = False) -> None:
+    """The demo records; with `march_undecided`, 6 March 2019 as on the day itself: agenda
+    published, no outcome recorded yet (approved minutes and recorded outcomes both, rightly,
+    refuse attendance changes that would unmake them)."""
     document = demo_document()
+    body = document["bodies"][0]
     if without_march:
-        body = document["bodies"][0]
         body["meetings"] = [m for m in body["meetings"] if m["key"] == "2019-01-22"]
+    for meeting in body["meetings"]:
+        if march_undecided and meeting["key"] == "2019-03-06":
+            meeting["status"] = "agenda_published"
+            for item in meeting["items"]:
+                item.pop("outcome", None)
+                item.pop("decision_paragraph", None)
     import_records(document, base_dir=DEMO_FILE.parent)
     build_cast()  # Amy Gelsthorpe-Hill, the secretary, signs in with PASSWORD
 
@@ -286,7 +295,8 @@ def test_removing_the_health_members_shows_the_health_group_missing(
     page: Page,
     screenshot: Callable[[str], Path],
 ) -> None:
-    load(without_march=False)
+    # On the day, before any outcome is recorded: this journey is about the live quorum.
+    load(without_march=False, march_undecided=True)
     base = live_server.url
     sign_in(page, base)
     page.goto(f"{base}/manage/prg/meetings/2019-03-06/attendance/")
@@ -295,6 +305,7 @@ def test_removing_the_health_members_shows_the_health_group_missing(
     # Professor Yvonne Doyle (a health member) but a representative does not satisfy the group.
     page.locator('tr[data-person="sam-everington"] input[value="absent"]').check()
     page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".alert-success")).to_contain_text("Attendance saved")
     hobart = page.locator("#others tr", has_text="Vicky Hobart")
     hobart.get_by_role("button", name="Remove").click()
     expect(page.locator("#quorum-summary")).to_contain_text("Not quorate")

@@ -241,6 +241,8 @@ class FrozenPaperTests(PaperWorld):
         assert summary.documents_added == len(manifest["documents"])
         restored = StoredDocument.objects.get(paper__key="data-sharing", audience="partners")
         assert restored.meeting.key == "2019-06-12"
+        # Published live (today, in this test): restored as it was, not as history.
+        assert not restored.meeting.recorded_as_history
         partner = User.objects.create_user("jake-again")
         Person.objects.filter(key="jake-ferguson").update(user=partner)
         assert self.body(self.get(JUNE + "papers/data-sharing.pdf", partner)) == before

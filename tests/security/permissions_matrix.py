@@ -42,7 +42,7 @@ from pypdf import PdfReader, PdfWriter
 from simple_history.models import HistoricalChanges
 
 from actions.models import Action
-from meetings.models import Attendance, Declaration, Dissent, ForwardPlanItem
+from meetings.models import Attendance, Declaration, Dissent, ForwardPlanItem, MailDelivery
 from members import services as members_services
 from members.models import DeclarationRound, Interest, Person, TermsOfReference
 from reports.models import Paper, PaperNote
@@ -192,7 +192,7 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
     def add_workspace_records(cls) -> None:
         """What the workspace rows edit beyond the world: a draft ToR version, a forward-plan
         item of each board, an uploaded paper, someone in attendance, a declaration and a
-        dissent on the draft minutes, and an action still to confirm."""
+        dissent on the draft minutes, an action still to confirm and an e-mail that failed."""
         world = cls.world
         body_a = world.body_a
         in_force = body_a.terms.get(version="2019-interim")
@@ -248,6 +248,17 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             confirmed=False,
         )
         cls.appointee = Person.objects.get(key="paul-dawson")
+        # An e-mail about the published agenda whose every attempt failed, to try again.
+        MailDelivery.objects.create(
+            meeting=world.upcoming,
+            kind=MailDelivery.Kind.AGENDA_PUBLISHED,
+            to="partner@example.org",
+            subject="Agenda published",
+            body="The agenda is published.",
+            status=MailDelivery.Status.GAVE_UP,
+            attempts=5,
+            next_attempt_at=timezone.now(),
+        )
 
     def setUp(self) -> None:
         super().setUp()

@@ -12,6 +12,7 @@ W = "/manage/prg"
 DRAFT = f"{W}/meetings/{{draft}}"  # agenda in draft
 HELD = f"{W}/meetings/{{held}}"  # minutes in draft
 APPROVED = f"{W}/meetings/{{approved}}"  # minutes approved, not published
+UPCOMING = f"{W}/meetings/{{upcoming}}"  # agenda published
 APPOINT = {
     "person": "{appointee}",
     "seat_key": "scottish_vru",  # vacant; a non-community member needs an exception to 30%
@@ -197,9 +198,9 @@ WORKSPACE_ROWS: list[Row | object] = [
     ws(f"{DRAFT}/agenda/items/8/papers/draft-paper/file.pdf", 404, "workspace:paper_file"),
     ws(f"{DRAFT}/publish/", 200, "workspace:publish"),
     ws(f"{DRAFT}/publish/", 302, "workspace:publish", "POST", PUBLISH),
-    # Trying the unsent e-mails again is a POST back to the checklist (none are unsent here).
-    ws(f"{DRAFT}/publish/mail/try-again/", 405, "workspace:mail_try_again"),
-    ws(f"{DRAFT}/publish/mail/try-again/", 302, "workspace:mail_try_again", "POST"),
+    # Trying the upcoming meeting's failed e-mail again is a POST back to the checklist.
+    ws(f"{UPCOMING}/publish/mail/try-again/", 405, "workspace:mail_try_again"),
+    ws(f"{UPCOMING}/publish/mail/try-again/", 302, "workspace:mail_try_again", "POST"),
     ws(f"{HELD}/attendance/add/", 200, "workspace:attendee_add"),
     ws(f"{HELD}/attendance/add/", 302, "workspace:attendee_add", "POST", ATTENDEE_NEW),
     ws(f"{HELD}/attendance/{{attendee}}/", 200, "workspace:attendee"),

@@ -156,6 +156,10 @@ def history_record(meeting: Meeting) -> dict[str, Any]:
     """The days the meeting's agenda was published and its minutes circulated, approved (and
     by whom: a later meeting's key, or "chair") and published, as far as it has gone."""
     out: dict[str, Any] = {}
+    if any(getattr(meeting, name) is not None for _, name in LIFECYCLE_DATES):
+        # Written so that a restore keeps a live meeting live: without it, the dates alone
+        # would mark the meeting as history and hold them to the history rules.
+        out["recorded_as_history"] = meeting.recorded_as_history
     for key, name in LIFECYCLE_DATES:
         moment = getattr(meeting, name)
         if moment is not None:

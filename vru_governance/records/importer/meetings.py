@@ -405,14 +405,15 @@ HISTORY_DATES = {
 
 def history_values(data: dict[str, Any]) -> dict[str, Any]:
     """The lifecycle dates a file gives (a file without them leaves those of the database
-    alone); a meeting with any of them is recorded as history."""
+    alone); a meeting with any of them is recorded as history unless the file says it is not
+    (`"recorded_as_history": false`, as a backup of a live meeting says)."""
     values: dict[str, Any] = {
         field: history.stamp(_date(data[key]))
         for key, field in HISTORY_DATES.items()
         if key in data
     }
     if values:
-        values["recorded_as_history"] = True
+        values["recorded_as_history"] = data.get("recorded_as_history", True)
     if data.get("minutes_approved_at") == "chair":
         values["minutes_approved_by_chair"] = True
     return values
