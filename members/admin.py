@@ -7,7 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 # Backup codes (django-otp's static devices) register their admin from their own module.
@@ -129,6 +131,24 @@ class PersonAdmin(PersonChanges, ScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(Appointment)
 class AppointmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> HttpResponse:
+        # The lifecycle guard (meetings/lifecycle.py) refuses, when saved, an appointment that
+        # would change who was a member at locked minutes: shown as the reason, not an error
+        # page, with nothing saved.
+        try:
+            with transaction.atomic():
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     list_display = ["person", "body", "seat_key", "start", "end", "has_exception"]
     list_filter = ["body", "seat_key"]
     search_fields = ["person__name"]

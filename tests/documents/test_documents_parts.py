@@ -56,9 +56,7 @@ class PackPartsTests(TemporaryMedia, TestCase):
     """The 1 May 2019 pack, with an exempt paper, its longest papers cut short."""
 
     @classmethod
-
     @recording_history()
-
     def setUpTestData(cls) -> None:
         load_demo()
         meeting = Meeting.objects.get(body__slug="prg", key="2019-05-01")
@@ -104,7 +102,6 @@ class PackPartsTests(TemporaryMedia, TestCase):
         self.assertEqual(read_pdf(again.pack.pdf).pages, self.cold_pdf.pages)
 
     @recording_history()  # the rule under test, on records of the past
-
     def test_changing_one_paper_renders_only_that_paper_again(self) -> None:
         self.build()
         paper = Paper.objects.get(key="closing-the-gaps")
@@ -119,7 +116,6 @@ class PackPartsTests(TemporaryMedia, TestCase):
         self.assertIn("REVISED-WORDING", pdf.all_text())
 
     @recording_history()  # the rule under test, on records of the past
-
     def test_page_numbers_and_references_follow_when_an_earlier_part_grows(self) -> None:
         self.build()
         future_before = part_ranges(self.cold_pdf)["10"][0]
