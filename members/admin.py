@@ -138,16 +138,28 @@ class AppointmentAdmin(ScopedAdmin, SimpleHistoryAdmin):
         form_url: str = "",
         extra_context: Any = None,
     ) -> HttpResponse:
-        # The lifecycle guard (meetings/lifecycle.py) refuses, when saved, an appointment that
-        # would change who was a member at locked minutes: shown as the reason, not an error
-        # page, with nothing saved.
+        # The lifecycle guard (meetings/lifecycle.py) refuses, when saved or deleted, an
+        # appointment that would change who was a member at locked minutes: shown as the
+        # reason, not an error page, with nothing saved.
         try:
             with transaction.atomic():
                 return super().changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
-            for message in exc.messages:
-                self.message_user(request, message, messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            return self._refused(request, exc, request.get_full_path())
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        try:
+            with transaction.atomic():
+                return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            return self._refused(request, exc, request.path.replace("/delete/", "/change/"))
+
+    def _refused(self, request: HttpRequest, exc: ValidationError, url: str) -> HttpResponse:
+        for message in exc.messages:
+            self.message_user(request, message, messages.ERROR)
+        return HttpResponseRedirect(url)
 
     list_display = ["person", "body", "seat_key", "start", "end", "has_exception"]
     list_filter = ["body", "seat_key"]
