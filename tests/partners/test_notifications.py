@@ -150,3 +150,14 @@ class ActionReminderTests(TestCase):
     def test_a_quiet_day_sends_nothing(self) -> None:
         assert send_action_reminders(dt.date(2020, 1, 1)) == 0
         assert mail.outbox == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "command",
+    ["send_action_reminders", "send_appointment_reminders", "send_declaration_round_mail"],
+)
+def test_every_daily_mail_command_refuses_a_bad_date_and_sends_nothing(command: str) -> None:
+    with pytest.raises(CommandError, match="is not YYYY-MM-DD"):
+        call_command(command, "--date", "2030-13-01", "--base-url", "https://example.org")
+    assert mail.outbox == []

@@ -5,32 +5,17 @@ Meant for a daily cron job, e.g. `0 7 * * * manage.py send_action_reminders --ba
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from typing import Any
 
 from actions.notifications import reminders, send_action_reminders
+from members.management.daily_mail import DailyMailCommand
 
 
-class Command(BaseCommand):
+class Command(DailyMailCommand):
     help = "Email a reminder to each owner of actions due within seven days or overdue."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="Act as if today were this date (YYYY-MM-DD).")
-        parser.add_argument(
-            "--base-url", default="", help="The site's address, for links in the emails."
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="List who would be emailed; send nothing."
-        )
-
-    def handle(self, *args: object, **options: object) -> None:
-        today = dt.date.today()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(str(options["date"]))
-            except ValueError as exc:
-                raise CommandError(f"--date {options['date']!r} is not YYYY-MM-DD.") from exc
+    def handle(self, *args: object, **options: Any) -> None:
+        today = self.today(options)
         if options["dry_run"]:
             for reminder in reminders(today):
                 self.stdout.write(f"{reminder.to}: {len(reminder.actions)} action(s)")

@@ -6,32 +6,17 @@ Meant for a daily cron job, e.g. `0 7 * * * manage.py send_appointment_reminders
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from typing import Any
 
 from members.appointment_reminders import due, send_appointment_reminders
+from members.management.daily_mail import DailyMailCommand
 
 
-class Command(BaseCommand):
+class Command(DailyMailCommand):
     help = "E-mail the secretaries of each body whose appointments end within six weeks."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="Act as if today were this date (YYYY-MM-DD).")
-        parser.add_argument(
-            "--base-url", default="", help="The site's address, for links in the e-mails."
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="List what would be sent; send nothing."
-        )
-
-    def handle(self, *args: object, **options: object) -> None:
-        today = dt.date.today()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(str(options["date"]))
-            except ValueError as exc:
-                raise CommandError(f"--date {options['date']!r} is not YYYY-MM-DD.") from exc
+    def handle(self, *args: object, **options: Any) -> None:
+        today = self.today(options)
         if options["dry_run"]:
             for reminder in due(today):
                 names = ", ".join(a.person.name for a in reminder.appointments)

@@ -6,30 +6,19 @@ Meant for a daily cron job, e.g. `0 7 * * * manage.py send_declaration_round_mai
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from typing import Any
 
 from members.declaration_rounds import open_round, send_round_mail
+from members.management.daily_mail import DailyMailCommand
 from members.models import Body
 
 
-class Command(BaseCommand):
+class Command(DailyMailCommand):
     help = "E-mail the members asked in each body's declaration round who have not confirmed."
+    offers_dry_run = False
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--date", help="Act as if today were this date (YYYY-MM-DD).")
-        parser.add_argument(
-            "--base-url", default="", help="The site's address, for links in the e-mails."
-        )
-
-    def handle(self, *args: object, **options: object) -> None:
-        today = dt.date.today()
-        if options["date"]:
-            try:
-                today = dt.date.fromisoformat(str(options["date"]))
-            except ValueError as exc:
-                raise CommandError(f"--date {options['date']!r} is not YYYY-MM-DD.") from exc
+    def handle(self, *args: object, **options: Any) -> None:
+        today = self.today(options)
         sent = 0
         for body in Body.objects.order_by("slug"):
             round = open_round(body)
