@@ -131,8 +131,45 @@ def record_attendance(
     `version` is the meeting's attendance_version the page was opened with: a page opened
     before someone else saved the attendance is refused (EditConflict) rather than putting
     back the rows it showed."""
+    record_grid(meeting, members=rows, others=[], version=version)
+
+
+@dataclass(frozen=True)
+class OtherRow:
+    """A substitute (on behalf of a member) or a person in attendance, as the grid sends it:
+    a record already made (by id), or a new one for the person of that name."""
+
+    attendance_id: int | None = None
+    name: str = ""
+    role: str = ""
+    on_behalf_of: Person | None = None
+    remote: bool = False
+    from_item: AgendaItem | None = None
+    to_item: AgendaItem | None = None
+    remove: bool = False
+
+
+@transaction.atomic
+def record_grid(
+    meeting: Meeting,
+    *,
+    members: list[MemberRow],
+    others: list[OtherRow],
+    version: int | None = None,
+) -> None:
+    """Record the whole attendance grid in one transaction: each member's row, then the
+    substitutes and people in attendance (changed, removed, or added by name), then every
+    rule of the record at once. A page opened before someone else saved the attendance is
+    refused (EditConflict)."""
     meeting = _lock(meeting)
     check_version(meeting, version, "the attendance", field=VERSION)
+    _record_members(meeting, members)
+    _record_others(meeting, others)
+    _validate_attendance(meeting)
+    bump_version(meeting, VERSION)
+
+
+def _record_members(meeting: Meeting, rows: list[MemberRow]) -> None:
     members = set(meeting.body.appointments_on(meeting.date).values_list("person_id", flat=True))
     existing = {a.person_id: a for a in meeting.attendance.all()}
     next_position = max((a.position for a in existing.values()), default=0) + 1
@@ -169,8 +206,71 @@ def record_attendance(
         for k, v in values.items():
             setattr(current, k, v)
         current.save()
-    _validate_attendance(meeting)
-    bump_version(meeting, VERSION)
+
+
+def person_named(name: str, role: str = "") -> Person:
+    """The person of this name (case and spacing aside), or a new one with the role given.
+    Where several people share the name, the role tells them apart."""
+    name = " ".join(name.split())
+    found = list(Person.objects.filter(name__iexact=name).order_by("pk")[:10])
+    if len(found) > 1 and role.strip():
+        found = [p for p in found if p.role.strip().lower() == role.strip().lower()] or found
+    if len(found) == 1:
+        return found[0]
+    if found:
+        roles = "; ".join(p.role or "no role" for p in found)
+        raise ValidationError(
+            f"{len(found)} people are named {name} ({roles}): give the role of the one who "
+            "attended, as it is recorded, to say which."
+        )
+    return save_person(Person(name=name, role=role.strip()), by=None)
+
+
+def _record_others(meeting: Meeting, rows: list[OtherRow]) -> None:
+    existing = {
+        a.pk: a
+        for a in meeting.attendance.exclude(
+            capacity__in=[Attendance.Capacity.MEMBER, Attendance.Capacity.APOLOGIES]
+        ).select_related("person")
+    }
+    recorded = set(meeting.attendance.values_list("person_id", flat=True))
+    next_position = (meeting.attendance.aggregate(m=models.Max("position"))["m"] or 0) + 1
+    errors: list[str] = []
+    for row in rows:
+        if row.attendance_id is None:
+            person = person_named(row.name, row.role)
+            if person.pk in recorded:
+                errors.append(f"{person} is recorded twice: keep one row for them.")
+                continue
+            recorded.add(person.pk)
+            current = Attendance(meeting=meeting, person=person, position=next_position)
+            next_position += 1
+        else:
+            current = existing.get(row.attendance_id)
+            if current is None:
+                raise ValidationError(
+                    "Someone else removed a person from the attendance since you opened the "
+                    "page; reload it to see the attendance as it is now."
+                )
+            if row.remove:
+                current.delete()
+                continue
+        values = {
+            "capacity": Attendance.Capacity.SUBSTITUTE
+            if row.on_behalf_of is not None
+            else Attendance.Capacity.IN_ATTENDANCE,
+            "on_behalf_of": row.on_behalf_of,
+            "remote": row.remote,
+            "from_item": row.from_item,
+            "to_item": row.to_item,
+        }
+        if current.pk is not None and all(getattr(current, k) == v for k, v in values.items()):
+            continue
+        for k, v in values.items():
+            setattr(current, k, v)
+        current.save()
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

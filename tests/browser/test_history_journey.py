@@ -81,6 +81,25 @@ def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
         "Agenda recorded as published on 5 June 2019; no one was e-mailed."
     )
 
+    # Attendance on the grid, one save: everyone present for the whole meeting but one, who
+    # sent a substitute; two people in attendance, one of them new to the system.
+    page.goto(f"{base}{JUNE}/attendance/")
+    for choice in page.locator('#attendance-grid input[value="present"]').all():
+        choice.check()
+    page.locator('tr[data-person="yvonne-doyle"] input[value="apologies"]').check()
+    page.locator('tr[data-person="sadiq-khan"] input[name$="-to_item"]').fill("5")
+    page.get_by_label("New person 1: name").fill("Vicky Hobart")
+    page.get_by_label("New person 1: on behalf of").fill("Professor Yvonne Doyle")
+    page.get_by_label("New person 2: name").fill("Lynne Abrams")
+    page.get_by_label("New person 3: name").fill("Ada Newcomer")
+    page.get_by_label("New person 3: role").fill("Head of Research, GLA")
+    page.get_by_role("button", name="Save attendance").click()
+    expect(page.locator(".alert-success")).to_contain_text("Attendance saved")
+    expect(page.locator("#quorum-summary")).to_contain_text("Quorate for every item")
+    expect(
+        page.locator('tr[data-attendee="vicky-hobart"] input[name$="-on_behalf_of"]')
+    ).to_have_value("Professor Yvonne Doyle")
+
     page.goto(f"{base}{JUNE}/minutes/items/1/")
     page.locator("#item-minutes textarea[name$='-text']").last.fill(
         "The Chair welcomed everyone to the meeting."
@@ -108,6 +127,10 @@ def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
     june = Meeting.objects.get(key="2019-06-12")
     assert june.status == "minutes_published" and june.recorded_as_history
     assert mail.outbox == []  # no partner was told about a five-year-old meeting
+    recorded = {a.person.name: a for a in june.attendance.select_related("person", "to_item")}
+    assert recorded["Vicky Hobart"].capacity == "substitute"
+    assert recorded["Ada Newcomer"].capacity == "in_attendance"
+    assert recorded["Sadiq Khan"].to_item.number == "5"
 
     public = page.context.browser.new_page()
     feed = public.request.get(f"{base}/prg/feed.atom").text()

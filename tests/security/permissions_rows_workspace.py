@@ -73,7 +73,9 @@ AGENDA_CHECKS = (
     "interval",
 )
 PUBLISH = {k: "Published anyway for the test." for k in AGENDA_CHECKS}
-ATTENDEE_NEW = {"attendee-capacity": "in_attendance", "attendee-new_person_name": "Ada Visitor"}
+# The grid adds a person in attendance by name on a blank row (the member rows left unset
+# are refused, so the secretary sees the page again).
+GRID_NEW = {"version": "0", "n0-name": "Ada Visitor"}
 ATTENDEE = {"attendee-capacity": "in_attendance", "attendee-remote": "on", "attendee-version": "0"}
 ITEM_MINUTES = {
     "outcome": "",
@@ -201,8 +203,7 @@ WORKSPACE_ROWS: list[Row | object] = [
     # Trying the upcoming meeting's failed e-mail again is a POST back to the checklist.
     ws(f"{UPCOMING}/publish/mail/try-again/", 405, "workspace:mail_try_again"),
     ws(f"{UPCOMING}/publish/mail/try-again/", 302, "workspace:mail_try_again", "POST"),
-    ws(f"{HELD}/attendance/add/", 200, "workspace:attendee_add"),
-    ws(f"{HELD}/attendance/add/", 302, "workspace:attendee_add", "POST", ATTENDEE_NEW),
+    ws(f"{HELD}/attendance/", 200, "workspace:attendance", "POST", GRID_NEW),
     ws(f"{HELD}/attendance/{{attendee}}/", 200, "workspace:attendee"),
     ws(f"{HELD}/attendance/{{attendee}}/", 302, "workspace:attendee", "POST", ATTENDEE),
     ws(f"{HELD}/attendance/{{attendee}}/remove/", 302, "workspace:attendee_remove", "POST", V0),

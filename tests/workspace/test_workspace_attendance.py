@@ -1,5 +1,6 @@
-"""The attendance page: members present, remote, apologies or absent; substitutes and people
-in attendance; arrivals and departures by item; the quorum panel per item."""
+"""The attendance grid: members present, remote, apologies or absent; substitutes and people
+in attendance on the same form, several added at once by name; arrivals and departures by item
+number, only where they differ from the whole meeting; the quorum panel per item."""
 
 from __future__ import annotations
 
@@ -65,10 +66,9 @@ class AttendancePageTests(DemoWorld, TestCase):
         assert not self.june.attendance.filter(person__key="sadiq-khan").exists()
 
     def test_arrivals_and_departures_are_recorded_by_item(self) -> None:
-        items = {i.number: i.pk for i in self.june.items.all()}
         khan = Person.objects.get(key="sadiq-khan").pk
         data = states(self.june)
-        data.update({f"m{khan}-from_item": items["3"], f"m{khan}-to_item": items["5"]})
+        data.update({f"m{khan}-from_item": "3", f"m{khan}-to_item": "Item 5"})
         self.client.post(JUNE, data)
         record = self.june.attendance.get(person_id=khan)
         assert (record.from_item.number, record.to_item.number) == ("3", "5")
@@ -80,50 +80,139 @@ class AttendancePageTests(DemoWorld, TestCase):
     def test_a_substitute_is_added_on_behalf_of_a_member_and_counts_in_their_place(
         self,
     ) -> None:
-        self.client.post(JUNE, states(self.june, yvonne_doyle="apologies"))
-        doyle = Person.objects.get(key="yvonne-doyle")
-        hobart = Person.objects.get(key="vicky-hobart")
-        response = self.client.post(
-            f"{JUNE}add/",
-            {
-                "attendee-person": hobart.pk,
-                "attendee-capacity": "substitute",
-                "attendee-on_behalf_of": doyle.pk,
-            },
-        )
+        data = states(self.june, yvonne_doyle="apologies")
+        data.update({"n0-name": "vicky  HOBART", "n0-on_behalf_of": "Professor Yvonne Doyle"})
+        response = self.client.post(JUNE, data)
         assert response.status_code == 302
-        record = self.june.attendance.get(person=hobart)
+        doyle = Person.objects.get(key="yvonne-doyle")
+        record = self.june.attendance.get(person__key="vicky-hobart")
         assert record.capacity == "substitute" and record.on_behalf_of == doyle
         result = self.june.quorum()
         assert result.items[0].present == 23
 
-    def test_a_new_person_in_attendance_is_created_and_recorded(self) -> None:
-        self.client.post(
-            f"{JUNE}add/",
+    def test_several_people_in_attendance_are_added_at_once_new_ones_created(self) -> None:
+        before = Person.objects.count()
+        data = states(self.june)
+        data.update(
             {
-                "attendee-new_person_name": "Mike Sheridan",
-                "attendee-new_person_role": "London Director, Ofsted",
-                "attendee-capacity": "in_attendance",
-            },
+                "n0-name": "Mike Sheridan",
+                "n0-role": "London Director, Ofsted",
+                "n1-name": "Lynne Abrams",
+                "n1-remote": "on",
+                "n2-name": "Ada Newcomer",
+                "n2-role": "Head of Research",
+                "n2-from_item": "4",
+            }
         )
-        record = self.june.attendance.get(person__name="Mike Sheridan")
+        assert self.client.post(JUNE, data).status_code == 302
+        records = {
+            a.person.name: a
+            for a in self.june.attendance.filter(capacity="in_attendance").select_related(
+                "person", "from_item"
+            )
+        }
+        assert set(records) == {"Mike Sheridan", "Lynne Abrams", "Ada Newcomer"}
+        assert records["Lynne Abrams"].remote
+        assert records["Ada Newcomer"].from_item.number == "4"
+        assert records["Ada Newcomer"].person.role == "Head of Research"
+        # Mike Sheridan and Lynne Abrams were found by name; only Ada Newcomer is new.
+        assert Person.objects.count() == before + 1
+
+    def test_a_recorded_attendee_is_changed_and_removed_on_the_grid(self) -> None:
+        data = states(self.june, yvonne_doyle="apologies")
+        data.update({"n0-name": "Vicky Hobart", "n0-on_behalf_of": "Professor Yvonne Doyle"})
+        data.update({"n1-name": "Lynne Abrams"})
+        self.client.post(JUNE, data)
+        hobart = self.june.attendance.get(person__key="vicky-hobart")
+        abrams = self.june.attendance.get(person__name="Lynne Abrams")
+        data = states(self.june, yvonne_doyle="apologies")
+        data.update(
+            {
+                f"o{hobart.pk}-on_behalf_of": "Professor Yvonne Doyle",
+                f"o{hobart.pk}-remote": "on",
+                f"o{hobart.pk}-to_item": "5",
+                f"o{abrams.pk}-remove": "on",
+            }
+        )
+        assert self.client.post(JUNE, data).status_code == 302
+        hobart.refresh_from_db()
+        assert hobart.remote and hobart.to_item.number == "5"
+        assert not Attendance.objects.filter(pk=abrams.pk).exists()
+
+    def test_the_grid_draws_few_options_and_no_query_per_row(self) -> None:
+        def load() -> tuple[int, str]:
+            with CaptureQueriesContext(connection) as ctx:
+                page = self.client.get(JUNE).content.decode()
+            return len(ctx.captured_queries), page
+
+        few, page = load()
+        # One list of item numbers, one of members, one of people seen before: never a select
+        # of every item on every row, or of everyone on the system.
+        assert page.count("<option") < 80, page.count("<option")
+        assert "<select" not in page.split('id="member-attendance"')[1].split("</form>")[0]
+        data = states(self.june, yvonne_doyle="apologies")
+        data.update({"n0-name": "Vicky Hobart", "n0-on_behalf_of": "Professor Yvonne Doyle"})
+        for n, name in enumerate(["Lynne Abrams", "Mike Sheridan", "New One", "New Two"], 1):
+            data[f"n{n}-name"] = name
+        self.client.post(JUNE, data)
+        more, page = load()
+        assert page.count("data-attendee=") == 5
+        assert more == few
+
+    def test_a_substitute_for_someone_who_is_not_a_member_is_refused_by_name(self) -> None:
+        data = states(self.june)
+        data.update({"n1-name": "Vicky Hobart", "n1-on_behalf_of": "Boris Johnson"})
+        page = self.client.post(JUNE, data).content.decode()
+        summary = page.split('id="error-summary"')[1].split("</div>")[0]
+        assert (
+            "New person 2: On behalf of (a member; blank: in attendance): Boris Johnson is not"
+            in (summary)
+        )
+        assert not self.june.attendance.exists()  # nothing of the grid was saved
+
+    def test_an_item_number_not_on_the_agenda_is_refused_naming_the_items(self) -> None:
+        khan = Person.objects.get(key="sadiq-khan").pk
+        data = {**states(self.june), f"m{khan}-from_item": "13"}
+        page = self.client.post(JUNE, data).content.decode()
+        assert "There is no item 13 on this agenda (its items are 1, 2, 3, 4, 5, 6, 7)." in page
+        assert not self.june.attendance.exists()
+
+    def test_a_name_shared_by_two_people_asks_for_the_role(self) -> None:
+        Person.objects.create(key="lynne-abrams-2", name="Lynne Abrams", role="Architect")
+        data = {**states(self.june), "n0-name": "Lynne Abrams"}
+        page = self.client.post(JUNE, data).content.decode()
+        assert "2 people are named Lynne Abrams" in page
+        data["n0-role"] = "Architect"
+        assert self.client.post(JUNE, data).status_code == 302
+        assert self.june.attendance.get(person__name="Lynne Abrams").person.role == "Architect"
+
+    def test_a_new_row_with_no_name_is_refused(self) -> None:
+        data = {**states(self.june), "n0-on_behalf_of": "Professor Yvonne Doyle"}
+        page = self.client.post(JUNE, data).content.decode()
+        assert "New person 1: Name: Give the name of the person attending." in page
+
+    def test_a_new_person_in_attendance_is_created_and_recorded(self) -> None:
+        data = states(self.june)
+        data.update({"n0-name": "Mike Sheridan2", "n0-role": "London Director, Ofsted"})
+        self.client.post(JUNE, data)
+        record = self.june.attendance.get(person__name="Mike Sheridan2")
         assert record.capacity == "in_attendance"
         assert record.person.role == "London Director, Ofsted"
 
     def test_a_member_and_their_substitute_both_present_is_refused(self) -> None:
-        self.client.post(JUNE, states(self.june))
-        doyle = Person.objects.get(key="yvonne-doyle")
-        hobart = Person.objects.get(key="vicky-hobart")
-        page = self.client.post(
-            f"{JUNE}add/",
-            {
-                "attendee-person": hobart.pk,
-                "attendee-capacity": "substitute",
-                "attendee-on_behalf_of": doyle.pk,
-            },
-        ).content.decode()
+        data = states(self.june)
+        data.update({"n0-name": "Vicky Hobart", "n0-on_behalf_of": "Professor Yvonne Doyle"})
+        page = self.client.post(JUNE, data).content.decode()
         assert "are both recorded present" in page
-        assert not self.june.attendance.filter(person=hobart).exists()
+        assert not self.june.attendance.exists()
+
+    def test_a_locked_meeting_shows_its_attendance_as_text_with_a_correction_link(self) -> None:
+        page = self.client.get(MARCH).content.decode()
+        assert 'id="attendance-locked"' in page
+        assert "recorded as a correction" in page
+        assert 'id="member-attendance"' not in page and "<input" not in page.split("<main")[1]
+        assert "Save attendance" not in page
+        assert "Vicky Hobart" in page and "on behalf of Professor Yvonne Doyle" in page
 
     def test_the_quorum_panel_shows_the_6_march_meeting_quorate(self) -> None:
         page = self.client.get(MARCH).content.decode()
@@ -182,10 +271,9 @@ class AttendancePageTests(DemoWorld, TestCase):
         assert not self.june.attendance.exists()
 
     def test_a_refused_attendance_is_summarised_at_the_top(self) -> None:
-        items = {i.number: i.pk for i in self.june.items.all()}
         khan = Person.objects.get(key="sadiq-khan").pk
         data = states(self.june)
-        data.update({f"m{khan}-from_item": items["5"], f"m{khan}-to_item": items["2"]})
+        data.update({f"m{khan}-from_item": "5", f"m{khan}-to_item": "2"})
         page = self.client.post(JUNE, data).content.decode()
         summary = page.split('id="error-summary"')[1].split("</div>")[0]
         assert "Sadiq Khan: Left at item 2, before arriving at item 5." in summary
@@ -200,10 +288,9 @@ class AttendancePageTests(DemoWorld, TestCase):
 
         self.client.post(JUNE, states(self.june))
         few = count()
-        items = {i.number: i.pk for i in self.june.items.all()}
         khan = Person.objects.get(key="sadiq-khan").pk
         data = states(self.june, ben_lindsay="apologies")
-        data.update({f"m{khan}-to_item": items["5"]})
+        data.update({f"m{khan}-to_item": "5"})
         self.client.post(JUNE, data)
         assert count() == few  # more rows, no more queries
         page = self.client.get(url).content.decode()

@@ -42,22 +42,23 @@ class LoadedOnceTests(DemoWorld, TestCase):
         assert str(member.pk) in given.items[2].counted
         assert str(member.pk) not in given.items[3].counted
 
-    def test_the_rows_form_class_offers_the_meetings_items_and_refuses_others(self) -> None:
+    def test_the_rows_form_class_takes_the_meetings_item_numbers_and_refuses_others(
+        self,
+    ) -> None:
         items = list(self.march.items.all())
         form_class = MemberAttendanceForm.for_items(items)
-        other_item = Meeting.objects.exclude(pk=self.march.pk).filter(items__isnull=False)
-        other_item = other_item.first().items.first()
-        form = form_class({"m1-state": "present", "m1-from_item": str(items[1].pk)}, prefix="m1")
+        form = form_class({"m1-state": "present", "m1-from_item": items[1].number}, prefix="m1")
         assert form.is_valid(), form.errors
         assert form.cleaned_data["from_item"] == items[1]
-        refused = form_class(
-            {"m1-state": "present", "m1-from_item": str(other_item.pk)}, prefix="m1"
-        )
+        typed = form_class({"m1-state": "present", "m1-to_item": " ITEM  8c "}, prefix="m1")
+        assert typed.is_valid() and typed.cleaned_data["to_item"].number == "8c"
+        refused = form_class({"m1-state": "present", "m1-from_item": "99"}, prefix="m1")
         assert not refused.is_valid() and "from_item" in refused.errors
-        labels = [label for _, label in form.fields["to_item"].choices]
-        assert labels == ["the close", *[f"Item {i.number}" for i in items]]
+        # A text box tied to one list of the numbers for the page: no options on the row.
+        html = str(form["to_item"])
+        assert 'list="item-numbers"' in html and "<option" not in html
         # The class set up for one meeting leaves the form itself as it was.
-        assert list(MemberAttendanceForm.base_fields["from_item"].queryset) == []
+        assert MemberAttendanceForm.base_fields["from_item"].items == {}
 
     def test_the_attendee_form_offers_the_items_from_the_start_to_the_close(self) -> None:
         items = list(self.march.items.all())

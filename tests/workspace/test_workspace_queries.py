@@ -18,8 +18,9 @@ PAGES = {
     "agenda": ("/manage/prg/meetings/2019-03-06/agenda/", 14),
     # One query fewer for each substitute since their names come with the attendance; the
     # quorum panel reuses the page's items, appointments and attendance instead of reading
-    # them again (four fewer), and the people's selects read only (pk, name).
-    "attendance": ("/manage/prg/meetings/2019-03-06/attendance/", 15),
+    # them again (four fewer). The approved minutes' attendance is shown read-only as text:
+    # no list of people for new rows, no selects (two fewer).
+    "attendance": ("/manage/prg/meetings/2019-03-06/attendance/", 13),
     # Quorum from the records the minutes were read with (four fewer); the approval form's
     # choices only while the minutes are out for comment (one fewer).
     "minutes": ("/manage/prg/meetings/2019-03-06/minutes/", 18),

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from meetings import lifecycle
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.services import attendance as services
-from members.models import Appointment, Body
+from members.models import Appointment, Body, Person
 from vru_governance.rules.versions import EditConflict
 from vru_governance.workspace.base import (
     conflict_status,
@@ -22,7 +23,11 @@ from vru_governance.workspace.base import (
     workspace_post_view,
     workspace_view,
 )
-from vru_governance.workspace.forms.attendance import AttendeeForm, MemberAttendanceForm
+from vru_governance.workspace.forms.attendance import (
+    AttendeeForm,
+    MemberAttendanceForm,
+    OtherAttendeeForm,
+)
 from vru_governance.workspace.forms.meetings import VersionForm
 
 
@@ -66,8 +71,8 @@ def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str
             prefix=f"m{appt.person_id}",
             initial={
                 "state": services.member_state(own),
-                "from_item": own.from_item_id if own else None,
-                "to_item": own.to_item_id if own else None,
+                "from_item": own.from_item if own else None,
+                "to_item": own.to_item if own else None,
             },
         )
         rows.append(
@@ -136,30 +141,164 @@ def _saved_now(rows: list[dict[str, Any]], items: list[AgendaItem]) -> list[str]
     return found
 
 
+EXTRA_ROWS = 5  # blank rows for new substitutes and people in attendance, several at once
+
+
+def _members_by_name(rows: list[dict[str, Any]]) -> dict[str, Person]:
+    """The members on the meeting date by name as typed on a substitute's row."""
+    people = (r["appointment"].person for r in rows)
+    return {" ".join(p.name.split()).lower(): p for p in people}
+
+
+def _other_forms(
+    meeting: Meeting, rows: list[dict[str, Any]], loaded: _Records, data: Any = None
+) -> list[OtherAttendeeForm]:
+    """The grid's rows for substitutes and people in attendance: one per record, then blank
+    rows for new people (a blank row left blank is not a change)."""
+    members = _members_by_name(rows)
+    forms = [
+        OtherAttendeeForm(
+            data,
+            prefix=f"o{a.pk}",
+            members=members,
+            items=loaded.items,
+            record=a,
+            initial={
+                "on_behalf_of": a.on_behalf_of.name if a.on_behalf_of else "",
+                "remote": a.remote,
+                "from_item": a.from_item,
+                "to_item": a.to_item,
+            },
+        )
+        for a in loaded.attendance
+        if a.capacity in ("substitute", "in_attendance")
+    ]
+    forms += [
+        OtherAttendeeForm(
+            data,
+            prefix=f"n{i}",
+            members=members,
+            items=loaded.items,
+            empty_permitted=True,
+            use_required_attribute=False,
+        )
+        for i in range(EXTRA_ROWS)
+    ]
+    return forms
+
+
+def _other_errors(others: list[OtherAttendeeForm]) -> list[str]:
+    """The errors of the substitutes' and new people's rows, each naming its row."""
+    found = []
+    blank = 0
+    for form in others:
+        if form.record is None:
+            blank += 1
+        if not form.is_bound or form.is_valid():
+            continue
+        who = form.record.person.name if form.record else f"New person {blank}"
+        for field, errors in form.errors.items():
+            label = f"{form[field].label}: " if field in form.fields else ""
+            found += [f"{who}: {label}{error}" for error in errors]
+    return found
+
+
+def _people_names(body: Body) -> list[str]:
+    """Names to offer on a new row: those who came to this body's meetings before as a
+    substitute or in attendance (one list for the page)."""
+    return list(
+        Person.objects.filter(
+            attendances__meeting__body=body,
+            attendances__capacity__in=["substitute", "in_attendance"],
+        )
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:200]
+    )
+
+
 def _context(
-    meeting: Meeting, rows: list, attendee_form: AttendeeForm, loaded: _Records
+    meeting: Meeting, rows: list, others: list[OtherAttendeeForm], loaded: _Records
 ) -> dict[str, Any]:
-    others = [a for a in loaded.attendance if a.capacity in ("substitute", "in_attendance")]
     panel = services.quorum_panel(
         meeting,
         items=loaded.items,
         appointments=loaded.appointments,
         attendance=loaded.attendance,
     )
+    locked = bool(lifecycle.locks_for(Attendance, meeting.status).fields)
     return {
         "body": meeting.body,
         "meeting": meeting,
         "rows": rows,
         "others": others,
-        "attendee_form": attendee_form,
+        "recorded_others": [o for o in others if o.record is not None],
+        "new_others": [o for o in others if o.record is None],
         "items": loaded.items,
+        "people_names": [] if locked else _people_names(meeting.body),
         "panel": panel,
-        "row_errors": _row_errors(rows),
+        "row_errors": _row_errors(rows) + _other_errors(others),
+        "locked": locked,
     }
 
 
+@workspace_view
+def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """The attendance grid: every member present, remote, apologies or absent; substitutes
+    and people in attendance; arrivals and departures only where they differ from the whole
+    meeting. One form, one save."""
+    meeting = meeting_of(body, key)
+    loaded = _records(meeting)
+    items = loaded.items
+    data = request.POST if request.method == "POST" else None
+    rows = _rows(meeting, loaded, data)
+    others = _other_forms(meeting, rows, loaded, data)
+    grid = VersionForm(data, initial={"version": meeting.attendance_version})
+    refusals: list[str] = []
+    conflict = None
+    saved_now: list[str] = []
+    if request.method == "POST":
+        valid = [grid.is_valid()] + [r["form"].is_valid() for r in rows]
+        valid += [o.is_valid() for o in others]
+        if all(valid):
+            try:
+                services.record_grid(
+                    meeting,
+                    members=[
+                        services.MemberRow(
+                            person_id=r["appointment"].person_id,
+                            state=r["form"].cleaned_data["state"],
+                            from_item=r["form"].cleaned_data["from_item"],
+                            to_item=r["form"].cleaned_data["to_item"],
+                        )
+                        for r in rows
+                    ],
+                    others=[o.row() for o in others if o.record is not None or o.has_changed()],
+                    version=grid.cleaned_data["version"],
+                )
+            except EditConflict as exc:
+                conflict = refused(grid, exc)
+            except ValidationError as exc:
+                refusals = exc.messages
+            else:
+                messages.success(request, "Attendance saved.")
+                return redirect("workspace:attendance", body=body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
+        saved_now = _saved_now(rows, items)
+    context = _context(meeting, rows, others, loaded)
+    context["row_errors"] += refusals
+    context.update(grid=grid, conflict=conflict, saved_now=saved_now)
+    return render(
+        request,
+        "workspace/meetings/attendance.html",
+        context,
+        status=conflict_status(conflict),
+    )
+
+
 def _attendee_form(
-    meeting: Meeting, rows: list, items: list, data: Any = None, instance: Attendance | None = None
+    meeting: Meeting, rows: list, items: list, data: Any, instance: Attendance
 ) -> AttendeeForm:
     members = [r["appointment"].person for r in rows]
     return AttendeeForm(
@@ -174,79 +313,21 @@ def _attendee_form(
 
 
 @workspace_view
-def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
-    """Mark every member present, remote, apologies or absent; arrivals and departures."""
+def attendee_edit(request: HttpRequest, body: Body, key: str, pk: int) -> HttpResponse:
+    """Change a substitute or a person in attendance on a page of its own (the grid changes
+    them too): the page shows the other secretary's saved record beside a refused change."""
     meeting = meeting_of(body, key)
     loaded = _records(meeting)
-    items = loaded.items
-    data = request.POST if request.method == "POST" else None
-    rows = _rows(meeting, loaded, data)
-    grid = VersionForm(data, initial={"version": meeting.attendance_version})
-    refusals: list[str] = []
-    conflict = None
-    saved_now: list[str] = []
-    if request.method == "POST":
-        if grid.is_valid() and all(r["form"].is_valid() for r in rows):
-            try:
-                services.record_attendance(
-                    meeting,
-                    [
-                        services.MemberRow(
-                            person_id=r["appointment"].person_id,
-                            state=r["form"].cleaned_data["state"],
-                            from_item=r["form"].cleaned_data["from_item"],
-                            to_item=r["form"].cleaned_data["to_item"],
-                        )
-                        for r in rows
-                    ],
-                    version=grid.cleaned_data["version"],
-                )
-            except EditConflict as exc:
-                conflict = refused(grid, exc)
-            except ValidationError as exc:
-                refusals = exc.messages
-            else:
-                messages.success(request, "Attendance saved.")
-                return redirect("workspace:attendance", body=body.slug, key=meeting.key)
-    if conflict is not None:
-        meeting.refresh_from_db()
-        saved_now = _saved_now(rows, items)
-    context = _context(meeting, rows, _attendee_form(meeting, rows, items), loaded)
-    context["row_errors"] += refusals
-    context.update(grid=grid, conflict=conflict, saved_now=saved_now)
-    return render(
-        request,
-        "workspace/meetings/attendance.html",
-        context,
-        status=conflict_status(conflict),
-    )
-
-
-@workspace_view
-def attendee_edit(
-    request: HttpRequest, body: Body, key: str, pk: int | None = None
-) -> HttpResponse:
-    """Add (or change) a substitute on behalf of a member, or a person in attendance."""
-    meeting = meeting_of(body, key)
-    loaded = _records(meeting)
-    items = loaded.items
-    instance = (
-        get_object_or_404(meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk)
-        if pk
-        else None
+    instance = get_object_or_404(
+        meeting.attendance.exclude(capacity__in=["member", "apologies"]), pk=pk
     )
     rows = _rows(meeting, loaded)
-    form = _attendee_form(meeting, rows, items, request.POST or None, instance)
+    form = _attendee_form(meeting, rows, loaded.items, request.POST or None, instance)
     conflict = None
     if request.method == "POST" and form.is_valid():
         record = form.instance
         try:
-            services.save_attendee(
-                record,
-                new_person_name=form.cleaned_data.get("new_person_name", ""),
-                new_person_role=form.cleaned_data.get("new_person_role", ""),
-                version=form.cleaned_data.get("version"),
-            )
+            services.save_attendee(record, version=form.cleaned_data.get("version"))
         except ValidationError as exc:
             conflict = refused(form, exc)
         else:
@@ -254,26 +335,22 @@ def attendee_edit(
                 request, f"{record.person} recorded ({record.get_capacity_display().lower()})."
             )
             return redirect("workspace:attendance", body=body.slug, key=meeting.key)
-    if instance is not None:
-        # The form changed the instance it was given: the page shows the record as saved.
-        saved = meeting.attendance.filter(pk=instance.pk).select_related(
-            "person", "on_behalf_of", "from_item", "to_item"
-        )
-        return render(
-            request,
-            "workspace/meetings/attendee.html",
-            {
-                "body": body,
-                "meeting": meeting,
-                "form": form,
-                "record": saved.first() or instance,
-                "conflict": conflict,
-            },
-            status=conflict_status(conflict),
-        )
-    context = _context(meeting, rows, form, loaded)
-    context.update(grid=VersionForm(initial={"version": meeting.attendance_version}))
-    return render(request, "workspace/meetings/attendance.html", context)
+    # The form changed the instance it was given: the page shows the record as saved.
+    saved = meeting.attendance.filter(pk=instance.pk).select_related(
+        "person", "on_behalf_of", "from_item", "to_item"
+    )
+    return render(
+        request,
+        "workspace/meetings/attendee.html",
+        {
+            "body": body,
+            "meeting": meeting,
+            "form": form,
+            "record": saved.first() or instance,
+            "conflict": conflict,
+        },
+        status=conflict_status(conflict),
+    )
 
 
 @workspace_post_view

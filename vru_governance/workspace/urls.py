@@ -47,7 +47,6 @@ meeting_patterns = [
     path("publish/", publish.publish, name="publish"),
     path("publish/mail/try-again/", publish.mail_try_again, name="mail_try_again"),
     path("attendance/", attendance.attendance, name="attendance"),
-    path("attendance/add/", attendance.attendee_edit, name="attendee_add"),
     path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),
     path("attendance/<int:pk>/remove/", attendance.attendee_remove, name="attendee_remove"),
     path("minutes/", minutes.minutes, name="minutes"),

@@ -7,30 +7,58 @@ import functools
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import construct_instance
 
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services.attendance import MEMBER_STATES
+from meetings.services.attendance import MEMBER_STATES, OtherRow
 from members.models import Person
 from vru_governance.workspace.forms import VersionField
 
 
+def item_numbers(items: list[AgendaItem]) -> dict[str, AgendaItem]:
+    """The meeting's items by number as typed ("3", "8a"), for the grid's item fields."""
+    return {i.number.lower(): i for i in items}
+
+
+class ItemNumberField(forms.CharField):
+    """An item of the meeting, typed by its number ("3", "8a", "Item 3"); blank: the whole
+    meeting at that end. A text box with one list of the numbers for the page, rather than a
+    select of every item on every row."""
+
+    def __init__(self, *, blank: str, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.blank = blank
+        self.items: dict[str, AgendaItem] = {}
+        self.widget.attrs.update(
+            {"list": "item-numbers", "size": "4", "placeholder": blank, "autocomplete": "off"}
+        )
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.number if isinstance(value, AgendaItem) else value
+
+    def clean(self, value: Any) -> AgendaItem | None:
+        text = " ".join(str(super().clean(value) or "").split()).lower()
+        text = text.removeprefix("item").strip()
+        if not text:
+            return None
+        if text not in self.items:
+            numbers = ", ".join(i.number for i in self.items.values()) or "none yet"
+            raise ValidationError(
+                f"There is no item {text} on this agenda (its items are {numbers}).",
+                code="invalid_choice",
+            )
+        return self.items[text]
+
+
 class MemberAttendanceForm(forms.Form):
-    """One row of the attendance page per member with an active appointment."""
+    """One row of the attendance grid per member with an active appointment."""
 
     state = forms.ChoiceField(choices=MEMBER_STATES, widget=forms.RadioSelect, label="Attendance")
-    from_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(),
-        required=False,
-        label="Arrived at",
-        empty_label="the start",
-    )
-    to_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(),
-        required=False,
-        label="Left after",
-        empty_label="the close",
-    )
+    from_item = ItemNumberField(label="Arrived at item", blank="start")
+    to_item = ItemNumberField(label="Left after item", blank="close")
 
     def __init__(self, *args: Any, items: list[AgendaItem] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,12 +67,84 @@ class MemberAttendanceForm(forms.Form):
 
     @classmethod
     def for_items(cls, items: list[AgendaItem]) -> type[MemberAttendanceForm]:
-        """The form with the meeting's items as its choices, set up once for the whole page
-        rather than once for each member's row."""
+        """The form with the meeting's items, set up once for the whole page rather than once
+        for each member's row."""
         form_class = type(cls.__name__, (cls,), {"__module__": cls.__module__})
         form_class.base_fields = copy.deepcopy(cls.base_fields)
         _item_choices(form_class.base_fields, items)
         return form_class
+
+
+class OtherAttendeeForm(forms.Form):
+    """A row of the grid for a substitute or a person in attendance: one already recorded
+    (its person fixed), or a blank row for someone new, typed by name."""
+
+    name = forms.CharField(required=False, max_length=200, label="Name")
+    role = forms.CharField(required=False, max_length=300, label="Role (for someone new)")
+    on_behalf_of = forms.CharField(
+        required=False,
+        max_length=200,
+        label="On behalf of (a member; blank: in attendance)",
+    )
+    remote = forms.BooleanField(required=False, label="Remote")
+    from_item = ItemNumberField(label="Arrived at item", blank="start")
+    to_item = ItemNumberField(label="Left after item", blank="close")
+    remove = forms.BooleanField(required=False, label="Remove")
+
+    def __init__(
+        self,
+        *args: Any,
+        members: dict[str, Person],
+        items: list[AgendaItem],
+        record: Attendance | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.record = record
+        _item_choices(self.fields, items)
+        self.fields["on_behalf_of"].widget.attrs.update({"list": "member-names", "size": "18"})
+        self.fields["name"].widget.attrs.update(
+            {"list": "people-names", "autocomplete": "off", "placeholder": "Name"}
+        )
+        self.fields["role"].widget.attrs.update({"placeholder": "Role"})
+        if record is not None:
+            del self.fields["name"], self.fields["role"]
+        else:
+            del self.fields["remove"]
+
+    def clean_on_behalf_of(self) -> Person | None:
+        text = " ".join(self.cleaned_data["on_behalf_of"].split())
+        if not text:
+            return None
+        member = self.members.get(text.lower())
+        if member is None:
+            raise ValidationError(
+                f"{text} is not a member on the meeting date: give the name of one of the "
+                "members listed above, as it is written there, or leave it blank for someone "
+                "in attendance."
+            )
+        return member
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.record is None and self.has_changed() and not data.get("name"):
+            self.add_error("name", "Give the name of the person attending.")
+        return data
+
+    def row(self) -> OtherRow:
+        """What the service records for this row."""
+        data = self.cleaned_data
+        return OtherRow(
+            attendance_id=self.record.pk if self.record is not None else None,
+            name=data.get("name", ""),
+            role=data.get("role", ""),
+            on_behalf_of=data["on_behalf_of"],
+            remote=data["remote"],
+            from_item=data["from_item"],
+            to_item=data["to_item"],
+            remove=data.get("remove", False),
+        )
 
 
 def _names_as_choices(field: forms.ModelChoiceField) -> None:
@@ -63,12 +163,14 @@ def _names_as_choices(field: forms.ModelChoiceField) -> None:
 
 def _item_choices(fields: dict[str, forms.Field], items: list[AgendaItem]) -> None:
     """Arrived at and left after: the meeting's items, by number."""
-    queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
-    labels = [(i.pk, f"Item {i.number}") for i in items]
+    numbers = item_numbers(items)
     for name in ("from_item", "to_item"):
         field = fields[name]
-        field.queryset = queryset
-        field.choices = [("", field.empty_label), *labels]
+        if isinstance(field, ItemNumberField):
+            field.items = numbers
+            continue
+        field.queryset = AgendaItem.objects.filter(pk__in=[i.pk for i in items])
+        field.choices = [("", field.empty_label), *[(i.pk, f"Item {i.number}") for i in items]]
 
 
 class AttendeeForm(forms.ModelForm):
