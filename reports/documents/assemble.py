@@ -26,6 +26,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from reports.documents import tagging
 from reports.documents.workers import Metadata, release_memory
 
 if TYPE_CHECKING:  # pikepdf is imported where a PDF is assembled.
@@ -66,27 +67,81 @@ def _pdf_date(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("D:%Y%m%d%H%M%SZ")
 
 
-def _xmp(metadata: Metadata, iso: str) -> bytes:
-    from weasyprint.pdf.metadata import DocumentMetadata
+PRODUCER = "WeasyPrint and pikepdf"  # the same in the info dictionary and the XMP
+NAMESPACES = {
+    "x": "adobe:ns:meta/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
 
-    rdf = DocumentMetadata(
-        title=metadata.title,
-        authors=[metadata.author],
-        description=metadata.subject,
-        keywords=list(metadata.keywords),
-        generator="VRU Governance",
-        created=iso,
-        modified=iso,
-    ).generate_rdf_metadata("ua", 1, None)
+
+def _xmp(metadata: Metadata, iso: str, *, pdfua: bool) -> bytes:
+    """The XMP packet: what the info dictionary says, the language, and the PDF/UA-1 claim
+    when the document has earned it (tagging.problems found nothing)."""
+    from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
+
+    for prefix, uri in NAMESPACES.items():
+        register_namespace(prefix, uri)
+
+    def name(qualified: str) -> str:
+        prefix, local = qualified.split(":")
+        return f"{{{NAMESPACES[prefix]}}}{local}"
+
+    meta = Element(name("x:xmpmeta"))
+    rdf = SubElement(meta, name("rdf:RDF"))
+    description = SubElement(rdf, name("rdf:Description"), {name("rdf:about"): ""})
+
+    def container(key: str, kind: str, values: list[str], lang: bool = False) -> None:
+        items = SubElement(SubElement(description, name(key)), name(f"rdf:{kind}"))
+        for value in values:
+            item = SubElement(items, name("rdf:li"))
+            if lang:
+                item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
+            item.text = value
+
+    container("dc:title", "Alt", [metadata.title], lang=True)
+    container("dc:creator", "Seq", [metadata.author])
+    container("dc:description", "Alt", [metadata.subject], lang=True)
+    container("dc:language", "Bag", [metadata.lang])
+    for key, value in (
+        ("pdf:Keywords", ", ".join(metadata.keywords)),
+        ("pdf:Producer", PRODUCER),
+        ("xmp:CreatorTool", "VRU Governance"),
+        ("xmp:CreateDate", iso),
+        ("xmp:ModifyDate", iso),
+        ("xmp:MetadataDate", iso),
+    ):
+        SubElement(description, name(key)).text = value
+    if pdfua:
+        SubElement(description, name("pdfuaid:part")).text = "1"
     return b"\n".join(
         (
-            b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>',
-            b'<x:xmpmeta xmlns:x="adobe:ns:meta/">',
-            rdf,
-            b"</x:xmpmeta>",
+            b'<?xpacket begin="\xef\xbb\xbf" id="W5M0MpCehiHzreSzNTczkc9d"?>',
+            tostring(meta, encoding="utf-8", xml_declaration=False),
             b'<?xpacket end="r"?>',
         )
     )
+
+
+def _page_labels(numbered: list[bool]) -> list[tuple[int, str, int]]:
+    """(first page index, style, first number) of each run of page labels: numbered pages
+    are labelled as printed (decimal, 1 on the first), the others (an agenda before its pack)
+    in lower-case roman numerals; a document with no numbered page is labelled 1, 2 …"""
+    if not any(numbered):
+        return [(0, "/D", 1)]
+    runs: list[tuple[int, str, int]] = []
+    counters = {"/D": 0, "/r": 0}
+    previous: str | None = None
+    for index, is_numbered in enumerate(numbered):
+        style = "/D" if is_numbered else "/r"
+        counters[style] += 1
+        if style != previous:
+            runs.append((index, style, counters[style]))
+        previous = style
+    return runs
 
 
 def _items(value: pikepdf.Object) -> Iterator[pikepdf.Object]:
@@ -222,6 +277,7 @@ def assemble(
     outline: list[tuple[int, str, int, float | None, float | None]] = []
     destinations: dict[str, tuple] = {}
     numbered: list[Any] = []
+    is_numbered: list[bool] = []
     links: list[Any] = []
     sources = []  # kept open until the join is saved
     for piece in pieces:
@@ -248,6 +304,7 @@ def assemble(
                     links.append(annotation)
         if piece.numbered:
             numbered += added
+        is_numbered += [piece.numbered] * len(added)
         with source.open_outline() as source_outline:
             _outline(source_outline.root, page_index, offset, outline)
         names = source.Root.get("/Names")
@@ -292,12 +349,22 @@ def assemble(
     iso = moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = pdf.Root
     root.StructTreeRoot = structure.finish()
+    tagging.nest_headings(pdf)
+    root.PageLabels = pikepdf.Dictionary(
+        Nums=pikepdf.Array(
+            [
+                value
+                for index, style, start in _page_labels(is_numbered)
+                for value in (index, pikepdf.Dictionary(S=pikepdf.Name(style), St=start))
+            ]
+        )
+    )
     root.MarkInfo = pikepdf.Dictionary(Marked=True)
     root.Lang = pikepdf.String(metadata.lang)
     root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     if outline:
         root.PageMode = pikepdf.Name.UseOutlines
-    xmp = pdf.make_stream(_xmp(metadata, iso))
+    xmp = pdf.make_stream(_xmp(metadata, iso, pdfua=not tagging.problems(pdf)))
     xmp.Type = pikepdf.Name.Metadata
     xmp.Subtype = pikepdf.Name.XML
     root.Metadata = xmp
@@ -307,7 +374,7 @@ def assemble(
     info.Subject = pikepdf.String(metadata.subject)
     info.Keywords = pikepdf.String(", ".join(metadata.keywords))
     info.Creator = pikepdf.String("VRU Governance")
-    info.Producer = pikepdf.String("WeasyPrint and pikepdf")
+    info.Producer = pikepdf.String(PRODUCER)
     info.CreationDate = pikepdf.String(_pdf_date(moment))
     info.ModDate = pikepdf.String(_pdf_date(moment))
     out = io.BytesIO()

@@ -25,8 +25,9 @@ from reports.documents.workers import PartJob, PartPdf, Pool, available_cores, r
 
 logger = logging.getLogger(__name__)
 
-# Bump when the way parts are rendered changes in a way their HTML does not show.
-FORMAT = "parts-1"
+# Bump when the way parts are rendered changes in a way their HTML does not show
+# (parts-2: margins as artifacts, table headers scoped; reports/documents/tagging.py).
+FORMAT = "parts-2"
 DEFAULT_SECONDS = 60 * 24 * 3600
 
 

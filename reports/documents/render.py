@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reports.documents.workers import PDF_VARIANT, Metadata, fetcher, layout_html
+from reports.documents.assemble import Piece, assemble
+from reports.documents.workers import PDF_VARIANT, Metadata, fetcher, finish_tagged, layout_html
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only when a document is rendered.
     from weasyprint import Document, Page
@@ -47,22 +48,25 @@ def layout(template: str, context: dict[str, Any]) -> Document:
 
 
 def write(document: Document, pages: list[Page], metadata: Metadata) -> bytes:
-    """Write pages (from one or several laid-out documents) as one PDF with our metadata."""
+    """Write pages (from one or several laid-out documents) as one PDF with our metadata,
+    finished as the parts of a pack are (tags, page labels, XMP: assemble.py), so that every
+    document earns its PDF/UA claim the same way. Its pages print their own numbers."""
     from weasyprint.pdf.metadata import DocumentMetadata
 
     combined = document.copy(pages)
-    now = timezone.now().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = timezone.now().astimezone(dt.UTC)
     combined.metadata = DocumentMetadata(
         title=metadata.title,
         authors=[metadata.author],
         description=metadata.subject,
         keywords=list(metadata.keywords),
         generator="VRU Governance",
-        created=now,
-        modified=now,
+        created=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        modified=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
         lang=metadata.lang,
     )
-    return combined.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf = finish_tagged(combined.write_pdf(pdf_variant=PDF_VARIANT), "doc-")
+    return assemble((Piece(pdf, numbered=True),), metadata=metadata, now=now)
 
 
 def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Rendered:

@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from reports.documents import tagging
 from reports.documents import worker_processes as hygiene
 
 if TYPE_CHECKING:  # WeasyPrint, pikepdf and pypdf are imported only where they are used.
@@ -179,7 +180,7 @@ def _render_part(job: PartJob) -> PartPdf:
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT if job.tagged else None)
     if job.tagged:
         prefix = hashlib.sha256(job.html.encode()).hexdigest()[:12]
-        pdf = unique_ids(pdf, f"{prefix}-")
+        pdf = finish_tagged(pdf, f"{prefix}-")
     indexes: tuple[int, ...] = ()
     if job.upload is not None:
         first_page: dict[str, int] = {}
@@ -199,7 +200,23 @@ def _members(value: pikepdf.Object) -> list[pikepdf.Object]:
     return list(value) if isinstance(value, pikepdf.Array) else [value]
 
 
-def unique_ids(pdf: bytes, prefix: str) -> bytes:
+def finish_tagged(pdf: bytes, prefix: str) -> bytes:
+    """A tagged part as PDF/UA wants it (reports/documents/tagging.py): its margins marked as
+    artifacts, its table headers scoped, and its IDs made unique (unique_ids)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        if document.Root.get("/StructTreeRoot") is None:
+            return pdf
+        tagging.artifact_margins(document)
+        tagging.scope_table_headers(document)
+        unique_ids(document, prefix)
+        out = io.BytesIO()
+        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def unique_ids(document: pikepdf.Pdf, prefix: str) -> bool:
     """Prefix the structure elements' IDs (table headers) and the cells' references to them.
 
     WeasyPrint numbers them from the PDF's object numbers, which start again in every part:
@@ -207,36 +224,31 @@ def unique_ids(pdf: bytes, prefix: str) -> bytes:
     """
     import pikepdf
 
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        tree = document.Root.get("/StructTreeRoot")
-        if tree is None:
-            return pdf
-        changed = False
-        seen: set[tuple[int, int]] = set()
-        stack = _members(tree.get("/K"))
-        while stack:
-            element = stack.pop()
-            if not isinstance(element, pikepdf.Dictionary):
+    tree = document.Root.get("/StructTreeRoot")
+    if tree is None:
+        return False
+    changed = False
+    seen: set[tuple[int, int]] = set()
+    stack = _members(tree.get("/K"))
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, pikepdf.Dictionary):
+            continue
+        if element.is_indirect:
+            if element.objgen in seen:
                 continue
-            if element.is_indirect:
-                if element.objgen in seen:
-                    continue
-                seen.add(element.objgen)
-            if "/ID" in element:
-                element.ID = pikepdf.String(prefix + str(element.ID))
+            seen.add(element.objgen)
+        if "/ID" in element:
+            element.ID = pikepdf.String(prefix + str(element.ID))
+            changed = True
+        for attributes in _members(element.get("/A")):
+            if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
+                attributes.Headers = pikepdf.Array(
+                    [pikepdf.String(prefix + str(h)) for h in attributes.Headers]
+                )
                 changed = True
-            for attributes in _members(element.get("/A")):
-                if isinstance(attributes, pikepdf.Dictionary) and "/Headers" in attributes:
-                    attributes.Headers = pikepdf.Array(
-                        [pikepdf.String(prefix + str(h)) for h in attributes.Headers]
-                    )
-                    changed = True
-            stack += _members(element.get("/K"))
-        if not changed:
-            return pdf
-        out = io.BytesIO()
-        document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        stack += _members(element.get("/K"))
+    return changed
 
 
 def open_upload(data: bytes) -> PdfReader:
