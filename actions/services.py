@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
-from meetings.models import Meeting
+from meetings import lifecycle
+from meetings.models import AgendaItem, Meeting
+from meetings.services.corrections import record_correction
 from members.models import Person
 from vru_governance.rules.versions import check_version
 
@@ -261,3 +263,59 @@ def action_log(
     if overdue:
         actions = actions.exclude(status__in=CLOSED).filter(deadline__lt=today)
     return actions.distinct().order_by(*SORTS.get(sort, SORTS["-meeting"]))
+
+
+def _as_printed(action: Action) -> str:
+    return f"Owners: {join_names(current_owner_names(action))}\nAction: {action.description}"
+
+
+@transaction.atomic
+def correct_action(
+    action: Action,
+    *,
+    description: str,
+    deadline: dt.date | None,
+    ongoing: bool,
+    owners: list[Owner],
+    reason: str,
+    user: User | None,
+    version: int | None = None,
+) -> Action:
+    """Correct the owners (and wording) of an action the approved minutes print ("Action:
+    owner"): recorded as a correction with its reason, and the minutes issued again."""
+    locked = _lock(action, version)
+    meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=locked.meeting_id)
+    if not (meeting.minutes_locked and locked.item_id and locked.confirmed):
+        raise ValidationError(
+            "The approved minutes do not print this action, so it is changed directly."
+        )
+    before = _as_printed(locked)
+    number = AgendaItem.objects.filter(pk=locked.item_id).values_list("number", flat=True)[0]
+
+    def change(m: Meeting) -> Action:
+        # Checked above: the version is the one just locked.
+        return update_action(
+            locked,
+            description=description,
+            deadline=deadline,
+            ongoing=ongoing,
+            owners=owners,
+            version=None,
+        )
+
+    def after() -> str:
+        now = _as_printed(locked)
+        if now == before:
+            raise ValidationError("The corrected owners and wording are the same as recorded.")
+        return now
+
+    return record_correction(
+        meeting,
+        what=f"the action of item {number}",
+        reason=reason,
+        user=user,
+        change=change,
+        stages=[lifecycle.MINUTES],
+        before=before,
+        after=after,
+    )

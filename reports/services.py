@@ -80,7 +80,11 @@ class _Rendering:
 
 
 def _render(
-    meeting: Meeting, kinds: list[str], corrections: dict[str, Correction], papers: list[Paper]
+    meeting: Meeting,
+    kinds: list[str],
+    corrections: dict[str, Correction],
+    papers: list[Paper],
+    paper_corrections: dict[int, Correction] | None = None,
 ) -> _Rendering:
     """Render each kind asked for in one pool: the public pack once for the agenda and the
     pack; each paper from its part of the partners' pack when that pack is rendered too."""
@@ -121,7 +125,9 @@ def _render(
                 rendered[Kind.PARTNERS_AGENDA] = result.agenda
             paper_parts = {p.paper.pk: p for p in result.parts if p.paper is not None}
         if papers:
-            out.papers = render_paper_files(meeting, papers, pool=pool, parts=paper_parts)
+            out.papers = render_paper_files(
+                meeting, papers, pool=pool, parts=paper_parts, corrections=paper_corrections
+            )
     if Kind.ACTIONS_ARISING in kinds:
         rendered[Kind.ACTIONS_ARISING] = render_actions_arising(
             meeting, correction=corrections.get(Kind.ACTIONS_ARISING)
@@ -219,7 +225,15 @@ def freeze_documents(
         if (paper.pk, audience) not in latest_papers or correction_note
     ]
     to_render = list(dict.fromkeys(p for p, _ in paper_todo))
-    rendered = _render(locked, todo, corrections, to_render)
+    # A paper frozen before opens its corrected copy with the correction's page.
+    paper_corrections = {}
+    for paper in to_render:
+        before = [d.version for (pk, _), d in latest_papers.items() if pk == paper.pk]
+        if before and correction_note:
+            paper_corrections[paper.pk] = Correction(
+                version=max(before) + 1, replaces=max(before), note=correction_note, date=today
+            )
+    rendered = _render(locked, todo, corrections, to_render, paper_corrections)
     stored = []
     for kind in meeting_kinds:
         if kind not in todo:

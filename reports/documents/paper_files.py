@@ -15,7 +15,7 @@ from meetings.models import Meeting
 from reports.documents.assemble import Assembly, Piece, run_assembly
 from reports.documents.pack import Part, paper_part, part_job
 from reports.documents.parts import PartRenderer
-from reports.documents.render import Metadata, Rendered, render_html
+from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import read_upload
 from reports.documents.workers import PartJob, PartPdf, Pool
 from reports.models import Paper, StoredDocument
@@ -71,16 +71,20 @@ def render_paper_files(
     pool: Pool,
     parts: dict[int, Part] | None = None,
     draft: bool = False,
+    corrections: dict[int, Correction] | None = None,
 ) -> dict[int, Rendered]:
     """Each paper's PDF by paper id, as its partners' copy (and, unless exempt, public copy).
 
     `parts` are the papers' parts of a partners' pack rendered just before, by paper id; the
     others are made here (their PDFs most often come from the part cache). A `draft` is a
-    preview for the secretary: every page says DRAFT, uploaded papers included.
+    preview for the secretary: every page says DRAFT, uploaded papers included. A paper with
+    a correction (`corrections`, by paper id) opens with a page saying which version it is
+    and why.
     """
     parts = parts or {}
     done: dict[int, Rendered] = {}
     copies: list[_Copy] = []
+    notices = _notices(meeting, papers, corrections or {}, pool)
     for paper in papers:
         if as_uploaded(paper) and not draft:
             upload = read_upload(paper)
@@ -89,9 +93,13 @@ def render_paper_files(
                 with paper.file.open("rb") as handle:
                     data = handle.read()
             metadata = paper_file_metadata(paper, meeting)
-            done[paper.pk] = Rendered(
-                pdf=data, pages=upload.count if upload.data else 0, metadata=metadata
-            )
+            pages = upload.count if upload.data else 0
+            notice = notices.get(paper.pk)
+            if notice is not None:  # the upload as it is, after the correction's page
+                pieces = (_notice_piece(notice), Piece(data, numbered=False, anchors=False))
+                data = pool.map(run_assembly, [Assembly(pieces, metadata)])[0]
+                pages += notice.pages
+            done[paper.pk] = Rendered(pdf=data, pages=pages, metadata=metadata)
             continue
         part = parts.get(paper.pk)
         if part is None or part.rendered is None:
@@ -112,13 +120,44 @@ def render_paper_files(
         numbers.add(_numbers_job(pdf, draft))
     stamps = numbers.finish().parts if pdfs else []
     jobs = [
-        Assembly((Piece(pdf.pdf),), paper_file_metadata(c.paper, meeting), numbers=stamp.pdf)
+        Assembly(
+            _with_notice(notices.get(c.paper.pk), Piece(pdf.pdf)),
+            paper_file_metadata(c.paper, meeting),
+            numbers=stamp.pdf,
+        )
         for c, pdf, stamp in zip(copies, pdfs, stamps, strict=True)
     ]
     joined = pool.map(run_assembly, jobs)
     for copy, pdf, data, job in zip(copies, pdfs, joined, jobs, strict=True):
-        done[copy.paper.pk] = Rendered(pdf=data, pages=pdf.pages, metadata=job.metadata)
+        notice = notices.get(copy.paper.pk)
+        pages = pdf.pages + (notice.pages if notice is not None else 0)
+        done[copy.paper.pk] = Rendered(pdf=data, pages=pages, metadata=job.metadata)
     return done
+
+
+def _notices(
+    meeting: Meeting, papers: list[Paper], corrections: dict[int, Correction], pool: Pool
+) -> dict[int, PartPdf]:
+    """The correction page of each corrected paper, by paper id (unnumbered, tagged)."""
+    corrected = [p for p in papers if p.pk in corrections]
+    if not corrected:
+        return {}
+    renderer = PartRenderer(pool)
+    for paper in corrected:
+        context = {
+            "correction": corrections[paper.pk],
+            "metadata": paper_file_metadata(paper, meeting),
+        }
+        renderer.add(PartJob(html=render_html("reports/pdf/paper_correction.html", context)))
+    return dict(zip([p.pk for p in corrected], renderer.finish().parts, strict=True))
+
+
+def _notice_piece(notice: PartPdf) -> Piece:
+    return Piece(notice.pdf, numbered=False, anchors=False)
+
+
+def _with_notice(notice: PartPdf | None, piece: Piece) -> tuple[Piece, ...]:
+    return (piece,) if notice is None else (_notice_piece(notice), piece)
 
 
 def render_draft_paper(meeting: Meeting, paper: Paper) -> Rendered:

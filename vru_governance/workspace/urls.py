@@ -8,6 +8,7 @@ from vru_governance.workspace import (
     actions,
     agenda,
     attendance,
+    corrections,
     decisions,
     declarations,
     meetings,
@@ -29,6 +30,8 @@ item_patterns = [
     path("papers/new/", papers.paper_edit, name="paper_new"),
     path("papers/<slug:paper>/", papers.paper_edit, name="paper"),
     path("papers/<slug:paper>/file.pdf", papers.paper_file, name="paper_file"),
+    path("papers/<slug:paper>/withdraw/", corrections.paper_withdraw, name="paper_withdraw"),
+    path("correct/", corrections.item_correct, name="item_correct"),
 ]
 
 minutes_item_patterns = [
@@ -47,6 +50,7 @@ meeting_patterns = [
     path("publish/", publish.publish, name="publish"),
     path("publish/mail/try-again/", publish.mail_try_again, name="mail_try_again"),
     path("attendance/", attendance.attendance, name="attendance"),
+    path("attendance/correct/", corrections.attendance_correct, name="attendance_correct"),
     path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),
     path("attendance/<int:pk>/remove/", attendance.attendee_remove, name="attendee_remove"),
     path("minutes/", minutes.minutes, name="minutes"),
@@ -82,6 +86,11 @@ body_patterns = [
     path("actions/<slug:meeting>/<slug:key>/", actions.action_detail, name="action"),
     path(
         "actions/<slug:meeting>/<slug:key>/discard/", actions.action_discard, name="action_discard"
+    ),
+    path(
+        "actions/<slug:meeting>/<slug:key>/correct/",
+        corrections.action_correct,
+        name="action_correct",
     ),
     path("forward-plan/", plan.forward_plan, name="forward_plan"),
     path("forward-plan/<int:pk>/", plan.forward_plan_edit, name="forward_plan_edit"),

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from meetings.services.attendance import named
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from vru_governance.records.importer.base import _date, _messages
+from vru_governance.records.importer.dropped import dropped_records
 from vru_governance.records.importer.meetings import MeetingSteps
 from vru_governance.rules.quorum import QuorumError
 
@@ -70,6 +71,10 @@ class Importer(MeetingSteps):
                 then()
         batch.flush()
         self.approvals_of(body)
+        # A published record of a meeting already here, left out of the file: an error.
+        for m, meeting in enumerate(data.get("meetings", [])):
+            for error in dropped_records(body, meeting, f"{path}.meetings[{m}]"):
+                self.error(*error)
 
     def terms(self, body: Body, data: dict[str, Any], path: str) -> None:
         quorum = data.get("quorum", {})
