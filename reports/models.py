@@ -211,6 +211,9 @@ class StoredDocument(models.Model):
     # The HTML of the same snapshot the PDF was rendered from (the accessible minutes page
     # reads it), so that a version's HTML and PDF never disagree.
     html = models.TextField(blank=True)
+    # The facts the public meeting page shows (date, times, place, items, papers, attendance),
+    # taken from the same snapshot (reports/documents/facts.py): agendas and minutes only.
+    facts = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -300,3 +303,71 @@ class PaperNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on {self.paper}"
+
+
+class Publication(models.Model):
+    """An agenda's publication asked for in the workspace and completed by a job
+    (reports/publishing.py): what was asked, and how far the job has gone."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the job"
+        RENDERING = "rendering", "Rendering the documents"
+        FREEZING = "freezing", "Numbering and freezing the documents"
+        DONE = "done", "Published"
+        FAILED = "failed", "Failed"
+
+    OPEN_STATES = (State.QUEUED, State.RENDERING, State.FREEZING)
+
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.PROTECT, related_name="publications"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # What the secretary gave with the Publish button, passed to publish_agenda by the job.
+    acknowledgements = models.JSONField(default=dict, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    base_url = models.CharField(max_length=300, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # Moved on every step: an open publication not moved for a while lost its job.
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(state__in=["queued", "rendering", "freezing"]),
+                name="one_open_publication_per_meeting",
+                violation_error_message="A publication of this agenda is already under way.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Publication of {self.meeting} ({self.get_state_display().lower()})"
+
+    @property
+    def is_open(self) -> bool:
+        """Asked for and not finished: its job is waiting or running."""
+        return self.state in self.OPEN_STATES
+
+    def sentence(self) -> str:
+        """How far the publication has gone, for the secretary."""
+        if self.state == self.State.RENDERING and self.total:
+            return f"Rendering the packs: {self.done} of {self.total} documents."
+        if self.state == self.State.FAILED:
+            return f"Publishing failed. {self.error}"
+        if self.state == self.State.DONE and self.published_on is not None:
+            return (
+                f"Agenda recorded as published on {self.published_on:%-d %B %Y}; no one was "
+                "e-mailed."
+            )
+        if self.state == self.State.DONE:
+            return "Agenda published."
+        return f"{self.get_state_display()}."

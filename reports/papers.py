@@ -21,6 +21,7 @@ from meetings import lifecycle
 from meetings.models import AgendaItem, Meeting
 from meetings.services.corrections import record_correction
 from reports.models import Paper, StoredDocument
+from reports.publishing import render_paper_ahead
 from vru_governance.rules.versions import check_version
 
 
@@ -69,10 +70,16 @@ def save_paper(
         check_version(saved, version, f"the paper '{saved.title}'")
         paper.version = saved.version + 1
     if upload is not None:
+        if paper.pk is not None:
+            # Refused before the new file reaches the storage, not after: a published paper's
+            # file is never overwritten, nor an orphan left beside it.
+            lifecycle.check_replacing(paper, "file")
         # The stored name is rebuilt from the paper's key (reports.models.paper_upload_to).
         paper.file.save(f"{paper.key}.pdf", upload, save=False)
     paper.full_clean()
     paper.save()
+    # Its parts of the two packs, rendered by a job after the commit: publishing finds them.
+    render_paper_ahead(paper)
     return paper
 
 

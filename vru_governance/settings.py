@@ -225,6 +225,9 @@ SECURITY_CONTACT = env_str("SECURITY_CONTACT", f"mailto:{CONTACT_EMAIL}")
 # Password reset requests allowed per client address and per e-mail address in an hour
 # (vru_governance/accounts/password_reset.py): enough for a forgetful partner, not for a flood.
 PASSWORD_RESET_PER_HOUR = env_int("PASSWORD_RESET_PER_HOUR", 5)
+# E-mail alert requests allowed per client address and per e-mail address in an hour
+# (vru_governance/public/alerts.py): each sends a confirmation e-mail to the address typed.
+ALERT_REQUESTS_PER_HOUR = env_int("ALERT_REQUESTS_PER_HOUR", 5)
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
@@ -296,6 +299,9 @@ DOCUMENTS_RENDER_TIME_LIMIT = env_int("DOCUMENTS_RENDER_TIME_LIMIT", 60)
 DOCUMENTS_RENDER_MEMORY_MB = env_int("DOCUMENTS_RENDER_MEMORY_MB", 2048)
 DOCUMENTS_PART_CACHE = "default"
 DOCUMENTS_PART_CACHE_SECONDS = env_int("DOCUMENTS_PART_CACHE_SECONDS", 60 * 24 * 3600)
+# A paper's parts of the packs are rendered by a job when it is saved, so that publishing finds
+# them cached (reports/publishing.py). Off in the tests, where every save would render.
+DOCUMENTS_RENDER_AHEAD = env_bool("DOCUMENTS_RENDER_AHEAD", not TESTING)
 
 # Content Security Policy: no inline script or style anywhere, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {
@@ -333,14 +339,19 @@ CACHES = {
     if TESTING
     else _shared_cache,
 }
-# Jobs (django-tasks, the backport of Django 6's tasks): partner e-mails are sent by a job
-# enqueued when the publication commits, never in its transaction (meetings/outbox.py).
-# "immediate" (default): the job runs in the process that enqueued it, right after the commit,
-# with no service to run; failed e-mails are retried by `manage.py send_pending_mail` (cron) or
-# the secretary's "Try again". "rq": jobs go to Redis (REDIS_URL) and run in
-# `manage.py rqworker default --with-scheduler`, which also runs the deferred retries.
-JOBS_BACKEND = env_str("JOBS_BACKEND", "immediate")
-if JOBS_BACKEND == "immediate":
+# Jobs (django-tasks, the backport of Django 6's tasks): publishing an agenda (rendering and
+# freezing its documents, reports/publishing.py), a saved paper's parts rendered ahead, and
+# partner e-mails (meetings/outbox.py); each enqueued when its transaction commits, never in it.
+# "thread" (default): one thread of the web process runs them (vru_governance/jobs.py), with
+# no service to run, and the request that enqueued answers at once; failed e-mails are retried
+# by `manage.py send_pending_mail` (cron) or the secretary's "Try again". "immediate" (the
+# tests): in the enqueuing process right after the commit, before the request answers. "rq":
+# jobs go to Redis (REDIS_URL) and run in `manage.py rqworker default --with-scheduler`, which
+# also runs the deferred retries.
+JOBS_BACKEND = env_str("JOBS_BACKEND", "immediate" if TESTING else "thread")
+if JOBS_BACKEND == "thread":
+    TASKS = {"default": {"BACKEND": "vru_governance.jobs.ThreadBackend"}}
+elif JOBS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif JOBS_BACKEND == "rq":
     if not REDIS_URL:
@@ -350,7 +361,9 @@ elif JOBS_BACKEND == "rq":
     # A job longer than this is stopped by the worker (renders have their own, shorter limit).
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 else:
-    raise ImproperlyConfigured(f"JOBS_BACKEND={JOBS_BACKEND!r} is not 'immediate' or 'rq'.")
+    raise ImproperlyConfigured(
+        f"JOBS_BACKEND={JOBS_BACKEND!r} is not 'thread', 'immediate' or 'rq'."
+    )
 
 # Public pages as anonymous readers see them (vru_governance/page_cache.py). The tests turn
 # it on where they check it: elsewhere a page cached by one test would leak into the next.

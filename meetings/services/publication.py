@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from meetings import notifications
+from meetings import alerts, notifications
 from meetings.models import ChecklistAcknowledgement, Meeting
 from meetings.services import history
 from reports import services as documents
@@ -209,21 +209,16 @@ def agenda_checks(
     return checks
 
 
-@transaction.atomic
-def publish_agenda(
+def check_publishable(
     meeting: Meeting,
-    user: User | None,
     acknowledgements: dict[str, str],
     *,
     today: dt.date | None = None,
-    base_url: str = "",
     published_on: dt.date | None = None,
-) -> Meeting:
-    """Publish a draft agenda: every failed check acknowledged with a reason; partners emailed.
-
-    With `published_on`, the meeting is recorded as history: the agenda was published on that
-    day (on or before the meeting), no one is e-mailed and the notice check does not apply."""
-    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+) -> list[Check]:
+    """Raise ValidationError unless the (locked) meeting's draft agenda may be published now
+    with these acknowledgements; return its checks. Asked when the secretary presses Publish
+    (reports/publishing.py) and again by publish_agenda when the job publishes."""
     if meeting.status != Meeting.Status.DRAFT:
         raise ValidationError(
             f"The agenda is not a draft ({meeting.get_status_display().lower()}), so it cannot "
@@ -246,6 +241,26 @@ def publish_agenda(
     }
     if errors:
         raise ValidationError(errors)
+    return checks
+
+
+@transaction.atomic
+def publish_agenda(
+    meeting: Meeting,
+    user: User | None,
+    acknowledgements: dict[str, str],
+    *,
+    today: dt.date | None = None,
+    base_url: str = "",
+    published_on: dt.date | None = None,
+) -> Meeting:
+    """Publish a draft agenda: every failed check acknowledged with a reason; partners and
+    the readers with alerts e-mailed.
+
+    With `published_on`, the meeting is recorded as history: the agenda was published on that
+    day (on or before the meeting), no one is e-mailed and the notice check does not apply."""
+    meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
+    checks = check_publishable(meeting, acknowledgements, today=today, published_on=published_on)
     for check in checks:
         if check.blocks:
             ack = ChecklistAcknowledgement(
@@ -275,4 +290,5 @@ def publish_agenda(
     if not meeting.recorded_as_history:
         # Written in this transaction, sent by a job once it commits (meetings/outbox.py).
         notifications.notify_agenda_published(meeting, base_url)
+        alerts.publication_alerts(meeting, "agenda", base_url)
     return meeting

@@ -149,6 +149,15 @@ def _parts(
     return parts, notes
 
 
+def pack_part_jobs(meeting: Meeting, audience: Audience) -> list[PartJob]:
+    """The jobs of every part of an audience's pack, as building the pack renders them (its
+    agenda, blank page and page numbers apart): rendered ahead, they make the pack's parts
+    cached (reports/documents/ahead.py)."""
+    items = records.load_items(meeting, papers=True)
+    parts, _ = _parts(meeting, items, audience)
+    return [part_job(part, meeting) for part in parts]
+
+
 def _part(kind: str, item: AgendaItem, bookmark: str, **kwargs: Any) -> Part:
     # Anchors name the content, not its place, so that a part keeps its cache key when
     # another part is added or removed before it.

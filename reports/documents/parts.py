@@ -114,9 +114,15 @@ class PartRenderer:
             self.cache_works = False
             return None
 
-    def finish(self) -> PartsRendered:
-        """Every part added, in order, once the pool has rendered those not cached."""
-        fresh = {key: result() for key, result in self.pending.items()}
+    def finish(self, on_rendered: Callable[[int, int], None] | None = None) -> PartsRendered:
+        """Every part added, in order, once the pool has rendered those not cached.
+
+        `on_rendered(done, total)` is called as each part not cached comes back (progress)."""
+        fresh: dict[str, PartPdf] = {}
+        for key, result in self.pending.items():
+            fresh[key] = result()
+            if on_rendered is not None:
+                on_rendered(len(fresh), len(self.pending))
         if fresh and self.cache_works:
             timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
             try:

@@ -42,10 +42,18 @@ from pypdf import PdfReader, PdfWriter
 from simple_history.models import HistoricalChanges
 
 from actions.models import Action
-from meetings.models import Attendance, Declaration, Dissent, ForwardPlanItem, MailDelivery
+from meetings import alerts
+from meetings.models import (
+    AlertSubscription,
+    Attendance,
+    Declaration,
+    Dissent,
+    ForwardPlanItem,
+    MailDelivery,
+)
 from members import services as members_services
 from members.models import DeclarationRound, Interest, Person, TermsOfReference
-from reports.models import Paper, PaperNote
+from reports.models import Paper, PaperNote, Publication
 from reports.papers import save_paper
 from tests.pdfs import TemporaryMedia
 from tests.public_world import (
@@ -259,6 +267,22 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             attempts=5,
             next_attempt_at=timezone.now(),
         )
+        # A publication of the draft agenda whose job failed, to try again.
+        Publication.objects.create(
+            meeting=world.draft,
+            state=Publication.State.FAILED,
+            error="The documents could not be made (RuntimeError).",
+            acknowledgements={"notice": "Test."},
+        )
+
+        # A reader's confirmed e-mail alert, whose links the alert rows open.
+        cls.alert = AlertSubscription.objects.create(
+            email="reader@example.net",
+            body=body_a,
+            kind=AlertSubscription.Kind.BODY,
+            requested_at=timezone.now(),
+            confirmed_at=timezone.now(),
+        )
 
     def setUp(self) -> None:
         super().setUp()
@@ -302,6 +326,8 @@ class PermissionMatrix(TemporaryMedia, WorldMixin):
             "approved_paragraph": self.approved_paragraph.pk,
             "unconfirmed_action": self.unconfirmed_action.key,
             "today": timezone.localdate().isoformat(),
+            "alert_confirm": alerts.confirm_token(self.alert),
+            "alert_unsubscribe": alerts.unsubscribe_token(self.alert),
         }
 
     def login_as(self, reader: str) -> None:

@@ -185,7 +185,16 @@ WORKSPACE_ROWS: list[Row | object] = [
     ws(f"{DRAFT}/agenda/items/8/", 302, "workspace:item", "POST", ITEM),
     # The buttons carry the meeting's version (optimistic locking) like every form.
     ws(f"{DRAFT}/agenda/items/8/move/", 302, "workspace:item_move", "POST", {**UP, **V0}),
-    ws(f"{DRAFT}/agenda/items/5/remove/", 302, "workspace:item_remove", "POST", V0),
+    # Removal asks first, on a page of its own (no script needed); the button confirms it.
+    ws(f"{DRAFT}/agenda/items/5/remove/", 200, "workspace:item_remove"),
+    ws(f"{DRAFT}/agenda/items/5/remove/", 200, "workspace:item_remove", "POST", V0),
+    ws(
+        f"{DRAFT}/agenda/items/5/remove/",
+        302,
+        "workspace:item_remove",
+        "POST",
+        {**V0, "confirm": "yes"},
+    ),
     ws(f"{DRAFT}/agenda/items/8/papers/new/", 200, "workspace:paper_new"),
     ws(f"{DRAFT}/agenda/items/8/papers/new/?as=upload", 200, "workspace:paper_new"),
     ws(f"{DRAFT}/agenda/items/8/papers/new/", 302, "workspace:paper_new", "POST", PAPER),
@@ -202,6 +211,8 @@ WORKSPACE_ROWS: list[Row | object] = [
     ws(f"{DRAFT}/publish/", 302, "workspace:publish", "POST", PUBLISH),
     # Trying the upcoming meeting's failed e-mail again is a POST back to the checklist.
     ws(f"{UPCOMING}/publish/mail/try-again/", 405, "workspace:mail_try_again"),
+    ws(f"{DRAFT}/publish/try-again/", 405, "workspace:publish_try_again"),
+    ws(f"{DRAFT}/publish/try-again/", 302, "workspace:publish_try_again", "POST"),
     ws(f"{UPCOMING}/publish/mail/try-again/", 302, "workspace:mail_try_again", "POST"),
     ws(f"{HELD}/attendance/", 200, "workspace:attendance", "POST", GRID_NEW),
     ws(f"{HELD}/attendance/{{attendee}}/", 200, "workspace:attendee"),
@@ -296,7 +307,6 @@ WORKSPACE_ROWS: list[Row | object] = [
             (f"{W}/terms/2020-draft/endorse/", "workspace:terms_endorse"),
             (f"{W}/people/jake-ferguson/interests/", "workspace:interest_add"),
             (f"{DRAFT}/agenda/items/8/move/", "workspace:item_move"),
-            (f"{DRAFT}/agenda/items/5/remove/", "workspace:item_remove"),
             (f"{HELD}/attendance/{{attendee}}/remove/", "workspace:attendee_remove"),
             (f"{HELD}/minutes/items/1/declarations/", "workspace:declaration_add"),
             (

@@ -15,6 +15,7 @@ from django.test import TestCase
 from meetings.models import ChecklistAcknowledgement, Meeting
 from meetings.services.publication import agenda_checks, clear_days, publish_agenda
 from members.models import Person
+from tests.jobs import run_jobs
 from tests.world import DemoWorld
 
 JUNE = "/manage/prg/meetings/2019-06-12/publish/"
@@ -77,8 +78,8 @@ class PublishTests(DemoWorld, TestCase):
             email=Concat(F("key"), Value("@example.org"))
         )
         with (
-            self.captureOnCommitCallbacks(execute=True),
             mock.patch("meetings.services.publication.freeze_published_documents") as freeze,
+            run_jobs(),
         ):
             response = self.client.post(
                 JUNE,
@@ -111,7 +112,7 @@ class PublishTests(DemoWorld, TestCase):
         assert Meeting.objects.get(key="2019-05-01").acknowledgements.count() == 0
 
     def test_publication_state_changes_are_in_the_meeting_history(self) -> None:
-        with mock.patch("meetings.services.publication.freeze_published_documents"):
+        with mock.patch("meetings.services.publication.freeze_published_documents"), run_jobs():
             self.client.post(
                 JUNE, {"notice": "x", "composition": "y", "interval": "z", "equality": "w"}
             )

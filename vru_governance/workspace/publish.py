@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from meetings import outbox
 from meetings.models import Meeting
-from meetings.services.publication import agenda_checks, publish_agenda
+from meetings.services.publication import agenda_checks
 from members.models import Body
+from reports import publishing
+from reports.models import Publication
 from vru_governance.workspace.base import (
     form_errors,
     meeting_of,
@@ -30,7 +32,7 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         published_on = form.cleaned_data.get("published_on")
         try:
-            publish_agenda(
+            publication = publishing.request_publication(
                 meeting,
                 request.user,
                 form.acknowledgements(),
@@ -42,6 +44,18 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             # The checks as they stand for the date given (a past one asks no notice).
             checks = agenda_checks(meeting, published_on=published_on)
         else:
+            # A job publishes it: at once in the tests' setup, else this page shows progress.
+            publication.refresh_from_db(fields=["state", "error"])
+            if publication.state == Publication.State.FAILED:
+                messages.error(request, f"The agenda was not published. {publication.error}")
+                return redirect("workspace:publish", body=body.slug, key=meeting.key)
+            if publication.state != Publication.State.DONE:
+                messages.info(
+                    request,
+                    "Publishing the agenda: its documents are being made and frozen. This page "
+                    "shows how far it has gone.",
+                )
+                return redirect("workspace:publish", body=body.slug, key=meeting.key)
             if published_on is not None:
                 messages.success(
                     request,
@@ -54,6 +68,9 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             return redirect("workspace:agenda", body=body.slug, key=meeting.key)
     acknowledgements = meeting.acknowledgements.select_related("acknowledged_by")
     mail = outbox.progress(meeting)
+    publication = publishing.latest(meeting)
+    stalled = publication is not None and publishing.is_stalled(publication)
+    publishing_now = publication is not None and not stalled and publication.is_open
     return render(
         request,
         "workspace/meetings/publish.html",
@@ -66,6 +83,13 @@ def publish(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             "is_past": meeting.date < timezone.localdate(),
             "mail": mail,
             "mail_unsent": any(m.unsent for m in mail),
+            "publication": publication,
+            "publication_stalled": stalled,
+            # Without JavaScript: the page reloads itself while the job runs.
+            "refresh_seconds": 1 if publishing_now else None,
+            "frozen": meeting.stored_documents.count()
+            if publication is not None and publication.state == Publication.State.DONE
+            else None,
         },
     )
 
@@ -90,4 +114,20 @@ def mail_try_again(request: HttpRequest, body: Body, key: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         mail_messages(request, meeting)
+    return redirect("workspace:publish", body=body.slug, key=meeting.key)
+
+
+@workspace_post_view
+def publish_try_again(request: HttpRequest, body: Body, key: str) -> HttpResponse:
+    """Queue a failed or stalled publication again, with the reasons given the first time."""
+    meeting = meeting_of(body, key)
+    publication = publishing.latest(meeting)
+    try:
+        if publication is None:
+            raise ValidationError("The agenda has not been sent for publication.")
+        publishing.try_again(publication)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.info(request, "Publishing the agenda again.")
     return redirect("workspace:publish", body=body.slug, key=meeting.key)

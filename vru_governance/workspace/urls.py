@@ -18,6 +18,7 @@ from vru_governance.workspace import (
     people,
     plan,
     publish,
+    standard_agenda,
     terms,
 )
 
@@ -49,6 +50,7 @@ meeting_patterns = [
     path("agenda/items/<str:number>/", include(item_patterns)),
     path("publish/", publish.publish, name="publish"),
     path("publish/mail/try-again/", publish.mail_try_again, name="mail_try_again"),
+    path("publish/try-again/", publish.publish_try_again, name="publish_try_again"),
     path("attendance/", attendance.attendance, name="attendance"),
     path("attendance/correct/", corrections.attendance_correct, name="attendance_correct"),
     path("attendance/<int:pk>/", attendance.attendee_edit, name="attendee"),
@@ -92,6 +94,7 @@ body_patterns = [
         corrections.action_correct,
         name="action_correct",
     ),
+    path("standard-agenda/", standard_agenda.standard_agenda_edit, name="standard_agenda"),
     path("forward-plan/", plan.forward_plan, name="forward_plan"),
     path("forward-plan/<int:pk>/", plan.forward_plan_edit, name="forward_plan_edit"),
     path("forward-plan/<int:pk>/place/", plan.forward_plan_place, name="forward_plan_place"),

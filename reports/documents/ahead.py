@@ -1,0 +1,56 @@
+"""Parts rendered ahead, so that publishing only stitches, numbers and freezes.
+
+A part's cache key is its content (reports/documents/parts.py), the same draft or published.
+So a paper's part of each pack (public and partners'), rendered by a job when the paper is
+saved, is the part the pack finds in the cache when the agenda is published; and the
+publication job renders whatever is still missing (a paper changed in the admin, the
+actions-arising report, the last minutes) before it takes the meeting's lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from meetings.models import Meeting
+from reports.documents.pack import Audience, pack_part_jobs, paper_part, part_job
+from reports.documents.parts import PartRenderer, part_key, workers
+from reports.documents.workers import PartJob, Pool
+from reports.models import Paper
+
+
+def paper_part_jobs(paper: Paper) -> list[PartJob]:
+    """The paper's part of the public pack (a notice when exempt) and of the partners' pack."""
+    item = paper.item
+    meeting = Meeting.objects.select_related("body").get(pk=item.meeting_id)
+    item.meeting = meeting
+    return [
+        part_job(paper_part(paper, item, meeting, partners=partners), meeting)
+        for partners in (False, True)
+    ]
+
+
+def meeting_part_jobs(meeting: Meeting) -> list[PartJob]:
+    """Every part of the meeting's two packs, each once."""
+    jobs: dict[str, PartJob] = {}
+    for audience in (Audience.PUBLIC, Audience.PARTNERS):
+        for job in pack_part_jobs(meeting, audience):
+            jobs.setdefault(part_key(job), job)
+    return list(jobs.values())
+
+
+def render_ahead(
+    jobs: Iterable[PartJob], on_progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Render the parts not in the cache into it; returns how many were rendered.
+
+    `on_progress(done, total)` is told the count to render first, then each part done."""
+    jobs = list(jobs)
+    if not jobs:
+        return 0
+    with Pool(min(workers(), len(jobs))) as pool:
+        renderer = PartRenderer(pool)
+        for job in jobs:
+            renderer.add(job)
+        if on_progress is not None:
+            on_progress(0, len(renderer.pending))
+        return len(renderer.finish(on_progress).rendered)
