@@ -24,6 +24,7 @@ by `check_save` before it is held back.
 from __future__ import annotations
 
 import contextlib
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -108,6 +109,10 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 TERMS_LABELS = ("members.termsofreference", "members.seat", "members.quorumgroup")
 APPOINTMENT_LABEL = "members.appointment"
+# A register entry that a published partners' pack printed ("Registered interests of the
+# partners expected") keeps what it said; it may still be ended, on or after that meeting.
+INTEREST_LABEL = "members.interest"
+INTEREST_PRINTED = ("person", "category", "description", "registered_on")
 
 # Meetings being corrected (their locked records may change), and whether history is being
 # recorded (nothing is locked).
@@ -247,6 +252,9 @@ def check_save(obj: models.Model, *, update_fields: set[str] | None = None) -> N
     if label == APPOINTMENT_LABEL:
         _check_appointment(obj, deleting=False)
         return
+    if label == INTEREST_LABEL:
+        _check_interest(obj, deleting=False)
+        return
     rules = RULES.get(label)
     if not rules:
         return
@@ -286,6 +294,9 @@ def check_delete(obj: models.Model) -> None:
         return
     if label == APPOINTMENT_LABEL:
         _check_appointment(obj, deleting=True)
+        return
+    if label == INTEREST_LABEL:
+        _check_interest(obj, deleting=True)
         return
     rules = RULES.get(label)
     if not rules:
@@ -408,6 +419,76 @@ def _check_appointment(obj: models.Model, *, deleting: bool) -> None:
     )
 
 
+def _interest_printed_on(entry: models.Model) -> dt.date | None:
+    """The latest meeting whose published partners' pack printed this register entry: an
+    agenda with a declarations item, of a body the person was a member of that day, within
+    the entry's dates (one query)."""
+    Meeting = _meeting_model()
+    printed = Meeting.objects.filter(
+        status__in=locked_statuses(AGENDA),
+        items__kind="declarations",
+        date__gte=entry.registered_on,
+    ).filter(
+        models.Q(body__appointments__person_id=entry.person_id)
+        & models.Q(body__appointments__start__lte=models.F("date"))
+        & (
+            models.Q(body__appointments__end__isnull=True)
+            | models.Q(body__appointments__end__gte=models.F("date"))
+        )
+    )
+    if entry.ended_on is not None:
+        printed = printed.filter(date__lte=entry.ended_on)
+    return printed.order_by("-date").values_list("date", flat=True).first()
+
+
+def _check_interest(obj: models.Model, *, deleting: bool) -> None:
+    """A register entry a published partners' pack printed keeps its words and dates; it may
+    be ended on or after the last meeting that printed it, and a new entry registered."""
+    old = _stored(obj)
+    if old is None:
+        return  # a new entry: the frozen packs keep what the register said then
+    printed = _interest_printed_on(old)
+    if printed is None:
+        return
+    where = f"the partners' pack of the meeting of {printed:%-d %B %Y}"
+    instead = (
+        "Record the date it ended and register the new interest instead: the pack keeps what "
+        "it printed."
+    )
+    if deleting:
+        raise ValidationError(
+            f"This entry of the register of interests was printed in {where}, so it cannot be "
+            f"removed. {instead}"
+        )
+    changed = [
+        str(type(obj)._meta.get_field(name).verbose_name)
+        for name in INTEREST_PRINTED
+        if getattr(obj, type(obj)._meta.get_field(name).attname)
+        != getattr(old, type(obj)._meta.get_field(name).attname)
+    ]
+    if changed:
+        raise ValidationError(
+            f"This entry of the register of interests was printed in {where}, so its "
+            f"{', '.join(changed)} can no longer change. {instead}"
+        )
+    if obj.ended_on is not None and obj.ended_on < printed:
+        raise ValidationError(
+            {
+                "ended_on": f"This interest was printed as current in {where}, so it cannot "
+                f"have ended before {printed:%-d %B %Y}."
+            }
+        )
+
+
+def check_replacing(obj: models.Model, field: str) -> None:
+    """Refuse a new value for `field` of a record a published document shows before anything
+    is written: a new file is stored before its record is saved (and a storage that
+    overwrites would replace the published one)."""
+    probe = copy.copy(obj)
+    setattr(probe, field, "\0 a new value")  # differs from anything stored
+    check_save(probe, update_fields={field})
+
+
 def check_bulk(model: type[models.Model], meeting: models.Model, fields: set[str]) -> None:
     """Refuse a write that sends no signal (`QuerySet.update()`, `bulk_update`) of these
     fields of `model`'s records under one meeting, when its published documents show them.
@@ -443,7 +524,7 @@ def guard_delete(sender: type[models.Model], instance: models.Model, **kwargs: A
 
 def install() -> None:
     """Connect the guards to every model the policy names (from MeetingsConfig.ready)."""
-    for label in (*RULES, *TERMS_LABELS, APPOINTMENT_LABEL):
+    for label in (*RULES, *TERMS_LABELS, APPOINTMENT_LABEL, INTEREST_LABEL):
         model = apps.get_model(label)
         pre_save.connect(guard_save, sender=model, dispatch_uid=f"lifecycle-save-{label}")
         pre_delete.connect(guard_delete, sender=model, dispatch_uid=f"lifecycle-delete-{label}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from reports.documents.actions_arising import render_actions_arising
+from reports.documents.facts import agenda_facts
 from reports.documents.minutes import render_minutes
 from reports.documents.pack import Audience, Part, build_pack
 from reports.documents.paper_files import paper_audiences, render_paper_files
@@ -105,6 +106,8 @@ def _render(
                 rendered[Kind.PACK] = result.pack
             if result.agenda is not None:
                 rendered[Kind.AGENDA] = result.agenda
+                # Read in the same transaction, the meeting's row locked: the page's facts.
+                result.agenda.extra["facts"] = agenda_facts(meeting, partners=False)
         paper_parts: dict[int, Part] = {}
         if Kind.PARTNERS_PACK in kinds or Kind.PARTNERS_AGENDA in kinds:
             # The partners' agenda gives the page references of the partners' pack.
@@ -123,6 +126,7 @@ def _render(
                 rendered[Kind.PARTNERS_PACK] = result.pack
             if result.agenda is not None:
                 rendered[Kind.PARTNERS_AGENDA] = result.agenda
+                result.agenda.extra["facts"] = agenda_facts(meeting, partners=True)
             paper_parts = {p.paper.pk: p for p in result.parts if p.paper is not None}
         if papers:
             out.papers = render_paper_files(
@@ -159,8 +163,10 @@ def _store(
         pages=result.pages,
         is_correction=bool(correction_note),
         correction_note=correction_note,
-        # The HTML of the same snapshot (the minutes page reads it): HTML and PDF agree.
+        # The HTML of the same snapshot (the minutes and paper pages read it), and the facts
+        # the meeting page shows: HTML and PDF agree.
         html=result.extra.get("html", ""),
+        facts=result.extra.get("facts", {}),
         created_by=user,
     )
     document.file.save(f"{kind}-v{version}.pdf", ContentFile(result.pdf), save=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -253,9 +255,65 @@ def minutes_html(minutes: Minutes) -> SafeString:
     return mark_safe(render_to_string("reports/_minutes_body.html", {"minutes": minutes}))  # nosec B703, B308
 
 
+def minutes_facts(minutes: Minutes) -> dict[str, Any]:
+    """What the public meeting page shows of the minutes (StoredDocument.facts), from the very
+    object their PDF prints: the meeting's date, times and place, and the minutes themselves
+    (attendance, and each item's paragraphs, actions, declarations, dissent and decision)."""
+    meeting = minutes.meeting
+    printed = {f.name: getattr(minutes, f.name) for f in fields(minutes) if f.name != "meeting"}
+    return {
+        "date": meeting.date.isoformat(),
+        "start_time": meeting.start_time.isoformat(),
+        "end_time": meeting.end_time.isoformat() if meeting.end_time else "",
+        "place": meeting.place,
+        # Plain JSON: dataclasses as dicts, the HTML of paragraphs and decisions as text.
+        "minutes": json.loads(json.dumps(printed, default=asdict)),
+    }
+
+
+def _html(text: str) -> SafeString:
+    # Reviewed: HTML this module made (render_markdown, autoescaped) when the minutes were
+    # frozen, read back from the store.
+    return mark_safe(text)  # nosec B703, B308
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `cls` a snapshot holds (one frozen before a field was added has not)."""
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}
+
+
+def minutes_from_facts(facts: dict[str, Any], meeting: Meeting) -> Minutes | None:
+    """The minutes as frozen (minutes_facts), for the meeting page; None when the snapshot
+    predates them."""
+    data = facts.get("minutes")
+    if not data:
+        return None
+    items = []
+    for raw in data["items"]:
+        item = MinutesItem(**_known(MinutesItem, raw))
+        item.paragraphs = [
+            Paragraph(**{**_known(Paragraph, p), "html": _html(p["html"])})
+            for p in raw["paragraphs"]
+        ]
+        item.dissents = [(name, _html(text)) for name, text in raw["dissents"]]
+        item.reservations = [(name, _html(text)) for name, text in raw.get("reservations", [])]
+        item.recommendation = _html(raw.get("recommendation", ""))
+        item.approved_wording = _html(raw.get("approved_wording", ""))
+        items.append(item)
+    people = {
+        key: [PersonLine(**_known(PersonLine, line)) for line in data[key]]
+        for key in ("present", "in_attendance", "apologies")
+    }
+    return Minutes(
+        **{**_known(Minutes, data), **people, "items": items, "meeting": meeting},
+    )
+
+
 def render_minutes(meeting: Meeting, *, correction: Correction | None = None) -> Rendered:
     """The summary minutes as a PDF of their own (pages numbered from 1), with the HTML of
-    the page from the same snapshot (extra["html"]: stored beside the frozen PDF)."""
+    the page and the meeting page's facts from the same snapshot (extra["html"] and
+    extra["facts"]: stored beside the frozen PDF)."""
     minutes = build_minutes(meeting)
     metadata = minutes_metadata(minutes)
     rendered = render_pdf(
@@ -265,4 +323,5 @@ def render_minutes(meeting: Meeting, *, correction: Correction | None = None) ->
         metadata,
     )
     rendered.extra["html"] = str(minutes_html(minutes))
+    rendered.extra["facts"] = minutes_facts(minutes)
     return rendered

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from meetings.models import Meeting
 from reports.documents.assemble import Assembly, Piece, run_assembly
 from reports.documents.pack import Part, paper_part, part_job
+from reports.documents.papers import paper_html
 from reports.documents.parts import PartRenderer
 from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import read_upload
@@ -132,6 +133,10 @@ def render_paper_files(
         notice = notices.get(copy.paper.pk)
         pages = pdf.pages + (notice.pages if notice is not None else 0)
         done[copy.paper.pk] = Rendered(pdf=data, pages=pages, metadata=job.metadata)
+        if copy.part.view is not None:
+            # An authored paper's HTML page, from the view its PDF printed (stored beside it).
+            done[copy.paper.pk].extra["html"] = str(paper_html(copy.part.view))
+            done[copy.paper.pk].extra["facts"] = {"title": copy.part.view.title}
     return done
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.safestring import SafeString
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from meetings.models import Meeting
 from reports.documents.minutes import masthead
@@ -139,6 +140,12 @@ def build_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> PaperView:
         sections=build_sections(paper),
         supplement=paper.supplement,
     )
+
+
+def paper_html(view: PaperView) -> SafeString:
+    """The body of an authored paper's accessible HTML page (frozen with its PDF)."""
+    # Reviewed: a template rendered with autoescaping; typed text went through render_markdown.
+    return mark_safe(render_to_string("reports/_paper_body.html", {"view": view}))  # nosec B703, B308
 
 
 def paper_metadata(view: PaperView, meeting: Meeting) -> Metadata:

@@ -12,17 +12,28 @@ byte-identical. A correction (the one way to change them) is in test_published_r
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import hashlib
+import io
+import json
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfWriter
 
 from actions.models import Action
+from meetings.lifecycle import recording_history
 from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting
-from members.models import Appointment
+from members.models import Appointment, Interest, Person
 from reports.models import Paper, StoredDocument
 from reports.services import freeze_documents
 from tests.lifecycle.tamper import (
@@ -47,6 +58,7 @@ Kind = StoredDocument.Kind
 MAY = "/prg/meetings/2019-05-01/"
 REFUSAL = re.compile(
     r"[Rr]ecord a correction|Draft a new version|correction of those minutes|approved and locked"
+    r"|register the new interest|cannot have ended before"
 )
 NO_PATH = "no such path"
 REFUSED = "refused"
@@ -71,14 +83,35 @@ class TamperMatrixTests(PublishedRecordTests):
         cls.superuser = User.objects.create_superuser("root", "root@example.org", "x")
         cls.may = Meeting.objects.get(key="2019-05-01")
         cls.paper = Paper.objects.filter(item__meeting=cls.may).order_by("pk").first()
+        with recording_history():
+            # An uploaded paper of 1 May, and an interest of the partner's that the 1 May
+            # partners' pack prints ("Registered interests of the partners expected").
+            cls.upload = Paper(
+                item=cls.paper.item,
+                key="uploaded-report",
+                title="Uploaded report",
+                position=9,
+                final=True,
+                file_has_equality_comments=True,
+            )
+            cls.upload.file.save("uploaded-report.pdf", ContentFile(pdf(2)), save=False)
+            cls.upload.full_clean()
+            cls.upload.save()
+            cls.interest = Interest.objects.create(
+                person=Person.objects.get(user=cls.partner),
+                category=Interest.Category.DIRECTORSHIP,
+                description="Trustee of the Example Trust.",
+                registered_on=dt.date(2019, 1, 1),
+            )
         # The demo enters 1 May as history; publishing would have frozen these.
-        freeze_documents(cls.may, [Kind.AGENDA, Kind.PACK])
+        freeze_documents(cls.may, [Kind.AGENDA, Kind.PACK, Kind.PARTNERS_PACK, Kind.PAPER])
         cls.urls = [
             *PUBLIC_URLS,
             MAY,
             MAY + "agenda.pdf",
             MAY + "pack.pdf",
             f"{MAY}papers/{cls.paper.key}.pdf",
+            f"{MAY}papers/{cls.upload.key}.pdf",
         ]
         cls.records = fingerprint()
         cls.hashes = public_hashes(Client(), cls.urls)
@@ -115,8 +148,11 @@ class TamperMatrixTests(PublishedRecordTests):
         and the removal posted anyway changes nothing (check())."""
         client = self.as_user(user)
         data = form_to(client.get(url).content.decode(), remove_url)
+        if data is None:  # a removal may ask on a page of its own first (an agenda item)
+            page = client.get(remove_url)
+            data = form_to(page.content.decode(), remove_url) if page.status_code == 200 else None
         if data is None:
-            client.post(remove_url, {"version": "1"})
+            client.post(remove_url, {"version": "1", "confirm": "yes"})
             return NO_PATH
         return self.answer(client.post(remove_url, data), client)
 
@@ -199,6 +235,96 @@ class TamperMatrixTests(PublishedRecordTests):
         self.assertIn(response.status_code, (200, 302))
         return NO_PATH
 
+    def stored_files(self) -> set[str]:
+        """Every file in the storage (papers and frozen documents)."""
+        found: set[str] = set()
+        folders = [""]
+        while folders:
+            folder = folders.pop()
+            subfolders, files = default_storage.listdir(folder)
+            folders += [f"{folder}/{d}".lstrip("/") for d in subfolders]
+            found |= {f"{folder}/{f}".lstrip("/") for f in files}
+        return found
+
+    def replace_file(self, post: Callable[[dict[str, Any]], str]) -> str:
+        """Post a new PDF for the uploaded paper: nothing reaches the storage, and the stored
+        file's bytes are the ones published."""
+        files, before = self.stored_files(), self.upload_bytes()
+        answer = post({"upload": replacement(), "file": replacement()})
+        self.assertEqual(self.stored_files(), files, "a file was written to the storage")
+        self.assertEqual(self.upload_bytes(), before)
+        return answer
+
+    def upload_bytes(self) -> bytes:
+        with Paper.objects.get(pk=self.upload.pk).file.open("rb") as handle:
+            return handle.read()
+
+    def workspace_upload(self) -> str:
+        item = self.upload.item.number
+        url = f"{WS}meetings/2019-05-01/agenda/items/{item}/papers/uploaded-report/"
+
+        def post(files: dict[str, Any]) -> str:
+            client = self.as_user(self.secretary)
+            found = form_with(client.get(url).content.decode(), "title")
+            self.assertIsNotNone(found, "the upload form is offered")
+            data, _name = found
+            data["upload"] = files["upload"]
+            return self.answer(client.post(url, data), client)
+
+        return self.replace_file(post)
+
+    def admin_upload(self, user: User) -> str:
+        url = f"/admin/reports/paper/{self.upload.pk}/change/"
+        return self.replace_file(lambda files: self.post_admin(user, url, {"file": files["file"]}))
+
+    def api_upload(self) -> str:
+        def post(files: dict[str, Any]) -> str:
+            client = self.as_user(self.superuser)
+            for url in ("/api/bodies/prg/meetings/2019-05-01/", "/api/bodies/prg/meetings/"):
+                response = client.post(url, {"file": files["file"]})
+                self.assertEqual(response.status_code, 405, url)
+            return NO_PATH
+
+        return self.replace_file(post)
+
+    def import_upload(self) -> str:
+        def post(files: dict[str, Any]) -> str:
+            document = export_records("prg")
+            meeting = next(m for m in document["bodies"][0]["meetings"] if m["key"] == "2019-05-01")
+            paper = next(p for i in meeting["items"] for p in i.get("papers", ()) if p.get("file"))
+            with tempfile.TemporaryDirectory() as folder:
+                with open(f"{folder}/replacement.pdf", "wb") as handle:
+                    handle.write(files["file"].read())
+                paper["file"] = "replacement.pdf"
+                try:
+                    import_records(json.loads(json.dumps(document)), base_dir=Path(folder))
+                except RecordsError as refused:
+                    self.assertRegex(str(refused.errors), REFUSAL)
+                    return REFUSED
+            return LEFT_AS_IS
+
+        return self.replace_file(post)
+
+    def partner_interest(self, change: dict[str, str]) -> str:
+        """The partner edits, in the portal, an interest the 1 May partners' pack printed: the
+        entry and the frozen pack stay as they were."""
+        client = self.as_user(self.partner)
+        url = f"/partners/interests/{self.interest.pk}/"
+        pack = hashlib.sha256(body_of(client.get(MAY + "partners-pack.pdf"))).digest()
+        entry = Interest.objects.filter(pk=self.interest.pk).values().get()
+        page = client.get(url)
+        self.assertEqual(page.status_code, 200)
+        found = form_with(page.content.decode(), "description")
+        self.assertIsNotNone(found)
+        data, _name = found
+        for key, value in change.items():
+            data[next(k for k in data if k.endswith(key))] = value
+        answer = self.answer(client.post(url, data), client)
+        self.assertEqual(Interest.objects.filter(pk=self.interest.pk).values().get(), entry)
+        after = hashlib.sha256(body_of(client.get(MAY + "partners-pack.pdf"))).digest()
+        self.assertEqual(after, pack)
+        return answer
+
     def check(self, cell: Cell) -> None:
         outcome = cell.attempt(self)
         self.assertEqual(outcome, expected(cell), cell)
@@ -206,6 +332,19 @@ class TamperMatrixTests(PublishedRecordTests):
         self.assertEqual(StoredDocument.objects.count(), self.documents)
         after = public_hashes(Client(), self.urls)
         self.assertEqual([url for url in self.urls if after[url] != self.hashes[url]], [])
+
+
+def pdf(pages: int) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def replacement() -> SimpleUploadedFile:
+    return SimpleUploadedFile("replacement.pdf", pdf(3), content_type="application/pdf")
 
 
 # The records -----------------------------------------------------------------------------
@@ -456,6 +595,21 @@ CELLS: list[Cell] = [
         "partner portal",
         lambda t: t.answer(t.as_user(t.partner).post("/partners/prg/meetings/2019-03-06/")),
     ),
+    Cell("uploaded paper's file", "workspace", lambda t: t.workspace_upload()),
+    Cell("uploaded paper's file", "admin as superuser", lambda t: t.admin_upload(t.superuser)),
+    Cell("uploaded paper's file", "admin as secretary", lambda t: t.admin_upload(t.secretary)),
+    Cell("uploaded paper's file", "import_records", lambda t: t.import_upload()),
+    Cell("uploaded paper's file", "API", lambda t: t.api_upload()),
+    Cell(
+        "interest printed in the partners' pack",
+        "partner portal",
+        lambda t: t.partner_interest({"description": "Trustee of another trust."}),
+    ),
+    Cell(
+        "interest printed in the partners' pack, ended before it",
+        "partner portal",
+        lambda t: t.partner_interest({"ended_on": "2019-04-01"}),
+    ),
     *(
         Cell(record, "API", lambda t, url=url: t.api(url))
         for record, url in [
@@ -475,6 +629,9 @@ UNUSUAL = {
     ("attendance removed", "workspace"): NO_PATH,
     ("terms in force", "workspace"): NO_PATH,  # endorsed terms have no edit form
     ("action removed", "import_records"): LEFT_AS_IS,  # an import never removes an action
+    # A partner's own register is theirs to keep, except what a published pack printed.
+    ("interest printed in the partners' pack", "partner portal"): REFUSED,
+    ("interest printed in the partners' pack, ended before it", "partner portal"): REFUSED,
     **{
         (record, f"admin as {user}"): REFUSED  # an appointment is no record of a meeting
         for record in ("appointment", "appointment deleted")

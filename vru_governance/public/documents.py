@@ -34,6 +34,7 @@ from reports.documents.chair_brief import render_chair_brief
 from reports.documents.minutes import build_minutes, minutes_html, render_minutes
 from reports.documents.pack import Audience, build_pack
 from reports.documents.paper_files import render_draft_paper
+from reports.documents.papers import build_paper, paper_html
 from reports.documents.render import Rendered
 from reports.models import Paper, StoredDocument
 from reports.services import frozen_paper
@@ -212,10 +213,8 @@ def stored_document(
     return _stored_response(request, document, meeting)
 
 
-@require_safe
-def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) -> HttpResponseBase:
-    """One paper: the uploaded file as uploaded, or an authored paper rendered."""
-    meeting = meeting_for(request.user, body_slug, key)
+def _paper_of(request: HttpRequest, meeting: Meeting, paper_key: str) -> Paper:
+    """A paper of the meeting the user may see, else 404."""
     paper = (
         Paper.objects.filter(item__meeting=meeting, key=paper_key)
         .select_related("item")
@@ -229,6 +228,14 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
         # 404 for everyone, as for a paper that does not exist: a paper's key comes from its
         # title, so a 403 would confirm a guessed title of an exempt paper.
         raise Http404("No such paper.")
+    return paper
+
+
+@require_safe
+def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) -> HttpResponseBase:
+    """One paper: the uploaded file as uploaded, or an authored paper rendered."""
+    meeting = meeting_for(request.user, body_slug, key)
+    paper = _paper_of(request, meeting, paper_key)
     filename = f"{meeting.body.slug}-{meeting.key}-{paper.key}.pdf"
     partners = can_see_body_records(request.user, meeting.body)
     if meeting.agenda_is_public:
@@ -245,6 +252,48 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
         filename=filename,
     )
     return _respond(response, public=False)
+
+
+@require_safe
+def paper_page(request: HttpRequest, body_slug: str, key: str, paper_key: str) -> HttpResponse:
+    """A paper written by section as an accessible HTML page (its PDF in addition), read from
+    the snapshot its frozen copy was rendered from: the page and the PDF never disagree.
+    An uploaded paper has none (its PDF is the paper); an exempt one only for partners."""
+    meeting = meeting_for(request.user, body_slug, key)
+    paper = _paper_of(request, meeting, paper_key)
+    if paper.file:
+        raise Http404("An uploaded paper has no web page: open its PDF.")
+    partners = can_see_body_records(request.user, meeting.body)
+    document = None
+    if meeting.agenda_is_public:
+        document = frozen_paper(meeting, paper, partners=partners)
+    if document is not None and document.html:
+        # Reviewed: the HTML stored when the paper was frozen, which paper_html made
+        # (autoescaped; typed text through render_markdown).
+        html = mark_safe(document.html)  # noqa: S308  # nosec B703, B308
+        title = document.facts.get("title", paper.title)
+    else:
+        # A draft agenda's paper (for those who may see drafts), or a copy frozen before
+        # snapshots were kept: from the records, as its PDF was rendered.
+        html = paper_html(build_paper(paper, meeting, partners=partners))
+        title = paper.title
+    response = render(
+        request,
+        "reports/paper_page.html",
+        {
+            "body": meeting.body,
+            "meeting": meeting,
+            "key": paper.key,
+            "title": title,
+            "paper_html": html,
+            "document": document,
+            "draft": not meeting.agenda_is_public,
+            "exempt": paper.is_exempt,
+        },
+    )
+    if paper.is_exempt or not meeting.agenda_is_public:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @require_safe

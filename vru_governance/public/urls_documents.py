@@ -20,6 +20,7 @@ urlpatterns = [
     path(MEETING + "actions-arising.pdf", views.actions_arising_pdf, name="actions_arising_pdf"),
     path(MEETING + "minutes/", views.minutes_page, name="minutes_page"),
     path(MEETING + "papers/<slug:paper_key>.pdf", views.paper_pdf, name="paper_pdf"),
+    path(MEETING + "papers/<slug:paper_key>/", views.paper_page, name="paper_page"),
     path(
         MEETING + "documents/<int:version>/<slug:kind>.pdf",
         views.stored_document,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 
+from meetings import lifecycle
 from meetings.models import AgendaItem
 from reports.models import SECTION_KEYS, Paper
 from reports.pdf_safety import RefusedPdf, check_paper_pdf
@@ -59,6 +61,14 @@ class PaperSteps(ImporterBase):
             setattr(paper, k, v)
         if content is not None:
             if not paper.file or _sha256_of(paper.file) != hashlib.sha256(content).hexdigest():
+                if not created:
+                    try:
+                        # Refused before the new file reaches the storage (a published
+                        # paper's file is never overwritten, nor an orphan left beside it).
+                        lifecycle.check_replacing(paper, "file")
+                    except ValidationError as refused:
+                        self.error(f"{path}.file", " ".join(refused.messages))
+                        return
                 paper.file.save(f"{paper.key}.pdf", ContentFile(content), save=False)
                 self.saved_files.append(paper.file.name)
                 changed = True
