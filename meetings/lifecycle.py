@@ -72,7 +72,18 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(
             AGENDA,
             "the meeting's details",
-            frozenset({"body", "key", "date", "start_time", "place"}),
+            frozenset(
+                {
+                    "body",
+                    "key",
+                    "date",
+                    "start_time",
+                    "place",
+                    "in_attendance",
+                    "next_meeting",
+                    "next_meeting_text",
+                }
+            ),
             adds=False,
         ),
         Rule(MINUTES, "the closing time", frozenset({"end_time"}), adds=False),
@@ -81,7 +92,9 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(
             AGENDA,
             "the agenda item",
-            frozenset({"meeting", "number", "position", "title", "presenter", "kind"}),
+            frozenset(
+                {"meeting", "number", "position", "title", "presenter", "presenter_lead", "kind"}
+            ),
         ),
         Rule(
             MINUTES,

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from meetings import access
 from meetings.access import AnyUser
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, presenter_line
 from members.models import Body
 from reports.models import Paper, StoredDocument
 
@@ -99,6 +99,13 @@ class ItemRow:
 
     item: AgendaItem
     papers: list[PaperRow] = field(default_factory=list)
+
+    @property
+    def lead(self) -> str:
+        """The presenter line as the agenda prints it ('An update to be provided by …')."""
+        return presenter_line(
+            self.item.presenter_lead, self.item.presenter, has_report=bool(self.papers)
+        )
 
 
 def agenda_rows(user: AnyUser, meeting: Meeting) -> list[ItemRow]:

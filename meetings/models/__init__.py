@@ -6,7 +6,13 @@ works and Django finds the models.
 
 from __future__ import annotations
 
-from meetings.models.agenda import AgendaItem, item_sort_key
+from meetings.models.agenda import (
+    PRESENTER_LEADS,
+    AgendaItem,
+    StandardItem,
+    item_sort_key,
+    presenter_line,
+)
 from meetings.models.attendance import Attendance, check_no_double_count
 from meetings.models.mail import MailDelivery
 from meetings.models.meeting import ChecklistAcknowledgement, Meeting, compute_quorum
@@ -26,6 +32,7 @@ __all__ = [
     "Declaration",
     "Dissent",
     "ForwardPlanItem",
+    "PRESENTER_LEADS",
     "MailDelivery",
     "Meeting",
     "MinuteParagraph",
@@ -34,4 +41,6 @@ __all__ = [
     "compute_quorum",
     "item_sort_key",
     "paragraph_numbers",
+    "presenter_line",
+    "StandardItem",
 ]

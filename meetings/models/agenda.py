@@ -22,6 +22,30 @@ def item_sort_key(number: str) -> tuple[int, str]:
     return (int(match.group(1)), match.group(2))
 
 
+# The lead-in wordings the agenda offers before a presenter's name (the seed's own); any other
+# wording may be typed.
+PRESENTER_LEADS = (
+    "To be presented by",
+    "A report to be presented by",
+    "An update to be provided by",
+    "A PowerPoint to be presented by",
+    "A report and PowerPoint to be presented by",
+)
+
+
+def presenter_line(lead: str, presenter: str, *, has_report: bool) -> str:
+    """The line the agenda prints under an item: 'An update to be provided by Sophie Linden,
+    Deputy Mayor for Policing and Crime.' With no lead chosen, 'A report to be presented by'
+    when the item has a paper, else 'To be presented by'; a lead with no presenter prints
+    alone (typed wording such as 'A verbal update from the Chair')."""
+    lead, presenter = lead.strip(), presenter.strip().rstrip(".")
+    if not presenter:
+        return f"{lead.rstrip('.')}." if lead else ""
+    if not lead:
+        lead = PRESENTER_LEADS[1] if has_report else PRESENTER_LEADS[0]
+    return f"{lead} {presenter}."
+
+
 class AgendaItem(models.Model):
     """A numbered item on a meeting's agenda (1, 2, … with sub-items 8a, 8b)."""
 
@@ -53,6 +77,13 @@ class AgendaItem(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     title = models.CharField(max_length=300)
     presenter = models.CharField(max_length=400, blank=True)
+    presenter_lead = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The words the agenda prints before the presenter ('An update to be provided "
+        "by'); empty: 'A report to be presented by' when the item has a paper, else 'To be "
+        "presented by'.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.BUSINESS)
     minutes_allowed = models.PositiveSmallIntegerField(
         null=True,
@@ -145,3 +176,25 @@ class AgendaItem(models.Model):
         )
         if problem:
             raise ValidationError({"outcome": problem})
+
+
+class StandardItem(models.Model):
+    """An item of a body's standard agenda: the items a new meeting of the body starts with."""
+
+    body = models.ForeignKey(
+        "members.Body", on_delete=models.CASCADE, related_name="standard_items"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(
+        max_length=30, choices=AgendaItem.Kind.choices, default=AgendaItem.Kind.BUSINESS
+    )
+    presenter = models.CharField(max_length=400, blank=True)
+    presenter_lead = models.CharField(max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"

@@ -47,6 +47,26 @@ class Meeting(models.Model):
         help_text="The clerk on the day, named as the documents' contact officer (empty: the "
         "body's first secretary).",
     )
+
+    class NextMeeting(models.TextChoices):
+        """What the agenda prints under "Date of next meeting"."""
+
+        AUTOMATIC = "", "The body's next meeting, from the records"
+        OWN = "own", "The wording typed below"
+        NONE = "none", "Nothing (the item's title only)"
+
+    in_attendance = models.TextField(
+        blank=True,
+        help_text="The officers and guests expected, one per line ('Name, role'): printed on "
+        "the agenda's cover under 'In attendance'.",
+    )
+    next_meeting = models.CharField(
+        max_length=10, choices=NextMeeting.choices, blank=True, default=NextMeeting.AUTOMATIC
+    )
+    next_meeting_text = models.TextField(
+        blank=True,
+        help_text="Printed under 'Date of next meeting' when its own wording is chosen.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     agenda_published_at = models.DateTimeField(null=True, blank=True)
     minutes_published_at = models.DateTimeField(null=True, blank=True)
@@ -203,6 +223,29 @@ class Meeting(models.Model):
             )
         if self.recorded_as_history and self.date:
             self._check_history_dates()
+        self._check_next_meeting()
+
+    def _check_next_meeting(self) -> None:
+        """Typed wording for the next meeting goes with the choice to print it, and only then."""
+        own = self.next_meeting == self.NextMeeting.OWN
+        if own and not self.next_meeting_text.strip():
+            raise ValidationError(
+                {
+                    "next_meeting_text": "Type the wording for the date of the next meeting, or "
+                    "choose to print the next meeting from the records or nothing."
+                }
+            )
+        if not own and self.next_meeting_text.strip():
+            raise ValidationError(
+                {
+                    "next_meeting_text": "Wording for the date of the next meeting is printed only "
+                    "when its own wording is chosen; choose it, or clear the wording."
+                }
+            )
+
+    def in_attendance_lines(self) -> list[str]:
+        """The people expected in attendance, as the agenda's cover prints them."""
+        return [line.strip() for line in self.in_attendance.splitlines() if line.strip()]
 
     # The dates of a meeting recorded as history, in the order its steps happen.
     HISTORY_STEPS = (

@@ -1,4 +1,5 @@
-"""Workflows on a meeting's agenda: its items (add, change, move, remove, renumber).
+"""Workflows on a meeting's agenda: its items (add, change, move, remove, renumber), the
+wording of its cover and closing lines, and each body's standard agenda.
 
 Papers are reports.papers' (a paper is a reports record).
 
@@ -8,12 +9,24 @@ full_clean() and raises ValidationError (EditConflict for a stale form).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast, Concat
 
 from meetings import lifecycle
-from meetings.models import AgendaItem, Attendance, ForwardPlanItem, Meeting, item_sort_key
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    ForwardPlanItem,
+    Meeting,
+    StandardItem,
+    item_sort_key,
+)
+from meetings.services.corrections import record_correction
+from members.models import Body
 from vru_governance.rules.versions import bump_version, check_version
 
 Kind = AgendaItem.Kind
@@ -29,6 +42,151 @@ STANDARD_AGENDA: list[tuple[str, str]] = [
     ("Close", Kind.CLOSE),
 ]
 TAIL_KINDS = {Kind.AOB, Kind.DATE_OF_NEXT_MEETING, Kind.CLOSE}
+# A standard agenda longer than this is a mistake (a pasted list), not a board's routine.
+MAX_STANDARD_ITEMS = 30
+
+
+# The body's standard agenda -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardRow:
+    """An item of a standard agenda as a new meeting starts with it."""
+
+    title: str
+    kind: str
+    presenter: str = ""
+    presenter_lead: str = ""
+
+
+def standard_agenda(body: Body) -> list[StandardRow]:
+    """The items a new meeting of the body starts with: the body's own list, or (until its
+    secretary changes it) the product's standard agenda."""
+    own = [
+        StandardRow(i.title, i.kind, i.presenter, i.presenter_lead)
+        for i in body.standard_items.order_by("position", "pk")
+    ]
+    return own or [StandardRow(title, kind) for title, kind in STANDARD_AGENDA]
+
+
+@transaction.atomic
+def save_standard_agenda(body: Body, rows: list[StandardRow]) -> list[StandardItem]:
+    """Make the body's standard agenda these items, in this order. Meetings already created
+    keep their agendas: only new meetings start from it."""
+    Body.objects.select_for_update().get(pk=body.pk)
+    rows = [r for r in rows if r.title.strip()]
+    if not rows:
+        raise ValidationError("A standard agenda needs at least one item.")
+    if len(rows) > MAX_STANDARD_ITEMS:
+        raise ValidationError(
+            f"A standard agenda holds at most {MAX_STANDARD_ITEMS} items; this one has {len(rows)}."
+        )
+    kinds = [r.kind for r in rows if r.kind != Kind.BUSINESS]
+    for kind in dict.fromkeys(k for k in kinds if kinds.count(k) > 1):
+        raise ValidationError(
+            f"The standard agenda has {kinds.count(kind)} items of the kind "
+            f"'{Kind(kind).label}'; the documents look for one (make the others business "
+            "items)."
+        )
+    made = []
+    for position, row in enumerate(rows, start=1):
+        item = StandardItem(
+            body=body,
+            position=position,
+            title=row.title.strip(),
+            kind=row.kind,
+            presenter=row.presenter.strip(),
+            presenter_lead=row.presenter_lead.strip(),
+        )
+        try:
+            item.full_clean(exclude=["body"])
+        except ValidationError as exc:
+            raise ValidationError(
+                [f"Item {position} ('{row.title.strip()[:60]}'): {m}" for m in exc.messages]
+            ) from exc
+        made.append(item)
+    body.standard_items.all().delete()
+    StandardItem.objects.bulk_create(made)
+    return made
+
+
+# The agenda's cover and closing lines -----------------------------------------------------
+
+
+def _wording(meeting: Meeting) -> str:
+    lines = meeting.in_attendance_lines()
+    attending = "; ".join(lines) if lines else "nobody listed"
+    if meeting.next_meeting == Meeting.NextMeeting.OWN:
+        following = f"“{meeting.next_meeting_text.strip()}”"
+    else:
+        following = Meeting.NextMeeting(meeting.next_meeting).label.lower()
+    return f"In attendance: {attending}. Date of next meeting: {following}."
+
+
+def _set_wording(
+    meeting: Meeting, in_attendance: str, next_meeting: str, next_meeting_text: str
+) -> Meeting:
+    meeting.in_attendance = "\n".join(
+        line.strip() for line in in_attendance.splitlines() if line.strip()
+    )
+    meeting.next_meeting = next_meeting
+    meeting.next_meeting_text = next_meeting_text.strip()
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def update_agenda_wording(
+    meeting: Meeting,
+    *,
+    in_attendance: str,
+    next_meeting: str,
+    next_meeting_text: str,
+    version: int | None,
+) -> Meeting:
+    """Change who the agenda's cover lists as in attendance and what it prints under 'Date of
+    next meeting' (the records' next meeting, typed wording, or nothing)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, version, "the agenda's wording")
+    return _set_wording(meeting, in_attendance, next_meeting, next_meeting_text)
+
+
+def correct_agenda_wording(
+    meeting: Meeting,
+    *,
+    in_attendance: str,
+    next_meeting: str,
+    next_meeting_text: str,
+    reason: str,
+    user: User | None,
+    version: int | None = None,
+) -> Meeting:
+    """Correct the published agenda's 'In attendance' list or next-meeting line: a new version
+    of the agenda and packs, printing the reason."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(locked, version, "the agenda's wording")
+    before = _wording(locked)
+    after = _wording(
+        Meeting(
+            in_attendance=in_attendance,
+            next_meeting=next_meeting,
+            next_meeting_text=next_meeting_text,
+        )
+    )
+    if before == after:
+        raise ValidationError("The corrected wording is the same as the published one.")
+    return record_correction(
+        locked,
+        what="the agenda's 'In attendance' list and next-meeting line",
+        reason=reason,
+        user=user,
+        change=lambda m: _set_wording(m, in_attendance, next_meeting, next_meeting_text),
+        stages=[lifecycle.AGENDA],
+        before=before,
+        after=after,
+    )
 
 
 # The agenda ----------------------------------------------------------------------------
@@ -106,6 +264,7 @@ def add_item(
     *,
     title: str,
     presenter: str = "",
+    presenter_lead: str = "",
     kind: str = Kind.BUSINESS,
     sub_item: bool = False,
     after: AgendaItem | None = None,
@@ -122,6 +281,7 @@ def add_item(
         meeting,
         title=title,
         presenter=presenter,
+        presenter_lead=presenter_lead,
         kind=kind,
         position=index,
         minutes_allowed=minutes_allowed,
@@ -143,6 +303,7 @@ def update_item(
     sub_item: bool,
     version: int | None,
     minutes_allowed: int | None = None,
+    presenter_lead: str = "",
 ) -> AgendaItem:
     """Change an item's title, presenter, kind, sub-item flag (renumbering as needed) or the
     minutes allowed for it."""
@@ -158,6 +319,7 @@ def update_item(
             {"sub_item": f"Item {item.number} is the first item, so it cannot be a sub-item."}
         )
     item.title, item.presenter, item.kind = title, presenter, kind
+    item.presenter_lead = presenter_lead
     item.minutes_allowed = minutes_allowed
     item.version += 1
     item.full_clean()

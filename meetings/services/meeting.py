@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from meetings.models import AgendaItem, ForwardPlanItem, Meeting
-from meetings.services.agenda import STANDARD_AGENDA
+from meetings.services.agenda import standard_agenda
 from meetings.services.plan import place_planned_item
 from members.models import Body, Person
 from vru_governance.rules.versions import check_version
@@ -64,9 +64,15 @@ def create_meeting_with_standard_agenda(
     )
     meeting.full_clean()
     meeting.save()
-    for position, (title, kind) in enumerate(STANDARD_AGENDA, start=1):
+    for position, row in enumerate(standard_agenda(body), start=1):
         AgendaItem.objects.create(
-            meeting=meeting, number=str(position), position=position, title=title, kind=kind
+            meeting=meeting,
+            number=str(position),
+            position=position,
+            title=row.title,
+            kind=row.kind,
+            presenter=row.presenter,
+            presenter_lead=row.presenter_lead,
         )
     for plan in planned:
         place_planned_item(plan, meeting)

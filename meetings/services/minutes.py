@@ -45,6 +45,20 @@ ACTION_LINE = re.compile(
 )
 
 
+# "Action: Lib Peck — write to the borough leaders": the owners, a dash with a space either
+# side (em, en, "--" or "-"), then the action's own words.
+ACTION_TEXT = re.compile(r"(?P<owners>.+?)\s+(?:—|–|--|-)\s+(?P<text>\S.*)", re.DOTALL)
+
+
+def split_action_line(line: str) -> tuple[str, str]:
+    """The owners and the action's own words of an 'Action:' line ('' when it names only its
+    owners, as the seed's 'Action: Clerk')."""
+    match = ACTION_TEXT.fullmatch(line.strip())
+    if match is None:
+        return line.strip(), ""
+    return match["owners"].strip(), match["text"].strip()
+
+
 def parse_action_lines(text: str) -> tuple[str, list[str]]:
     """Split a paragraph into its text and the owners named on its 'Action:' lines."""
     kept, owners = [], []
@@ -109,7 +123,10 @@ def create_action_from_line(
     people: tuple[list[Person], set[int]],
 ) -> Action:
     """An unconfirmed action owned by the named people (or roles) for the secretary to confirm;
-    its history's first entry names them."""
+    its history's first entry names them. 'Action: Owner — text' gives the action its own
+    words; 'Action: Owner' alone takes the paragraph's. The minutes print the owners (as the
+    seed does); the action log and the actions-arising report print the words."""
+    owners, own_text = split_action_line(owners)
     named = owners_from_text(owners, people[0], people[1])
     action = Action(
         meeting=meeting,
@@ -117,7 +134,7 @@ def create_action_from_line(
         paragraph=paragraph,
         key=unique_action_key(meeting, item.number),
         position=meeting.actions.count(),
-        description=plain(paragraph.text),
+        description=plain(own_text or paragraph.text),
         confirmed=False,
     )
     action.full_clean()

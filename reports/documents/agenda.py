@@ -1,10 +1,11 @@
-"""The agenda: the meeting, the partners with their roles, and the numbered items."""
+"""The agenda: the meeting, the partners with their roles, those expected in attendance, and
+the numbered items."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from meetings.models import AgendaItem, Meeting
+from meetings.models import AgendaItem, Meeting, presenter_line
 from members.models import Appointment
 from reports.documents import records
 from reports.documents.minutes import masthead
@@ -40,6 +41,7 @@ class AgendaView:
     running: str
     for_partners: bool
     has_exempt: bool = False  # the partners' pack says it holds exempt reports only when it does
+    in_attendance: list[str] = field(default_factory=list)  # officers and guests expected
 
     @property
     def partner_columns(self) -> list[list[str]]:
@@ -87,16 +89,18 @@ def partners(meeting: Meeting) -> list[str]:
 
 
 def lead_in(item: AgendaItem, has_report: bool) -> str:
-    """'A report to be presented by …' (the seed's wording) or 'To be presented by …'."""
-    if not item.presenter:
-        return ""
-    presenter = item.presenter.rstrip(".")
-    if has_report:
-        return f"A report to be presented by {presenter}."
-    return f"To be presented by {presenter}."
+    """The line under an item as the secretary chose its wording ('An update to be provided
+    by …'); by default 'A report to be presented by …' (the seed's) or 'To be presented by …'."""
+    return presenter_line(item.presenter_lead, item.presenter, has_report=has_report)
 
 
 def next_meeting_line(meeting: Meeting) -> str:
+    """What the agenda prints under 'Date of next meeting': the typed wording, nothing, or
+    (by default) the body's next meeting from the records."""
+    if meeting.next_meeting == Meeting.NextMeeting.OWN:
+        return meeting.next_meeting_text.strip()
+    if meeting.next_meeting == Meeting.NextMeeting.NONE:
+        return ""
     following = records.next_meeting(meeting)
     if following is None:
         return ""
@@ -127,6 +131,7 @@ def build_agenda(
         running=f"{body.name} {long_date(meeting.date)}",
         for_partners=for_partners,
         has_exempt=for_partners and has_exempt,
+        in_attendance=meeting.in_attendance_lines(),
     )
 
 

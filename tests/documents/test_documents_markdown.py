@@ -112,12 +112,18 @@ class FormatTests(SimpleTestCase):
     def test_the_quorum_note_names_the_figures_and_the_missing_groups(self) -> None:
         self.assertEqual(
             quorum_note(11, 12, ("Health representative",)),
-            "The meeting was not quorate for this item (11 of 12 needed present; missing: "
-            "Health representative).",
+            "The meeting was not quorate for this item: 11 present, 12 needed, and no one "
+            "present for Health representative.",
         )
         self.assertEqual(
             quorum_note(9, 12, ()),
-            "The meeting was not quorate for this item (9 of 12 needed present).",
+            "The meeting was not quorate for this item: 9 present, 12 needed.",
+        )
+        # The case: enough people, but a required group absent.
+        self.assertEqual(
+            quorum_note(16, 11, ("Health representative", "Community representative")),
+            "The meeting was not quorate for this item: 16 present, 11 needed, but no one "
+            "present for Health representative and for Community representative.",
         )
 
 

@@ -150,12 +150,12 @@ class MinutesAndActionsArisingTests(CastMixin, TestCase):
 
     def test_an_inquorate_item_carries_a_note_and_only_that_item(self) -> None:
         text = self.text()
-        notes = re.findall(r"The meeting was not quorate for this item \((.*?)\)\.", text)
+        notes = re.findall(r"The meeting was not quorate for this item: (.*?)\.", text)
         self.assertEqual(len(notes), 1)
         self.assertRegex(
             notes[0],
-            r"^\d+ of 12 needed present; missing: Assistant Commissioner for Frontline "
-            r"Policing, MPS$",
+            r"^\d+ present, 12 needed, (and|but) no one present for Assistant Commissioner "
+            r"for Frontline Policing, MPS$",
         )
         self.assertLess(text.find("12 Close (Item 12)"), text.find("not quorate"))
 

@@ -103,6 +103,20 @@ class AgendaPackTests(TemporaryMedia, TestCase):
             "Integration, Social Mobility and Community Engagement.",
             text,
         )
+        # The seed's own wording, chosen per item (items 5, 6 and 7 of the 1 May agenda).
+        self.assertIn(
+            "An update to be provided by Sophie Linden, Deputy Mayor for Policing and Crime.",
+            text,
+        )
+        self.assertIn(
+            "A PowerPoint to be presented by Paul Dawson, Head of Evidence and Insight at MOPAC.",
+            text,
+        )
+        self.assertIn(
+            "A report and PowerPoint to be presented by Sam Cunningham, Director of Policy "
+            "and Commissioning at MOPAC.",
+            text,
+        )
         self.assertIn(
             "The next meeting will be held on Wednesday 12 June 2019 at 2.00 pm, at City Hall.",
             text,

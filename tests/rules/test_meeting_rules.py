@@ -244,8 +244,8 @@ class OutcomeTests(TestCase):
         with pytest.raises(ValidationError) as exc:
             lost.full_clean()
         assert exc.value.message_dict["outcome"] == [
-            "The meeting was not quorate for item 8 (12 of 13 needed present; missing: "
-            "Health representative), so it cannot record 'Agreed by consensus'."
+            "The meeting was not quorate for item 8: 12 present, 13 needed, and no one present "
+            "for Health representative, so it cannot record 'Agreed by consensus'."
         ]
 
     def test_an_inquorate_item_cannot_be_agreed_with_reservations_either(self) -> None:

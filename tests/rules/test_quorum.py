@@ -373,3 +373,23 @@ def test_quorum_export_matches_the_records_format() -> None:
             {"number": "2", "present": 11, "quorate": False, "missing": [HEALTH]},
         ],
     }
+
+
+def test_the_note_says_enough_were_present_but_a_group_was_not() -> None:
+    result = ItemQuorum("8", 16, 11, False, ("Health",), ())
+    assert result.not_quorate() == (
+        "The meeting was not quorate for this item: 16 present, 11 needed, but no one present "
+        "for Health"
+    )
+
+
+def test_the_note_gives_the_figures_alone_when_only_the_headcount_fell_short() -> None:
+    assert ItemQuorum("8", 9, 12, False, (), ()).headcount == "9 present, 12 needed"
+
+
+def test_the_note_names_every_missing_group_when_the_headcount_also_fell_short() -> None:
+    result = ItemQuorum("8", 9, 12, False, ("Chair or Deputy Chair", "Health", "Police"), ())
+    assert result.not_quorate("item 8") == (
+        "The meeting was not quorate for item 8: 9 present, 12 needed, and no one present for "
+        "Chair or Deputy Chair, for Health and for Police"
+    )

@@ -86,7 +86,10 @@ class WorkspaceFormFuzzTests(FuzzWorld, TestCase):
                 f"{june}items/4/move/",
                 form(direction=value("text", ["up", "down"]), version=version),
             ),
-            "remove": (f"{june}items/4/remove/", form(version=version)),
+            "remove": (
+                f"{june}items/4/remove/",
+                form(version=version, confirm=value("text", ["yes"])),
+            ),
         }
         url, strategy = fields[which]
         self.answer(self.client_for(self.secretary), url, data.draw(strategy))

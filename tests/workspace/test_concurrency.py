@@ -222,7 +222,9 @@ class TwoSecretariesTests(DemoWorld, TestCase):
             },
         )
         response = self.bob.post(
-            f"{JUNE}agenda/items/5/remove/", {"version": hidden(page, "version")}, follow=True
+            f"{JUNE}agenda/items/5/remove/",
+            {"version": hidden(page, "version"), "confirm": "yes"},
+            follow=True,
         )
         assert "Someone else changed the agenda since you opened the page" in (
             response.content.decode()

@@ -113,7 +113,7 @@ class AgendaEditorTests(DemoWorld, TestCase):
             ("6", "Any other business the Chair considers urgent"),
         ]
         page = self.client.get(self.url).content.decode()
-        assert "Presented by Lib Peck, VRU Director" in page
+        assert "To be presented by Lib Peck, VRU Director." in page
 
     def test_reordering_and_removing_renumber_the_agenda(self) -> None:
         self.add("Violence in Numbers")
@@ -134,7 +134,7 @@ class AgendaEditorTests(DemoWorld, TestCase):
             ("5b", "Delivery Model"),
             ("6", "Violence in Numbers"),
         ]
-        self.post_item("5a", "remove")
+        self.post_item("5a", "remove", confirm="yes")
         assert self.numbers()[4:7] == [
             ("5", "Progress Update"),
             ("5a", "Delivery Model"),
@@ -161,7 +161,7 @@ class AgendaEditorTests(DemoWorld, TestCase):
     def test_an_item_with_minutes_or_papers_cannot_be_removed(self) -> None:
         self.add("Paper item")
         Paper.objects.create(item=self.meeting.items.get(number="5"), key="p", title="P")
-        self.post_item("5", "remove")
+        self.post_item("5", "remove", confirm="yes")
         assert self.meeting.items.filter(number="5", title="Paper item").exists()
 
     def test_the_second_of_two_secretaries_saving_the_same_item_is_refused_and_keeps_text(

@@ -107,7 +107,7 @@ class MinutesEditorTests(DemoWorld, TestCase):
 
     def test_an_agreed_outcome_at_an_inquorate_item_is_refused_with_the_figures(self) -> None:
         page = self.save_item("8", "Partners agreed the model.", outcome="agreed")
-        assert "The meeting was not quorate for item 8 (0 of 12 needed present" in page
+        assert "The meeting was not quorate for item 8: 0 present, 12 needed" in page
         assert not MinuteParagraph.objects.filter(item__meeting=self.may).exists()
 
     def test_declarations_and_dissent_are_recorded_against_the_item(self) -> None:
@@ -213,7 +213,9 @@ class MinutesEditorTests(DemoWorld, TestCase):
             "Item 8 records the outcome &#x27;Agreed by consensus&#x27;, but with this change "
             "the meeting " in text
         )
-        assert "(11 of 12 needed present; missing: London Councils representative)" in text
+        assert (
+            "(11 present, 12 needed, and no one present for London Councils representative)" in text
+        )
         assert self.may.attendance.filter(person=carolyn).exists()
         # Withdrawing for the item would lose quorum too; declaring without withdrawing is fine.
         page = self.client.post(

@@ -50,6 +50,9 @@ def _body(body: Body, files_dir: Path | None) -> dict[str, Any]:
     out: dict[str, Any] = {"slug": body.slug, "name": body.name}
     if body.description:
         out["description"] = body.description
+    standard = serialise.standard_agenda_record(body)
+    if standard:
+        out["standard_agenda"] = standard
     out["terms_of_reference"] = [serialise.terms_record(t) for t in terms]
     out["people"] = [serialise.person_record(p) for p in people]
     out["memberships"] = [serialise.membership_record(a) for a in appointments]

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from meetings.models import AgendaItem, Attendance, Dissent, Meeting
-from members.models import Appointment, Person, TermsOfReference
+from members.models import Appointment, Body, Person, TermsOfReference
 from reports.models import SECTION_KEYS, Paper
 
 
@@ -132,6 +132,7 @@ def meeting_record(meeting: Meeting, files_dir: Path | None = None) -> dict[str,
     out["status"] = meeting.status
     if meeting.contact_officer_id:
         out["contact_officer"] = meeting.contact_officer.key
+    out.update(agenda_wording_record(meeting))
     out.update(history_record(meeting))
     out["attendance"] = [attendance_record(a) for a in meeting.attendance.all()]
     out["items"] = [item_record(i, files_dir) for i in meeting.items.all()]
@@ -140,6 +141,33 @@ def meeting_record(meeting: Meeting, files_dir: Path | None = None) -> dict[str,
     composition = meeting.body.composition_on(meeting.date)
     if composition is not None:
         out["composition"] = composition.as_export()
+    return out
+
+
+def standard_agenda_record(body: Body) -> list[dict[str, Any]]:
+    """The body's own standard agenda (empty while it uses the product's)."""
+    out = []
+    for item in body.standard_items.order_by("position", "pk"):
+        row: dict[str, Any] = {"title": item.title, "kind": item.kind}
+        if item.presenter:
+            row["presenter"] = item.presenter
+        if item.presenter_lead:
+            row["presenter_lead"] = item.presenter_lead
+        out.append(row)
+    return out
+
+
+def agenda_wording_record(meeting: Meeting) -> dict[str, Any]:
+    """The agenda's 'In attendance' list and what it prints under 'Date of next meeting'
+    (written only where they differ from the defaults: none, and the records' next meeting)."""
+    out: dict[str, Any] = {}
+    if meeting.in_attendance_lines():
+        out["agenda_in_attendance"] = meeting.in_attendance_lines()
+    if meeting.next_meeting == Meeting.NextMeeting.OWN:
+        out["next_meeting"] = "own"
+        out["next_meeting_text"] = meeting.next_meeting_text
+    elif meeting.next_meeting == Meeting.NextMeeting.NONE:
+        out["next_meeting"] = "none"
     return out
 
 
@@ -188,6 +216,8 @@ def item_record(item: AgendaItem, files_dir: Path | None = None) -> dict[str, An
     out: dict[str, Any] = {"number": item.number, "title": item.title, "kind": item.kind}
     if item.presenter:
         out["presenter"] = item.presenter
+    if item.presenter_lead:
+        out["presenter_lead"] = item.presenter_lead
     if item.minutes_allowed:
         out["minutes_allowed"] = item.minutes_allowed
     out.update(decision_record(item))

@@ -101,7 +101,7 @@ class ItemQuorum:
 
     @property
     def headcount(self) -> str:
-        """'11 of 12 needed present; missing: Health', what the item lacked."""
+        """'16 present, 11 needed, but no one present for Health': what the item lacked."""
         return headcount(self.present, self.needed, self.missing)
 
     def not_quorate(self, item: str = "this item") -> str:
@@ -109,18 +109,30 @@ class ItemQuorum:
         return not_quorate(self.present, self.needed, self.missing, item=item)
 
 
+def _groups(missing: Sequence[str]) -> str:
+    """'Health', 'Health and for Police', 'Chair, for Health and for Police'."""
+    names = [*missing[:1], *(f"for {m}" for m in missing[1:])]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def headcount(present: int, needed: int, missing: Sequence[str]) -> str:
-    """'11 of 12 needed present; missing: Health': the figures of an item without quorum."""
-    lacking = f"; missing: {', '.join(missing)}" if missing else ""
-    return f"{present} of {needed} needed present{lacking}"
+    """What an item without quorum lacked, in words: '9 present, 12 needed', '16 present, 11
+    needed, but no one present for Health', '9 present, 12 needed, and no one present for
+    Health'."""
+    figures = f"{present} present, {needed} needed"
+    if not missing:
+        return figures
+    joiner = "but" if present >= needed else "and"
+    return f"{figures}, {joiner} no one present for {_groups(missing)}"
 
 
 def not_quorate(
     present: int, needed: int, missing: Sequence[str], *, item: str = "this item"
 ) -> str:
-    """'The meeting was not quorate for this item (11 of 12 needed present)': the one wording
-    of the minutes, the workspace and the importer; each caller ends the sentence its way."""
-    return f"The meeting was not quorate for {item} ({headcount(present, needed, missing)})"
+    """'The meeting was not quorate for this item: 16 present, 11 needed, but no one present
+    for Health': the one wording of the minutes, the workspace and the importer; each caller
+    ends the sentence its way."""
+    return f"The meeting was not quorate for {item}: {headcount(present, needed, missing)}"
 
 
 @dataclass(frozen=True)

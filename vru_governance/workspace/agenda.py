@@ -11,8 +11,16 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from meetings.models import Meeting
-from meetings.services.agenda import add_item, move_item, remove_item, update_item
+from meetings import lifecycle
+from meetings.models import AgendaItem, Meeting, presenter_line
+from meetings.services.agenda import (
+    add_item,
+    correct_agenda_wording,
+    move_item,
+    remove_item,
+    update_agenda_wording,
+    update_item,
+)
 from meetings.services.corrections import correct_meeting_details
 from meetings.services.meeting import update_meeting_details
 from meetings.services.plan import planned_for
@@ -27,7 +35,13 @@ from vru_governance.workspace.base import (
     workspace_post_view,
     workspace_view,
 )
-from vru_governance.workspace.forms.meetings import AddItemForm, ItemForm, MeetingDetailsForm
+from vru_governance.workspace.forms.meetings import (
+    AddItemForm,
+    AgendaWordingForm,
+    ItemForm,
+    MeetingDetailsForm,
+    lead_initial,
+)
 
 
 def _agenda_context(meeting: Meeting) -> dict[str, Any]:
@@ -38,6 +52,9 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
     )
     for item in items:
         item.meeting = meeting
+        item.lead_line = presenter_line(
+            item.presenter_lead, item.presenter, has_report=bool(item.papers.all())
+        )
     return {
         "body": meeting.body,
         "meeting": meeting,
@@ -61,6 +78,15 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
         }
     )
     add = AddItemForm(initial={"version": meeting.version}, meeting=meeting, prefix="add")
+    wording = AgendaWordingForm(
+        initial={
+            "in_attendance": meeting.in_attendance,
+            "next_meeting": meeting.next_meeting,
+            "next_meeting_text": meeting.next_meeting_text,
+            "version": meeting.version,
+        },
+        prefix="wording",
+    )
     conflict = None
     if request.method == "POST" and "details" in request.POST:
         details = MeetingDetailsForm(request.POST)
@@ -79,6 +105,26 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             else:
                 messages.success(request, "Meeting details saved.")
                 return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    elif request.method == "POST" and "wording" in request.POST:
+        wording = AgendaWordingForm(request.POST, prefix="wording")
+        if wording.is_valid():
+            data = wording.cleaned_data
+            values = {
+                k: data[k]
+                for k in ("in_attendance", "next_meeting", "next_meeting_text", "version")
+            }
+            try:
+                if meeting.agenda_is_public:
+                    correct_agenda_wording(
+                        meeting, reason=data["reason"], user=request.user, **values
+                    )
+                else:
+                    update_agenda_wording(meeting, **values)
+            except ValidationError as exc:
+                conflict = refused(wording, exc)
+            else:
+                messages.success(request, "The agenda's wording is saved.")
+                return redirect("workspace:agenda", body=body.slug, key=meeting.key)
     elif request.method == "POST" and "add" in request.POST:
         add = AddItemForm(request.POST, meeting=meeting, prefix="add")
         if add.is_valid():
@@ -93,7 +139,7 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     if conflict is not None:
         meeting.refresh_from_db()
     context = _agenda_context(meeting)
-    context.update(details=details, add=add, conflict=conflict)
+    context.update(details=details, add=add, wording=wording, conflict=conflict)
     return render(
         request, "workspace/meetings/agenda.html", context, status=conflict_status(conflict)
     )
@@ -106,6 +152,7 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
     initial = {
         "title": item.title,
         "presenter": item.presenter,
+        **lead_initial(item.presenter_lead),
         "kind": item.kind,
         "sub_item": item.is_sub_item,
         "minutes_allowed": item.minutes_allowed,
@@ -155,15 +202,26 @@ def item_move(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
     return redirect("workspace:agenda", body=body.slug, key=meeting.key)
 
 
-@workspace_post_view
+@workspace_view
 def item_remove(request: HttpRequest, body: Body, key: str, number: str) -> HttpResponse:
+    """Remove an item after a confirmation page (a plain form: no script needed); the page
+    names the item and what the agenda becomes."""
     meeting = meeting_of(body, key)
     item = item_of(meeting, number)
-    try:
-        remove_item(item, version=posted_version(request))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"Item '{item.title}' removed; the agenda is renumbered.")
-    return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            remove_item(item, version=posted_version(request))
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, f"Item '{item.title}' removed; the agenda is renumbered.")
+        return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    later = [i for i in meeting.items.order_by("position", "pk") if i.position > item.position]
+    # A published agenda keeps its items (meetings/lifecycle.py): say so instead of asking.
+    locked = lifecycle.locks_for(AgendaItem, meeting.status).removes
+    return render(
+        request,
+        "workspace/meetings/item_remove.html",
+        {"body": body, "meeting": meeting, "item": item, "later": later, "locked": locked},
+    )

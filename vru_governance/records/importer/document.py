@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from meetings.services.agenda import StandardRow, save_standard_agenda, standard_agenda
 from meetings.services.attendance import named
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from vru_governance.records.importer.base import _date, _messages
@@ -35,6 +36,20 @@ class Importer(MeetingSteps):
             except QuorumError as exc:  # attendance that quorum cannot be computed from
                 self.error(path, named(exc))
 
+    def standard_agenda(self, body: Body, rows: list[dict[str, Any]], path: str) -> None:
+        """The body's standard agenda, replaced only when the file's differs (the service's
+        rules: at most one item of each standard kind)."""
+        wanted = [
+            StandardRow(r["title"], r["kind"], r.get("presenter", ""), r.get("presenter_lead", ""))
+            for r in rows
+        ]
+        if not body.standard_items.exists() or wanted != standard_agenda(body):
+            try:
+                save_standard_agenda(body, wanted)
+            except ValidationError as exc:
+                for message in _messages(exc):
+                    self.error(path, message)
+
     def body(self, data: dict[str, Any], path: str) -> None:
         body = self.upsert(
             "bodies",
@@ -46,6 +61,8 @@ class Importer(MeetingSteps):
         )
         if body is None:
             return
+        if "standard_agenda" in data:
+            self.standard_agenda(body, data["standard_agenda"], f"{path}.standard_agenda")
         for t, tor in enumerate(data.get("terms_of_reference", [])):
             self.terms(body, tor, f"{path}.terms_of_reference[{t}]")
         for p, person in enumerate(data.get("people", [])):

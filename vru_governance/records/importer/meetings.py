@@ -52,6 +52,7 @@ class MeetingSteps(PaperSteps):
                 "place": data.get("place", ""),
                 "status": data["status"],
                 **history_values(data),
+                **agenda_wording_values(data),
                 **self.contact_officer_value(data, path),
             },
             path,
@@ -79,6 +80,12 @@ class MeetingSteps(PaperSteps):
                     "position": i,
                     "title": item_data["title"],
                     "presenter": item_data.get("presenter", ""),
+                    # A file written before lead-ins leaves the one recorded alone.
+                    **(
+                        {"presenter_lead": item_data["presenter_lead"]}
+                        if "presenter_lead" in item_data
+                        else {}
+                    ),
                     "minutes_allowed": item_data.get("minutes_allowed"),
                     "kind": item_data.get("kind", "business"),
                     "outcome": item_data.get("outcome", ""),
@@ -392,6 +399,27 @@ class MeetingSteps(PaperSteps):
 def _existing(children: Callable[[], models.QuerySet], batch: Batch | None) -> list[models.Model]:
     """A record's children in the database: none for a record new in this import (batch)."""
     return [] if batch is not None else list(children())
+
+
+# The records format's names for what the agenda prints under "Date of next meeting".
+NEXT_MEETING = {"records": "", "own": "own", "none": "none"}
+
+
+def agenda_wording_values(data: dict[str, Any]) -> dict[str, Any]:
+    """The agenda's 'In attendance' list and next-meeting line, as far as the file gives them
+    (a file without them leaves those of the database alone)."""
+    values: dict[str, Any] = {}
+    if "agenda_in_attendance" in data:
+        values["in_attendance"] = "\n".join(
+            line.strip() for line in data["agenda_in_attendance"] if line.strip()
+        )
+    if "next_meeting" in data:
+        values["next_meeting"] = NEXT_MEETING[data["next_meeting"]]
+        values["next_meeting_text"] = data.get("next_meeting_text", "")
+    elif "next_meeting_text" in data:
+        values["next_meeting"] = NEXT_MEETING["own"]
+        values["next_meeting_text"] = data["next_meeting_text"]
+    return values
 
 
 # The records format's dates of a meeting recorded as history, and the fields they fill.

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 
-from meetings.models import AgendaItem, ForwardPlanItem, Meeting
+from meetings.models import PRESENTER_LEADS, AgendaItem, ForwardPlanItem, Meeting
 from meetings.services.publication import Check
 from members.models import Person
 from reports.models import SECTIONS, Paper
@@ -98,7 +98,86 @@ class MeetingDetailsForm(VersionForm):
     )
 
 
-class ItemForm(VersionForm):
+OWN_LEAD = "own"
+LEAD_CHOICES = [
+    ("", "A report to be presented by (with a paper), else To be presented by"),
+    *[(lead, lead) for lead in PRESENTER_LEADS],
+    (OWN_LEAD, "Other wording, typed below"),
+]
+
+
+def lead_initial(lead: str) -> dict[str, str]:
+    """The wording fields of an item form for a stored lead-in."""
+    if not lead or lead in PRESENTER_LEADS:
+        return {"lead": lead, "own_lead": ""}
+    return {"lead": OWN_LEAD, "own_lead": lead}
+
+
+class AgendaWordingForm(VersionForm):
+    """The agenda's 'In attendance' list and what it prints under 'Date of next meeting'."""
+
+    in_attendance = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        label="In attendance (printed on the agenda's cover)",
+        help_text="The officers and guests expected, one per line, e.g. 'Lib Peck, Director of "
+        "Violence Reduction Unit'. Leave empty to print no list.",
+    )
+    next_meeting = forms.ChoiceField(
+        choices=Meeting.NextMeeting.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Under 'Date of next meeting', print",
+    )
+    next_meeting_text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=1000,
+        label="Wording for the date of the next meeting",
+        help_text="e.g. 'The next meeting will be held on Wednesday 12 June 2019 at 2:00pm, at "
+        "City Hall.'",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Reason for the correction",
+        help_text="Once the agenda is published this wording changes only as a correction: the "
+        "agenda and packs are issued again as new versions that print this reason.",
+    )
+
+
+class LeadForm(forms.Form):
+    """The wording before a presenter: one of the seed's, or typed."""
+
+    lead = forms.ChoiceField(
+        choices=LEAD_CHOICES,
+        required=False,
+        label="Wording before the presenter",
+        help_text="As the agenda prints it, e.g. 'An update to be provided by Sophie Linden, "
+        "Deputy Mayor for Policing and Crime.'",
+    )
+    own_lead = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Other wording",
+        help_text="Printed before the presenter, e.g. 'A report and PowerPoint to be presented "
+        "by'; with no presenter, printed on its own (e.g. 'A verbal update from the Chair').",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        """The two wording fields become the item's one lead-in (the service's argument)."""
+        data = super().clean()
+        choice, own = data.pop("lead", ""), data.pop("own_lead", "").strip()
+        if choice == OWN_LEAD and not own:
+            self.add_error("own_lead", "Type the wording, or choose one from the list.")
+        elif choice != OWN_LEAD and own:
+            self.add_error("own_lead", "Choose 'Other wording' to print the wording typed here.")
+        data["presenter_lead"] = own if choice == OWN_LEAD else choice
+        return data
+
+
+class ItemForm(LeadForm, VersionForm):
     title = forms.CharField(max_length=300)
     presenter = forms.CharField(
         max_length=400,
@@ -114,6 +193,22 @@ class ItemForm(VersionForm):
         label="Minutes allowed",
         help_text="Optional: the chair's brief times the items from the start of the meeting.",
     )
+
+    field_order = ["title", "lead", "own_lead", "presenter", "kind", "sub_item"]
+
+
+class StandardItemForm(LeadForm):
+    """A row of a body's standard agenda; a blank row is left out."""
+
+    title = forms.CharField(max_length=300, required=False)
+    kind = forms.ChoiceField(choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.BUSINESS)
+    presenter = forms.CharField(max_length=400, required=False)
+    field_order = ["title", "kind", "lead", "own_lead", "presenter"]
+
+
+StandardAgendaFormSet = forms.formset_factory(
+    StandardItemForm, extra=3, can_delete=True, can_order=True, max_num=30, absolute_max=60
+)
 
 
 class AddItemForm(ItemForm):

@@ -68,7 +68,9 @@ class ParagraphForm(forms.Form):
         required=False,
         label="Paragraph",
         help_text="Markdown. A line 'Action: Name and Name' under the paragraph creates an "
-        "action owned by them (or by a role such as Clerk).",
+        "action owned by them (or by a role such as Clerk); 'Action: Name — what to do' gives "
+        "the action its own words (otherwise it takes the paragraph's). The minutes print "
+        "'Action: Name'; the action log and the actions-arising report print the words.",
     )
 
 
