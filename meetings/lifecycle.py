@@ -86,7 +86,12 @@ RULES: dict[str, tuple[Rule, ...]] = {
             ),
             adds=False,
         ),
-        Rule(MINUTES, "the closing time", frozenset({"end_time"}), adds=False),
+        Rule(
+            MINUTES,
+            "the closing time and contact officer",
+            frozenset({"end_time", "contact_officer"}),
+            adds=False,
+        ),
     ),
     "meetings.agendaitem": (
         Rule(

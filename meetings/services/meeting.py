@@ -102,3 +102,18 @@ def update_meeting_details(
     meeting.full_clean()
     meeting.save()
     return meeting
+
+
+@transaction.atomic
+def set_contact_officer(meeting: Meeting, *, person: Person | None, version: int | None) -> Meeting:
+    """Name the clerk on the day, whom the minutes and the actions-arising report give as the
+    contact officer (None: the body's first secretary). Locked with the minutes."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting, version, "the meeting's details")
+    if meeting.contact_officer_id == (person.pk if person else None):
+        return meeting
+    meeting.contact_officer = person
+    meeting.version += 1
+    meeting.full_clean()
+    meeting.save()
+    return meeting

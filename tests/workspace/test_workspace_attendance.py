@@ -323,3 +323,62 @@ class AttendancePageTests(DemoWorld, TestCase):
             "Outsider Person has no active appointment on the meeting date (12 June 2019); "
             "reload the page to see the members on that day."
         ]
+
+
+class ClerkOnTheDayTests(DemoWorld, TestCase):
+    """The contact officer the minutes name is chosen on the attendance page."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+        cls.june = Meeting.objects.get(body=cls.body, key="2019-06-12")
+        cls.march = Meeting.objects.get(body=cls.body, key="2019-03-06")
+        Person.objects.filter(name="Amy Gelsthorpe-Hill").update(user=cls.secretary)
+
+    def setUp(self) -> None:
+        self.client = self.client_for(self.secretary)
+
+    def choose(self, person: Person | None, meeting: Meeting | None = None) -> str:
+        meeting = meeting or self.june
+        version = Meeting.objects.get(pk=meeting.pk).version
+        response = self.client.post(
+            f"/manage/prg/meetings/{meeting.key}/attendance/",
+            {
+                "contact": "",
+                "contact-contact_officer": person.pk if person else "",
+                "contact-version": version,
+            },
+        )
+        return response.content.decode() if response.status_code != 302 else ""
+
+    def test_the_choices_are_the_secretaries_and_the_officers_in_attendance(self) -> None:
+        data = {**states(self.june), "n0-name": "Lynne Abrams"}
+        self.client.post(JUNE, data)
+        page = self.client.get(JUNE).content.decode()
+        select = page.split('name="contact-contact_officer"')[1].split("</select>")[0]
+        options = select.count("<option")
+        assert options == 3, select  # the body's first secretary, Amy, Lynne Abrams
+        assert "Amy Gelsthorpe-Hill" in select and "Lynne Abrams" in select
+
+    def test_another_clerk_is_saved_and_named_by_the_minutes(self) -> None:
+        abrams = Person.objects.get(name="Lynne Abrams")
+        self.client.post(JUNE, {**states(self.june), "n0-name": "Lynne Abrams"})
+        assert self.choose(abrams) == ""
+        assert Meeting.objects.get(pk=self.june.pk).contact_officer == abrams
+        assert self.choose(None) == ""  # back to the body's first secretary
+        assert Meeting.objects.get(pk=self.june.pk).contact_officer is None
+
+    def test_someone_neither_secretary_nor_in_attendance_is_refused(self) -> None:
+        page = self.choose(Person.objects.get(key="outsider-person"))
+        assert "Select a valid choice" in page
+        assert Meeting.objects.get(pk=self.june.pk).contact_officer is None
+
+    def test_the_clerk_of_approved_minutes_is_locked_and_shown_as_text(self) -> None:
+        page = self.client.get(MARCH).content.decode()
+        assert 'id="contact-officer">Clerk on the day' in page
+        assert 'name="contact-contact_officer"' not in page
+        page = self.choose(Person.objects.get(name="Amy Gelsthorpe-Hill"), self.march)
+        assert "contact officer" in page and "locked" in page.lower()
+        assert Meeting.objects.get(pk=self.march.pk).contact_officer_id != (
+            Person.objects.get(name="Amy Gelsthorpe-Hill").pk
+        )

@@ -31,6 +31,7 @@ from vru_governance.accounts.views import second_step_redirect
 from vru_governance.partners.forms import ActionUpdateForm, InterestForm, ProposalForm
 
 UPCOMING = 5  # meetings shown per body
+RECENT = 3  # past meetings shown per body, with their papers
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Section:
 
     body: Body
     upcoming: list[tuple[Meeting, list, list[PaperRow]]] = field(default_factory=list)
+    recent: list[tuple[Meeting, list, list[PaperRow]]] = field(default_factory=list)
     circulated: list[tuple[Meeting, list]] = field(default_factory=list)
     open_actions: list[ActionRow] = field(default_factory=list)
     closed_actions: list[Action] = field(default_factory=list)
@@ -147,8 +149,9 @@ def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpda
         )
         open_rows.append(ActionRow(action, action.is_overdue(today), form, url))
     for open_rows, closed in by_body.values():
+        # By deadline, the soonest (so the overdue) first; "ongoing" ones after those with a date.
         open_rows.sort(
-            key=lambda r: (not r.overdue, r.action.deadline is None, r.action.deadline or today)
+            key=lambda r: (r.action.deadline is None, r.action.deadline or today, r.action.pk)
         )
         closed.sort(key=lambda a: a.meeting.date, reverse=True)
     return by_body
@@ -166,12 +169,17 @@ def dashboard_context(
     today = timezone.localdate()
     sections = []
     upcoming_of: dict[int, list[Meeting]] = {}
+    recent_of: dict[int, list[Meeting]] = {}
     for body in partner.bodies:
         visible = meetings_visible_to(request.user, body)
         upcoming_of[body.pk] = only_visible(
             request.user, list(visible.filter(date__gte=today).order_by("date")[:UPCOMING])
         )
-    papers = _papers_of(request, [m for ms in upcoming_of.values() for m in ms])
+        recent_of[body.pk] = only_visible(
+            request.user, list(visible.filter(date__lt=today).order_by("-date")[:RECENT])
+        )
+    shown = [m for ms in [*upcoming_of.values(), *recent_of.values()] for m in ms]
+    papers = _papers_of(request, shown)
     actions = _actions(request, partner, action_forms or {})
     proposals: dict[int, list[ForwardPlanItem]] = {}
     for item in (
@@ -213,6 +221,10 @@ def dashboard_context(
                 upcoming=[
                     (m, meeting_documents(request.user, m), papers.get(m.pk, [])) for m in upcoming
                 ],
+                recent=[
+                    (m, meeting_documents(request.user, m), papers.get(m.pk, []))
+                    for m in recent_of[body.pk]
+                ],
                 circulated=[
                     (m, meeting_documents(request.user, m)) for m in circulated_of.get(body.pk, [])
                 ],
@@ -225,6 +237,12 @@ def dashboard_context(
     posted = [*(action_forms or {}).values(), *(proposal_forms or {}).values(), interest_form]
     return {
         "partner": partner,
+        # The site's menu for the board, when the partner sits on one (most do).
+        "body": partner.bodies[0] if len(partner.bodies) == 1 else None,
+        # "Not for publication" is said only above a page that shows such a paper.
+        "shows_exempt": any(
+            row.visible and row.paper.is_exempt for rows in papers.values() for row in rows
+        ),
         # The form refused by this request, for the summary at the top and "Error:" in the title.
         "failed_form": next((f for f in posted if f is not None and f.errors), None),
         "sections": sections,

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from meetings import lifecycle
 from meetings.models import AgendaItem, Attendance, Meeting
 from meetings.services import attendance as services
+from meetings.services import meeting as services_meeting
 from members.models import Appointment, Body, Person
 from vru_governance.rules.versions import EditConflict
 from vru_governance.workspace.base import (
@@ -25,6 +26,7 @@ from vru_governance.workspace.base import (
 )
 from vru_governance.workspace.forms.attendance import (
     AttendeeForm,
+    ContactOfficerForm,
     MemberAttendanceForm,
     OtherAttendeeForm,
 )
@@ -248,6 +250,8 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     and people in attendance; arrivals and departures only where they differ from the whole
     meeting. One form, one save."""
     meeting = meeting_of(body, key)
+    if request.method == "POST" and "contact" in request.POST:
+        return _contact_officer(request, meeting)
     loaded = _records(meeting)
     items = loaded.items
     data = request.POST if request.method == "POST" else None
@@ -289,6 +293,51 @@ def attendance(request: HttpRequest, body: Body, key: str) -> HttpResponse:
     context = _context(meeting, rows, others, loaded)
     context["row_errors"] += refusals
     context.update(grid=grid, conflict=conflict, saved_now=saved_now)
+    if "contact_form" not in context:
+        context["contact_form"] = _contact_form(meeting)
+    return render(
+        request,
+        "workspace/meetings/attendance.html",
+        context,
+        status=conflict_status(conflict),
+    )
+
+
+def _contact_form(meeting: Meeting, data: Any = None) -> ContactOfficerForm:
+    return ContactOfficerForm(
+        data,
+        meeting=meeting,
+        prefix="contact",
+        initial={"contact_officer": meeting.contact_officer_id, "version": meeting.version},
+    )
+
+
+def _contact_officer(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """Name the clerk on the day; a refusal shows the attendance page with the form's errors."""
+    form = _contact_form(meeting, request.POST)
+    conflict = None
+    if form.is_valid():
+        try:
+            services_meeting.set_contact_officer(
+                meeting,
+                person=form.cleaned_data["contact_officer"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            conflict = refused(form, exc)
+        else:
+            messages.success(request, "The clerk on the day is saved.")
+            return redirect("workspace:attendance", body=meeting.body.slug, key=meeting.key)
+    if conflict is not None:
+        meeting.refresh_from_db()
+    loaded = _records(meeting)
+    rows = _rows(meeting, loaded)
+    context = _context(meeting, rows, _other_forms(meeting, rows, loaded), loaded)
+    context.update(
+        grid=VersionForm(initial={"version": meeting.attendance_version}),
+        conflict=conflict,
+        contact_form=form,
+    )
     return render(
         request,
         "workspace/meetings/attendance.html",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import models
 from django.utils import timezone
@@ -22,6 +25,42 @@ SKIP = {
     "position",
 }
 VERBS = {"+": "created", "~": "changed", "-": "deleted"}
+# A value longer than this, or of more than one line, is shown as a diff of the two texts.
+LONG = 80
+
+
+class Change(NamedTuple):
+    """A field's value before and after a change, each whole."""
+
+    name: str
+    old: str
+    new: str
+
+    @property
+    def is_long(self) -> bool:
+        return any(len(v) > LONG or "\n" in v for v in (self.old, self.new))
+
+    @property
+    def segments(self) -> list[tuple[str, str]]:
+        """The two texts as one run of ("same" | "removed" | "added", text), word by word: what
+        changed in a long text, which the eye cannot find by comparing two paragraphs."""
+        return text_diff(self.old, self.new)
+
+
+def text_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Word-level differences of two texts (whitespace kept with the word before it)."""
+    a, b = re.findall(r"\S+\s*|\s+", old), re.findall(r"\S+\s*|\s+", new)
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out.append(("same", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("removed", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("added", "".join(b[j1:j2])))
+    return out
 
 
 @dataclass
@@ -32,7 +71,7 @@ class Entry:
     who: str
     what: str
     verb: str
-    changes: list[tuple[str, str, str]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     # A change the fields do not show, in words (e.g. "Owners changed from … to …").
     note: str = ""
 
@@ -88,7 +127,9 @@ def history_entries(histories: Iterable[models.QuerySet], limit: int = 200) -> l
             if before is not None and record.history_type == "~":
                 for f in fields:
                     if getattr(before, f.attname) != getattr(record, f.attname):
-                        changes.append((str(f.verbose_name), _shown(before, f), _shown(record, f)))
+                        changes.append(
+                            Change(str(f.verbose_name), _shown(before, f), _shown(record, f))
+                        )
                 if not changes and not note:
                     previous[record.id] = record
                     continue  # a save that changed nothing tracked (e.g. only the version)

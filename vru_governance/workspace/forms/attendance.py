@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms.models import construct_instance
 
 from meetings.models import AgendaItem, Attendance, Meeting
@@ -33,7 +34,13 @@ class ItemNumberField(forms.CharField):
         self.blank = blank
         self.items: dict[str, AgendaItem] = {}
         self.widget.attrs.update(
-            {"list": "item-numbers", "size": "4", "placeholder": blank, "autocomplete": "off"}
+            {
+                "list": "item-numbers",
+                "size": "4",
+                "placeholder": blank,
+                "autocomplete": "off",
+                "class": "form-control form-control-sm",
+            }
         )
 
     def prepare_value(self, value: Any) -> Any:
@@ -103,6 +110,8 @@ class OtherAttendeeForm(forms.Form):
         self.members = members
         self.record = record
         _item_choices(self.fields, items)
+        for name in ("name", "role", "on_behalf_of"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
         self.fields["on_behalf_of"].widget.attrs.update({"list": "member-names", "size": "18"})
         self.fields["name"].widget.attrs.update(
             {"list": "people-names", "autocomplete": "off", "placeholder": "Name"}
@@ -231,3 +240,31 @@ class AttendeeForm(forms.ModelForm):
             self.instance = construct_instance(self, self.instance, self._meta.fields)
             return
         super()._post_clean()
+
+
+class ContactOfficerForm(forms.Form):
+    """The clerk on the day, named as the contact officer by the minutes and the actions-arising
+    report: one of the body's secretaries or of the officers in attendance."""
+
+    contact_officer = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        label="Clerk on the day (the contact officer the minutes name)",
+        empty_label="The body's first secretary",
+    )
+    version = VersionField()
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact_officer"]
+        field.queryset = (
+            Person.objects.filter(
+                Q(user__in=meeting.body.secretaries.all())
+                | Q(attendances__meeting=meeting, attendances__capacity="in_attendance")
+                | Q(pk=meeting.contact_officer_id)
+            )
+            .distinct()
+            .order_by("name")
+        )
+        field.widget.attrs["class"] = "form-select"
+        _names_as_choices(field)
