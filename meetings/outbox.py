@@ -26,6 +26,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from meetings.models import MailDelivery, Meeting
+from vru_governance.rules.formats import clock
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ class MailProgress:
             when = timezone.localtime(self.next_attempt_at) if self.next_attempt_at else None
             parts.append(
                 f"e-mail to {partners(self.retrying)} failed, retrying"
-                + (f" at {when:%H:%M}" if when else "")
+                + (f" at {clock(when.time())}" if when else "")
             )
         if self.waiting:
             parts.append(f"e-mail to {partners(self.waiting)} being sent")

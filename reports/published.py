@@ -91,6 +91,8 @@ class PaperRow:
     paper: Paper
     visible: bool
     url: str = ""
+    # The frozen copy this reader is served (size and pages for the link's label), if any yet.
+    stored: StoredDocument | None = None
 
 
 @dataclass
@@ -108,17 +110,41 @@ class ItemRow:
         )
 
 
+def frozen_papers(user: AnyUser, meeting: Meeting) -> dict[int, StoredDocument]:
+    """The newest frozen copy of each paper of a published agenda, in the audience the user
+    is served (reports.services.frozen_paper), by paper id: one query, sizes and pages only."""
+    if not meeting.agenda_is_public:
+        return {}
+    partners = access.can_see_body_records(user, meeting.body)
+    audience = StoredDocument.Audience.PARTNERS if partners else StoredDocument.Audience.PUBLIC
+    copies = (
+        meeting.stored_documents.filter(kind=StoredDocument.Kind.PAPER, audience=audience)
+        .order_by("paper_id", "version")
+        .only("paper_id", "version", "size", "pages")
+    )
+    return {copy.paper_id: copy for copy in copies}
+
+
 def agenda_rows(user: AnyUser, meeting: Meeting) -> list[ItemRow]:
-    """The agenda in order, each paper checked with access.can_see_paper (two queries)."""
+    """The agenda in order, each paper checked with access.can_see_paper, with the size and
+    pages of the copy it is served as (three queries)."""
     items = meeting.items.order_by("position", "pk").prefetch_related(
         Prefetch("papers", queryset=Paper.objects.order_by("position", "pk"), to_attr="paper_list")
     )
+    stored = frozen_papers(user, meeting)
     rows = []
     for item in items:
         papers = []
         for paper in item.paper_list:
             visible = access.can_see_paper(user, paper)
-            papers.append(PaperRow(paper, visible, paper_url(meeting, paper) if visible else ""))
+            papers.append(
+                PaperRow(
+                    paper,
+                    visible,
+                    paper_url(meeting, paper) if visible else "",
+                    stored.get(paper.pk) if visible else None,
+                )
+            )
         rows.append(ItemRow(item, papers))
     return rows
 
@@ -133,6 +159,9 @@ class Version:
     reason: str
     # Why it was withdrawn (a paper it held is now exempt): listed, not linked.
     withdrawn: str = ""
+    # As stored when it was frozen: the link says "PDF, 290 KB, 42 pages".
+    size: int = 0
+    pages: int = 0
 
 
 @dataclass
@@ -145,6 +174,11 @@ class Document:
     note: str = ""
     stored_kind: str = ""
     versions: list[Version] = field(default_factory=list)
+
+    @property
+    def current(self) -> Version | None:
+        """The version the document's own link serves (the newest), for its label."""
+        return next((v for v in self.versions if v.url), None)
 
 
 def meeting_documents(
@@ -231,6 +265,8 @@ def with_versions(meeting: Meeting, docs: list[Document]) -> list[Document]:
             "correction_note",
             "withdrawn_at",
             "withdrawn_note",
+            "size",
+            "pages",
         )
     )
     for document in stored:
@@ -245,6 +281,8 @@ def with_versions(meeting: Meeting, docs: list[Document]) -> list[Document]:
                 document.created_at,
                 document.correction_note if document.is_correction else "",
                 (document.withdrawn_note or "Withdrawn.") if withdrawn else "",
+                document.size,
+                document.pages,
             )
         )
     for doc in docs:
@@ -262,6 +300,8 @@ class Publication:
     when: dt.datetime
     meeting: Meeting
     summary: str = ""
+    # A paper's public frozen copy, as stored: its link says "PDF, 290 KB, 42 pages".
+    stored: StoredDocument | None = None
 
 
 def publications(body: Body | None = None, *, meetings: int = 10) -> list[Publication]:
@@ -279,6 +319,16 @@ def publications(body: Body | None = None, *, meetings: int = 10) -> list[Public
     for paper in papers:
         if access.can_see_paper(PUBLIC, paper):
             papers_of.setdefault(paper.item.meeting_id, []).append(paper)
+    copies = {
+        copy.paper_id: copy
+        for copy in StoredDocument.objects.filter(
+            kind=StoredDocument.Kind.PAPER,
+            audience=StoredDocument.Audience.PUBLIC,
+            meeting__in=recent,
+        )
+        .order_by("paper_id", "version")
+        .only("paper_id", "version", "size", "pages")
+    }
     out: list[Publication] = []
     for meeting in recent:
         when = published_on(meeting)
@@ -302,6 +352,7 @@ def publications(body: Body | None = None, *, meetings: int = 10) -> list[Public
                     when,
                     meeting,
                     f"A paper for the meeting of {meeting.date:%-d %B %Y}",
+                    copies.get(paper.pk),
                 )
             )
         if access.can_see_minutes(PUBLIC, meeting):

@@ -16,6 +16,7 @@ from meetings.models import AgendaItem, ForwardPlanItem, Meeting
 from meetings.services.agenda import standard_agenda
 from meetings.services.plan import place_planned_item
 from members.models import Body, Person
+from vru_governance.rules.formats import clock
 from vru_governance.rules.versions import check_version
 
 
@@ -49,7 +50,7 @@ def create_meeting_with_standard_agenda(
         raise ValidationError(
             {
                 "date": f"The body already has a meeting on {date:%-d %B %Y} at "
-                f"{start_time:%H:%M}; open it from the list of meetings, or choose another "
+                f"{clock(start_time)}; open it from the list of meetings, or choose another "
                 "date or time."
             }
         )

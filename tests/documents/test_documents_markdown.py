@@ -10,7 +10,14 @@ from reports.documents.minutes import quorum_note
 from reports.documents.papers import build_sections
 from reports.markdown import render_markdown
 from reports.models import Paper
-from vru_governance.rules.formats import clock, long_date, member_order, short_date, surname
+from vru_governance.rules.formats import (
+    clock,
+    clock_range,
+    long_date,
+    member_order,
+    short_date,
+    surname,
+)
 
 
 class MarkdownTests(SimpleTestCase):
@@ -77,9 +84,17 @@ class FormatTests(SimpleTestCase):
     def test_dates_and_times_print_as_in_the_seed(self) -> None:
         self.assertEqual(long_date(dt.date(2019, 5, 1)), "Wednesday 1 May 2019")
         self.assertEqual(short_date(dt.date(2019, 3, 6)), "6 March 2019")
-        self.assertEqual(clock(dt.time(14, 0)), "2.00 pm")
-        self.assertEqual(clock(dt.time(9, 5)), "9.05 am")
-        self.assertEqual(clock(dt.time(12, 30)), "12.30 pm")
+        # GOV.UK style: no ".00", no space, midday and midnight in words.
+        self.assertEqual(clock(dt.time(14, 0)), "2pm")
+        self.assertEqual(clock(dt.time(15, 55)), "3:55pm")
+        self.assertEqual(clock(dt.time(9, 5)), "9:05am")
+        self.assertEqual(clock(dt.time(10, 0)), "10am")
+        self.assertEqual(clock(dt.time(12, 0)), "midday")
+        self.assertEqual(clock(dt.time(0, 0)), "midnight")
+        self.assertEqual(clock(dt.time(12, 30)), "12:30pm")
+        self.assertEqual(clock(dt.time(0, 30)), "12:30am")
+        self.assertEqual(clock_range(dt.time(14, 0), dt.time(15, 55)), "2pm to 3:55pm")
+        self.assertEqual(clock_range(dt.time(10, 0), None), "10am")
         self.assertEqual(clock(None), "")
 
     def test_partners_sort_by_family_name_without_honours(self) -> None:

@@ -103,7 +103,7 @@ class MinutesAndActionsArisingTests(CastMixin, TestCase):
         self.assertIn("SUMMARY MINUTES", first)
         self.assertIn("Meeting: Violence Reduction Unit Partnership Reference Group", first)
         self.assertIn("Date: Wednesday 6 March 2019", first)
-        self.assertIn("Time: 2.00 pm to 3.55 pm (close)", first)
+        self.assertIn("Time: 2pm to 3:55pm (close)", first)
         self.assertIn(
             "Place: Committee Room 1, City Hall, The Queen's Walk, London, SE1 2AA", first
         )

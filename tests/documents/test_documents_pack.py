@@ -118,7 +118,7 @@ class AgendaPackTests(TemporaryMedia, TestCase):
             text,
         )
         self.assertIn(
-            "The next meeting will be held on Wednesday 12 June 2019 at 2.00 pm, at City Hall.",
+            "The next meeting will be held on Wednesday 12 June 2019 at 2pm, at City Hall.",
             text,
         )
 
@@ -127,7 +127,7 @@ class AgendaPackTests(TemporaryMedia, TestCase):
         self.assertIn("AGENDA", cover)
         self.assertIn("Violence Reduction Unit Partnership Reference Group", cover)
         self.assertIn("Date Wednesday 1 May 2019", cover)
-        self.assertIn("Time 2.00 pm", cover)
+        self.assertIn("Time 2pm", cover)
         self.assertIn("Place Committee Room 2, City Hall, The Queen's Walk, London, SE1 2AA", cover)
         self.assertIn("Sadiq Khan, Mayor of London (as Chair)", cover)
         self.assertIn("Sophie Linden, Deputy Mayor for Policing and Crime (Deputy Chair)", cover)

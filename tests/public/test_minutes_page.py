@@ -43,7 +43,7 @@ class MinutesPageTests(CastMixin, TemporaryMedia, TestCase):
         html = response.content.decode()
         self.assertIn('<h1 id="minutes-title">Summary minutes</h1>', html)
         self.assertIn("<dd>Wednesday 6 March 2019</dd>", html)
-        self.assertIn("<dd>2.00 pm to 3.55 pm (close)</dd>", html)
+        self.assertIn("<dd>2pm to 3:55pm (close)</dd>", html)
         self.assertIn(
             '<div class="minute" id="para-1-1"><p class="numbered"><span class="para-number">'
             "1.1</span> The Mayor welcomed Partners",

@@ -21,21 +21,35 @@ from tests.public_world import WorldMixin, add_action, add_item, add_meeting, ad
 # whether the user has an authenticator (meetings/access.py: a session counts only past it).
 PINNED: list[tuple[str, str | None, int]] = [
     ("/", None, 1),
-    ("/prg/", None, 6),
+    ("/prg/", None, 7),  # with the sizes and pages of the papers' frozen copies
     ("/prg/meetings/?year=2019", None, 4),
-    ("/prg/meetings/2019-03-06/", None, 4),  # with every document's frozen versions
-    ("/prg/meetings/2019-05-01/", "partner_a", 10),  # with every document's frozen versions
+    # With every document's frozen versions and the papers' frozen copies (their labels); with
+    # the minutes per item and who attended where the reader may see them (the minutes'
+    # records and quorum, build_minutes); the previous meeting for "Minutes of last meeting".
+    ("/prg/meetings/2019-03-06/", None, 22),
+    ("/prg/meetings/2019-05-01/", "partner_a", 13),
     ("/prg/members/", None, 4),
     ("/prg/members/jake-ferguson/", None, 7),
     ("/prg/members/jake-ferguson/", "partner_a", 13),
     ("/prg/terms/", None, 3),
+    # The registers: years, then the year's meetings with their attendance, appointments and
+    # terms with seats; serving members, their interests and declarations; meetings, agenda
+    # business and plan entries; a page of actions with their owners, and the count.
+    ("/prg/attendance/?year=2019", None, 7),
+    ("/prg/attendance/?year=2019", "partner_a", 13),
+    ("/prg/interests/", None, 4),
+    ("/prg/forward-plan/", None, 4),
+    ("/prg/actions/?status=all", None, 4),
+    ("/prg/actions/?status=all", "partner_a", 10),
+    ("/prg/contact/", None, 1),
+    ("/prg/meetings/2019-05-01/meeting.ics", None, 1),
     ("/prg/terms/2018-10-draft/", None, 3),
     # Search: the boards with their years, then the matches and the page's meetings and snippets
     # (PostgreSQL) or the three kinds of record (SQLite).
     ("/search/?q=violence", None, 4),
     ("/search/?q=violence&body=prg&year=2019", None, 4),
     ("/prg/meetings.ics", None, 2),
-    ("/prg/feed.atom", None, 3),
+    ("/prg/feed.atom", None, 4),  # with the papers' frozen copies (their labels)
     ("/api/bodies/", None, 1),
     ("/api/bodies/prg/", None, 5),
     ("/api/bodies/prg/meetings/?year=2019", None, 3),

@@ -127,7 +127,7 @@ class TwoSecretariesTests(DemoWorld, TestCase):
         assert second.status_code == 409
         assert f"Someone else saved the meeting {REFUSED}" in page
         assert 'value="16:30"' in page
-        assert "Saved now: the meeting closed at 16:00." in page
+        assert "Saved now: the meeting closed at 4pm." in page
         assert Meeting.objects.get(key="2019-05-01").end_time == dt.time(16, 0)
 
     def test_a_correction_to_a_paragraph_corrected_meanwhile_is_refused(self) -> None:

@@ -29,7 +29,7 @@ class DuplicateConfirmTests(DemoWorld, TestCase):
         assert response.status_code == 200
         assert "The body already has a meeting on 6 March 2019. Is this another one?" in page
         assert 'type="checkbox" name="confirm"' in page
-        assert '<a href="/manage/prg/meetings/2019-03-06/">6 March 2019 at 14:00</a>' in page
+        assert '<a href="/manage/prg/meetings/2019-03-06/">6 March 2019 at 2pm</a>' in page
         assert self.body.meetings.filter(date="2019-03-06").count() == 1
         response = self.client.post("/manage/prg/meetings/", {**data, "confirm": "on"})
         assert response.status_code == 302

@@ -189,7 +189,7 @@ class AgendaEditorTests(DemoWorld, TestCase):
     def test_the_same_new_meeting_sent_twice_is_refused_keeping_what_was_typed(self) -> None:
         data = {"date": "2019-07-24", "start_time": "14:00", "place": "City Hall, Room 2"}
         page = self.client.post("/manage/prg/meetings/", data).content.decode()
-        assert "already has a meeting on 24 July 2019 at 14:00" in page
+        assert "already has a meeting on 24 July 2019 at 2pm" in page
         assert 'value="City Hall, Room 2"' in page
         assert self.body.meetings.filter(date="2019-07-24").count() == 1
         # Another meeting the same day at another time is allowed, once confirmed.

@@ -372,7 +372,7 @@ class LifecycleTests(DemoWorld, TestCase):
         page = self.client.get("/manage/prg/meetings/2019-03-06/minutes/").content.decode()
         assert "Published. Changes are recorded as corrections." in page  # no "Published on ."
         assert "Save the closing time" not in page
-        assert "The meeting closed at 15:55." in page
+        assert "The meeting closed at 3:55pm." in page
 
     def test_approval_by_the_chair_is_recorded(self) -> None:
         self.confirm()

@@ -18,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from icalendar import Calendar, Event
 
+from meetings import access
 from meetings.models import Meeting
 from members.models import Body
 from reports.published import (
@@ -30,6 +31,7 @@ from reports.published import (
     published_meetings,
     published_on,
 )
+from vru_governance.rules.formats import clock_range, pdf_label, short_date
 
 DEFAULT_LENGTH = dt.timedelta(hours=2)
 CALENDAR_MEETINGS = 200  # the latest meetings a calendar carries
@@ -51,12 +53,32 @@ def _event(request: HttpRequest, meeting: Meeting, stamp: dt.datetime) -> Event:
         start=start,
         end=end,
         location=meeting.place or None,
-        description=f"Agenda and papers: {url}",
+        description=(
+            f"{short_date(meeting.date)}, {clock_range(meeting.start_time, meeting.end_time)}. "
+            f"Agenda and papers: {url}"
+        ),
         url=url,
         # RFC 5545: DTSTAMP is when this calendar was made; the publication is LAST-MODIFIED.
         stamp=stamp,
         last_modified=published_on(meeting).astimezone(dt.UTC),
     )
+
+
+def _calendar(
+    request: HttpRequest, name: str, uid: str, url: str, meetings: list[Meeting], filename: str
+) -> HttpResponse:
+    stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+    calendar = Calendar.new(
+        name=name,
+        prodid="-//VRU Governance//Meetings//EN",
+        uid=f"{uid}@{request.get_host().split(':')[0]}",
+        url=request.build_absolute_uri(url),
+        subcomponents=[_event(request, m, stamp) for m in meetings],
+    )
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 def ical(request: HttpRequest, body_slug: str) -> HttpResponse:
@@ -66,18 +88,28 @@ def ical(request: HttpRequest, body_slug: str) -> HttpResponse:
         PUBLIC,
         list(published_meetings().filter(body=body).order_by("-date")[:CALENDAR_MEETINGS]),
     )
-    stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    calendar = Calendar.new(
-        name=f"Meetings of the {body.name}",
-        prodid="-//VRU Governance//Meetings//EN",
-        uid=f"{body.slug}-meetings@{request.get_host().split(':')[0]}",
-        url=request.build_absolute_uri(reverse("public:meetings", args=[body.slug])),
-        subcomponents=[_event(request, m, stamp) for m in reversed(meetings)],
+    return _calendar(
+        request,
+        f"Meetings of the {body.name}",
+        f"{body.slug}-meetings",
+        reverse("public:meetings", args=[body.slug]),
+        list(reversed(meetings)),
+        f"{body.slug}-meetings.ics",
     )
-    calendar.add_missing_timezones()
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{body.slug}-meetings.ics"'
-    return response
+
+
+def meeting_ical(request: HttpRequest, body_slug: str, key: str) -> HttpResponse:
+    """One meeting as an iCalendar file ("add to calendar"): the public's view, whoever asks
+    (a calendar does not sign in), so a meeting without a published agenda is a 404."""
+    meeting = access.meeting_for(PUBLIC, body_slug, key)
+    return _calendar(
+        request,
+        f"{meeting.body.name}, {short_date(meeting.date)}",
+        f"{meeting.body.slug}-{meeting.key}-meeting",
+        meeting_url(meeting),
+        [meeting],
+        f"{meeting.body.slug}-{meeting.key}.ics",
+    )
 
 
 class DocumentsFeed(Feed):
@@ -115,10 +147,13 @@ class DocumentsFeed(Feed):
 
     def item_description(self, item: Publication) -> str:
         # Atom carries the summary as type="html": typed text (place, paper titles) is escaped.
-        where = f"Meeting of {item.meeting.date:%-d %B %Y}"
-        if item.meeting.place:
-            where += f", {item.meeting.place}"
-        return escape(f"{where}. {item.summary}".strip())
+        meeting = item.meeting
+        when = clock_range(meeting.start_time, meeting.end_time)
+        where = f"Meeting of {short_date(meeting.date)}, {when}"
+        if meeting.place:
+            where += f", {meeting.place}"
+        label = f" ({pdf_label(item.stored.size, item.stored.pages)})" if item.stored else ""
+        return escape(f"{where}. {item.summary}{label}".strip())
 
     def item_pubdate(self, item: Publication) -> dt.datetime:
         return item.when

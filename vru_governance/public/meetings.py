@@ -8,7 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from meetings import access
+from meetings.models import AgendaItem, Meeting
+from reports.documents.minutes import build_minutes
 from reports.published import (
+    ItemRow,
     agenda_rows,
     body_or_404,
     meeting_documents,
@@ -55,15 +58,37 @@ def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpRespon
     """Date, time, place, the agenda with its papers, and the documents the reader may open."""
     meeting = access.meeting_for(request.user, body_slug, key)
     agenda = agenda_rows(request.user, meeting)
+    minutes_visible = access.can_see_minutes(request.user, meeting)
+    # Per item, what the minutes record of it (paragraphs, declarations, the decision), and who
+    # attended: read where the minutes are (a fixed number of queries), once the reader may.
+    minutes = build_minutes(meeting) if minutes_visible else None
+    by_number = {item.number: item for item in minutes.items} if minutes else {}
     context = {
         "body": meeting.body,
         "meeting": meeting,
         "agenda": agenda,
+        # Each agenda row with what the minutes record of its item (None before they may).
+        "sections": [(row, by_number.get(row.item.number)) for row in agenda],
         "documents": with_versions(meeting, meeting_documents(request.user, meeting, agenda)),
-        "minutes_visible": access.can_see_minutes(request.user, meeting),
+        "minutes_visible": minutes_visible,
+        "minutes": minutes,
+        "previous": _previous_minutes(request, meeting, agenda),
         "partner_view": access.can_see_body_records(request.user, meeting.body),
     }
     return render(request, "public/meeting.html", context)
+
+
+def _previous_minutes(
+    request: HttpRequest, meeting: Meeting, agenda: list[ItemRow]
+) -> tuple[Meeting, bool] | None:
+    """For a "Minutes of last meeting" item: the meeting before, and whether the reader may
+    open its minutes (else its page is linked, where they will be)."""
+    if not any(row.item.kind == AgendaItem.Kind.MINUTES_OF_LAST_MEETING for row in agenda):
+        return None
+    previous = meeting.previous()
+    if previous is None or not access.can_see_agenda(request.user, previous):
+        return None
+    return previous, access.can_see_minutes(request.user, previous)
 
 
 def search(request: HttpRequest) -> HttpResponse:

@@ -34,9 +34,19 @@ class PagesSitemap(Sitemap):
 
 
 class BodiesSitemap(Sitemap):
-    """Each body's home, meetings, members and terms of reference."""
+    """Each body's home, meetings, members, terms of reference and public registers."""
 
-    pages = ("public:body", "public:meetings", "public:members", "public:terms")
+    pages = (
+        "public:body",
+        "public:meetings",
+        "public:members",
+        "public:terms",
+        "public:attendance",
+        "public:interests",
+        "public:forward-plan",
+        "public:actions",
+        "public:contact",
+    )
 
     def items(self) -> list[tuple[str, str]]:
         slugs = Body.objects.order_by("slug").values_list("slug", flat=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.urls import include, path
 
 from vru_governance.page_cache import public_page
-from vru_governance.public import annual, decisions, feeds
+from vru_governance.public import annual, decisions, feeds, registers
 from vru_governance.public import meetings as meetings_public
 from vru_governance.public import members as members_public
 from vru_governance.public.api import annual as annual_api
@@ -63,6 +63,11 @@ urlpatterns = [
         name="decisions-atom",
     ),
     path("<slug:body_slug>/annual/<int:year>/", public_page(annual.annual_page), name="annual"),
+    path("<slug:body_slug>/attendance/", public_page(registers.attendance), name="attendance"),
+    path("<slug:body_slug>/interests/", public_page(registers.interests), name="interests"),
+    path("<slug:body_slug>/forward-plan/", public_page(registers.plan), name="forward-plan"),
+    path("<slug:body_slug>/actions/", public_page(registers.actions), name="actions"),
+    path("<slug:body_slug>/contact/", public_page(registers.contact), name="contact"),
     path(
         "<slug:body_slug>/annual/<int:year>/annual-report.pdf",
         annual.annual_pdf,
@@ -74,6 +79,11 @@ urlpatterns = [
         "<slug:body_slug>/meetings/<slug:key>/",
         public_page(meetings_public.meeting_detail),
         name="meeting",
+    ),
+    path(
+        "<slug:body_slug>/meetings/<slug:key>/meeting.ics",
+        public_page(feeds.meeting_ical),
+        name="meeting-ical",
     ),
     path("<slug:body_slug>/members/", public_page(members_public.member_list), name="members"),
     path(

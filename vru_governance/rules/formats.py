@@ -21,11 +21,43 @@ def short_date(day: dt.date) -> str:
 
 
 def clock(time: dt.time | None) -> str:
-    """'2.00 pm'."""
+    """A time in GOV.UK style: '2pm', '3:55pm', '10am', 'midday', 'midnight'.
+
+    The one way a time prints, on pages, in feeds and in documents (the GOV.UK style guide:
+    no '.00', no space before am/pm, 'midday' and 'midnight' rather than 12pm and 12am)."""
     if time is None:
         return ""
+    if time.minute == 0 and time.hour in (0, 12):
+        return "midnight" if time.hour == 0 else "midday"
     hour = time.hour % 12 or 12
-    return f"{hour}.{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
+    minutes = f":{time.minute:02d}" if time.minute else ""
+    return f"{hour}{minutes}{'am' if time.hour < 12 else 'pm'}"
+
+
+def clock_range(start: dt.time | None, end: dt.time | None) -> str:
+    """'2pm to 3:55pm'; the start alone when there is no end."""
+    if start is None:
+        return clock(end)
+    return f"{clock(start)} to {clock(end)}" if end is not None else clock(start)
+
+
+def file_size(size: int) -> str:
+    """'290 KB', '1.2 MB', '512 bytes' (decimal units, as GOV.UK attachment labels)."""
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1_000_000:
+        return f"{round(size / 1000)} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def pdf_label(size: int | None, pages: int | None) -> str:
+    """What a PDF link says it is: 'PDF, 290 KB, 42 pages'; only what is known is said."""
+    parts = ["PDF"]
+    if size:
+        parts.append(file_size(size))
+    if pages:
+        parts.append(f"{pages} page" if pages == 1 else f"{pages} pages")
+    return ", ".join(parts)
 
 
 def surname(name: str) -> str:

@@ -15,6 +15,7 @@ from meetings.services.publication import Check
 from members.models import Person
 from reports.models import SECTIONS, Paper
 from reports.pdf_safety import RefusedPdf, check_paper_pdf
+from vru_governance.rules.formats import clock
 from vru_governance.workspace.forms import VersionField
 from vru_governance.workspace.forms.duplicates import ConfirmDuplicateField, ask_to_confirm
 
@@ -75,7 +76,7 @@ class NewMeetingForm(forms.Form):
                 "Tick the box to create it.",
                 [
                     (
-                        f"{m.date:%-d %B %Y} at {m.start_time:%H:%M}",
+                        f"{m.date:%-d %B %Y} at {clock(m.start_time)}",
                         reverse("workspace:meeting", kwargs={"body": self.body.slug, "key": m.key}),
                     )
                     for m in same_day
