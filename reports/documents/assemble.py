@@ -11,7 +11,10 @@ Each part is a complete tagged PDF written by WeasyPrint. Joined here:
   destinations;
 - the page numbers: a part is rendered without them, and each numbered page gets its
   "Page N" from a page of a separately rendered numbers document, drawn on top as a form
-  XObject marked as a pagination artifact; so a part's PDF never depends on where it lands.
+  XObject marked as a pagination artifact; so a part's PDF never depends on where it lands;
+- the fonts: each face's subsets (one per part) joined into one font (fonts.py);
+- the tags finished for PDF/UA (tagging.py): headings nested, page labels as printed, and the
+  claim written in the XMP only when tagging.problems() finds nothing.
 
 pikepdf (qpdf) copies the objects: the pages first, then the structure tree, whose references
 to pages qpdf points at the copies already made.
@@ -26,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from reports.documents import tagging
+from reports.documents import fonts, tagging
 from reports.documents.workers import Metadata, release_memory
 
 if TYPE_CHECKING:  # pikepdf is imported where a PDF is assembled.
@@ -377,6 +380,7 @@ def assemble(
     info.Producer = pikepdf.String(PRODUCER)
     info.CreationDate = pikepdf.String(_pdf_date(moment))
     info.ModDate = pikepdf.String(_pdf_date(moment))
+    fonts.share_fonts(pdf)
     out = io.BytesIO()
     pdf.save(
         out,

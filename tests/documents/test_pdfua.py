@@ -29,6 +29,7 @@ from pypdf import PdfReader
 
 from meetings.models import Meeting
 from reports.annual import annual_report
+from reports.documents import tagging
 from reports.documents.actions_arising import render_actions_arising
 from reports.documents.annual_report import annual_report_pdf
 from reports.documents.assemble import PRODUCER, Piece, assemble
@@ -40,6 +41,7 @@ from reports.documents.render import Metadata
 from reports.documents.workers import PartJob, Pool, render_part
 from reports.models import Paper
 from tests.demo import load_demo
+from tests.documents.test_upload_accessibility import tagged, untagged
 from tests.pdfs import BLANK, read_pdf
 from tests.public_world import add_item, add_meeting, add_paper
 from tests.world import build_cast
@@ -329,3 +331,29 @@ def test_a_document_that_fails_the_checks_does_not_claim_pdfua() -> None:
     with _open(assemble((Piece(untagged),), metadata=metadata)) as pdf, _xmp(pdf) as meta:
         assert meta.get("pdfuaid:part") is None
         assert meta.get("dc:language") == {"en-GB"}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "pack" in n])
+def test_a_pack_embeds_each_font_face_once(name: str, documents: dict[str, bytes]) -> None:
+    """Not one copy per part: the parts' subsets of a face are joined into one font."""
+    with _open(documents[name]) as pdf:
+        fonts = [
+            o
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Subtype") == "/Type0"
+        ]
+        faces = {str(font.BaseFont).split("+")[-1] for font in fonts}
+    assert len(fonts) == len(faces) >= 2, sorted(str(font.BaseFont) for font in fonts)
+
+
+@pytest.mark.parametrize("sample", [tagged, untagged], ids=["tagged upload", "untagged upload"])
+def test_a_pack_with_an_uploaded_paper_drawn_in_does_not_claim_pdfua(sample: Any) -> None:
+    """The uploaded pages are drawn under placeholder pages without their own tags: content the
+    structure tree does not cover, so no claim, whether the upload was tagged or not."""
+    html = '<html lang="en-GB"><body><div id="upload-p1"></div></body></html>'
+    job = PartJob(html=html, upload=sample(), upload_anchors=("upload-p1",))
+    part = render_part(job).pdf
+    metadata = Metadata(title="Upload", author="Tests", subject="A pack with an upload")
+    with _open(assemble((Piece(part),), metadata=metadata)) as pdf, _xmp(pdf) as meta:
+        assert tagging.problems(pdf)
+        assert meta.get("pdfuaid:part") is None
