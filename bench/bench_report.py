@@ -11,6 +11,7 @@ import time
 from dataclasses import asdict
 from typing import Any
 
+import bench_publish
 from bench_common import OUT, log
 from bench_wrk import Run
 
@@ -37,6 +38,7 @@ def report(
     counts: dict[str, int],
     runs: list[Run],
     peaks: list[float],
+    publish: dict[str, Any] | None = None,
 ) -> None:
     def find(name: str) -> Run:
         return next(r for r in runs if r.name == name)
@@ -87,6 +89,8 @@ def report(
             steps["import"]["seconds"] < IMPORT_SECONDS,
         )
     )
+    if publish:
+        goals += bench_publish.goals(publish)
     documents = _documents()
     total_minutes = (time.time() - started) / 60
     goals.append(
@@ -118,6 +122,7 @@ def report(
         "runs": [asdict(r) for r in runs],
         "queries_per_page_on_the_decade": counts,
         "gunicorn_worker_peak_rss_mib": peaks,
+        "publish": publish or {},
         "documents": documents,
         "goals": goals,
         "total_minutes": round(total_minutes, 1),
@@ -181,6 +186,19 @@ def markdown(results: dict[str, Any]) -> str:
         + (f" (and {r['distinct_urls'] - 1} other searches)" if r["distinct_urls"] > 1 else "")
         for r in results["runs"]
     ]
+    publish = results.get("publish") or {}
+    if publish:
+        lines += [
+            "",
+            "## Publishing an agenda (54-page pack, papers' parts rendered ahead)",
+            "",
+            "| Publish POST ms | POST to every document frozen s | documents frozen "
+            "| pack pages | partners' pack pages | papers' parts rendered ahead in s |",
+            "| --- | --- | --- | --- | --- | --- |",
+            f"| {publish['request_ms']:.0f} | {publish['seconds_to_published']:.2f} "
+            f"| {publish['documents_frozen']} | {publish['pack_pages']} "
+            f"| {publish['partners_pack_pages']} | {publish['render_ahead_seconds']:.1f} |",
+        ]
     lines += [
         "",
         "## Records, import and export",

@@ -9,9 +9,10 @@ between two floor runs at the same concurrency, and its ratios are to their mean
    export it again, each timed with its peak memory.
 3. Create a secretary and a partner, start gunicorn (DEBUG off, persistent connections),
    sign both in over HTTP.
-4. wrk against /health/ (the floor) and the measured pages; the figures, goals, ratios and
-   MET / NOT MET go to var/bench/results.json and var/bench/results.md, with the PDF figures
-   that `manage.py bench_documents` wrote to var/bench/documents.json just before.
+4. wrk against /health/ (the floor) and the measured pages; then publishing a 54-page pack
+   (bench_publish.py: the Publish POST, and the time until every document is frozen). The
+   figures, goals, ratios and MET / NOT MET go to var/bench/results.json and results.md, with
+   the PDF figures that `manage.py bench_documents` wrote to var/bench/documents.json before.
 
 Traffic goes to 127.0.0.1 only; every wrk run is bounded in time. The parts live beside this
 script: bench_wrk.py (wrk runs and the floor), bench_http.py (GET and signing in),
@@ -31,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import bench_publish
 from bench_common import GUNICORN, LOGS, OUT, PY, ROOT, log
 from bench_http import free_port, http_get, redis_reachable, sign_in
 from bench_report import report
@@ -203,6 +205,7 @@ def main() -> None:
         "papers": Paper.objects.count(),
     }
     counts = query_counts(pages, {"secretary": secretary, "partner": partner})
+    publish_case = bench_publish.prepare(loadtest.first_body().slug)
     connections.close_all()
 
     port = free_port()
@@ -271,13 +274,16 @@ def main() -> None:
             compare(run, [floor, after])
             runs.append(run)
             floor = after
+        # Last, as it changes what the pages show: publishing the 54-page pack.
+        publish = bench_publish.measure(port, cookies["secretary"], publish_case)
         peaks = worker_peaks(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         server_log.close()
 
-    report(args, started, load_before, cache, steps, data, counts, runs, peaks)
+    publish.update(bench_publish.verify(publish_case))
+    report(args, started, load_before, cache, steps, data, counts, runs, peaks, publish)
 
 
 if __name__ == "__main__":

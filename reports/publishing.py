@@ -30,7 +30,8 @@ from django_tasks import task
 
 from meetings.models import Meeting
 from meetings.services.publication import check_publishable, publish_agenda
-from reports.documents.ahead import meeting_part_jobs, paper_part_jobs, render_ahead
+from reports.documents.ahead import meeting_part_jobs, render_ahead
+from reports.documents.ahead import render_paper_ahead as render_paper_ahead_now
 from reports.models import Paper, Publication
 
 logger = logging.getLogger(__name__)
@@ -196,4 +197,4 @@ def render_paper_job(paper_id: int) -> int:
     paper = Paper.objects.select_related("item").filter(pk=paper_id).first()
     if paper is None:
         return 0
-    return render_ahead(paper_part_jobs(paper))
+    return render_paper_ahead_now(paper)

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 
 from meetings.models import Meeting
 from reports.documents.pack import Audience, pack_part_jobs, paper_part, part_job
-from reports.documents.parts import PartRenderer, part_key, workers
+from reports.documents.paper_files import as_uploaded, numbers_job
+from reports.documents.parts import PartRenderer, part_key, render_parts, workers
 from reports.documents.workers import PartJob, Pool
 from reports.models import Paper
 
@@ -27,6 +28,17 @@ def paper_part_jobs(paper: Paper) -> list[PartJob]:
         part_job(paper_part(paper, item, meeting, partners=partners), meeting)
         for partners in (False, True)
     ]
+
+
+def render_paper_ahead(paper: Paper) -> int:
+    """The paper's parts of both packs, and the page numbers of its own copy as the freeze
+    stamps them (they follow from its part's pages), into the part cache; how many rendered."""
+    jobs = paper_part_jobs(paper)
+    rendered = render_ahead(jobs)
+    if as_uploaded(paper):
+        return rendered  # its copies are the file as uploaded, or its stamped partners' part
+    partners = render_parts(jobs[1:]).parts[0]  # from the cache, rendered just now
+    return rendered + render_ahead([numbers_job(partners, draft=False)])
 
 
 def meeting_part_jobs(meeting: Meeting) -> list[PartJob]:

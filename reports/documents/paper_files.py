@@ -48,7 +48,7 @@ def paper_file_metadata(paper: Paper, meeting: Meeting) -> Metadata:
     )
 
 
-def _numbers_job(pdf: PartPdf, draft: bool) -> PartJob:
+def numbers_job(pdf: PartPdf, draft: bool) -> PartJob:
     """The paper's own page numbers, 1 to n, in the footer each kind of page prints (and DRAFT
     on every page of a paper whose agenda is not published)."""
     styles = ["upload" if i in pdf.upload_pages else "" for i in range(pdf.pages)]
@@ -118,7 +118,7 @@ def render_paper_files(
     pdfs = [c.part.rendered for c in copies if c.part.rendered is not None]
     numbers = PartRenderer(pool)
     for pdf in pdfs:
-        numbers.add(_numbers_job(pdf, draft))
+        numbers.add(numbers_job(pdf, draft))
     stamps = numbers.finish().parts if pdfs else []
     jobs = [
         Assembly(

@@ -241,7 +241,14 @@ def test_a_publication_on_one_server_is_seen_at_once_on_the_other(
         timeout=120,
     )
     assert response.ok, response.text[:500]
-    assert response.url.endswith("/manage/prg/meetings/2019-06-12/agenda/"), response.url
+    # A job of server one publishes it (its thread): the Publish page shows how far it is.
+    assert response.url == publish, response.url
+    deadline = time.monotonic() + 120
+    while 'data-state="done"' not in (progress := secretary.get(publish, timeout=10).text):
+        assert 'data-state="failed"' not in progress, progress[:2000]
+        assert time.monotonic() < deadline, "the publication job did not finish"
+        time.sleep(0.2)
+    assert "Every document is frozen" in progress
 
     page = requests.get(two + june, timeout=10)
     assert page.status_code == 200 and "12 June 2019" in page.text

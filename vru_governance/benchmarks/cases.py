@@ -50,19 +50,28 @@ def paragraphs(section: int, count: int, words: int) -> str:
     return "\n\n".join(f"{section}.{n} {body}." for n in range(1, count + 1))
 
 
-def generated_meeting(papers: int = 8, key: str = "bench-2019-04-10", longer: int = 0) -> Meeting:
+def generated_meeting(
+    papers: int = 8,
+    key: str = "bench-2019-04-10",
+    longer: int = 0,
+    *,
+    body_slug: str = "prg",
+    date: dt.date = dt.date(2019, 4, 10),
+    status: str = Meeting.Status.AGENDA_PUBLISHED,
+) -> Meeting:
     """A meeting after 6 March 2019 with long papers (rolled back by the caller).
 
-    `longer` adds that many paragraphs to the issues of the first paper.
+    `longer` adds that many paragraphs to the issues of the first paper. make bench's
+    publish row makes one in draft, of the decade's first body, after its last meeting.
     """
-    body = Body.objects.get(slug="prg")
+    body = Body.objects.get(slug=body_slug)
     meeting = Meeting.objects.create(
         body=body,
         key=key,
-        date=dt.date(2019, 4, 10),
+        date=date,
         start_time=dt.time(14, 0),
         place="Committee Room 2, City Hall, The Queen's Walk, London, SE1 2AA",
-        status=Meeting.Status.AGENDA_PUBLISHED,
+        status=status,
     )
     standard = [
         ("1", "Apologies for Absence and Chair's Announcements", AgendaItem.Kind.APOLOGIES),
