@@ -301,15 +301,28 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+FORK_SERVER_PRELOAD = ["weasyprint", "pypdf", "pikepdf", __name__, "reports.documents.assemble"]
+
+
 def _context() -> BaseContext:
     """fork from a single-threaded process; a fork server (WeasyPrint preloaded) otherwise."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["weasyprint", "pypdf", "pikepdf", __name__, "reports.documents.assemble"]
-    )
+    context.set_forkserver_preload(FORK_SERVER_PRELOAD)
     return context
+
+
+def start_fork_server() -> None:
+    """Start, in the background, the fork server a multi-threaded process's render workers
+    come from (the embedded setup's job thread), so that the first publication does not wait
+    for it to load WeasyPrint. It ends with this process."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True).start()
 
 
 class Pool:
