@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from pypdf import PdfReader
+
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 
@@ -24,8 +26,9 @@ PICTURES = {
     "paper-vru-delivery-model": ("paper vru-delivery-model", 1),
     "actions-arising-2019-05-01": ("actions arising", 1),
     "chairs-brief-2019-05-01": ("chair's brief", 1),
-    "pack-2019-05-01-page-6-blank": ("pack", 6),
+    "pack-2019-05-01-padding-page": ("pack", 0),  # 0: the pack's first padding page
 }
+BLANK = "This page is intentionally left blank"
 
 
 def main() -> int:
@@ -72,6 +75,9 @@ def main() -> int:
     for picture, (document, page) in PICTURES.items():
         pdf = work / "document.pdf"
         pdf.write_bytes(documents[document])
+        if page == 0:
+            reader = PdfReader(str(pdf))
+            page = next(i for i, p in enumerate(reader.pages, 1) if BLANK in p.extract_text())
         command = ["pdftoppm", "-r", "60", "-f", str(page), "-l", str(page), "-png"]
         subprocess.run([*command, "-singlefile", str(pdf), str(IMAGES / picture)], check=True)
         print(f"docs/images/{picture}.png: {document}, page {page}")
