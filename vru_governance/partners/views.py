@@ -28,7 +28,7 @@ from vru_governance.partners.base import (
     partner_login_required,
 )
 from vru_governance.partners.forms import ActionUpdateForm, InterestForm, ProposalForm
-from vru_governance.workspace.base import refused
+from vru_governance.workspace.base import beside, refused
 
 
 @partner_login_required
@@ -137,12 +137,17 @@ def post_action_update(
             )
         except ValidationError as exc:
             if refused(form, exc) is not None:
-                # The dashboard shows the action's status as saved now, above the note kept.
+                # The dashboard shows the action as saved now, beside the status and note kept.
                 status = 409
         else:
             messages.success(request, f"Your update on “{action}” is recorded.")
             return redirect(reverse("public:partners") + f"#action-{action.pk}")
     context = dashboard_context(request, partner, action_forms={action.pk: form})
+    if status == 409:
+        action.refresh_from_db()
+        latest = action.updates.order_by("-pk").first()
+        saved = {"status": action.status, "note": latest.note if latest else ""}
+        context.update(conflict_action=action, beside_rows=beside(form, saved))
     return render(request, "partners/dashboard.html", context, status=status)
 
 
@@ -220,9 +225,18 @@ def edit_interest(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         status = 409 if conflict is not None else 400
+    beside_rows = []
     if conflict is not None:
         interest = interest_for(partner, pk)  # as saved now, beside what was typed
-    context = {"form": form, "interest": interest, "partner": partner, "conflict": conflict}
+        fields = ("category", "description", "registered_on", "ended_on")
+        beside_rows = beside(form, {f: getattr(interest, f) for f in fields})
+    context = {
+        "form": form,
+        "interest": interest,
+        "partner": partner,
+        "conflict": conflict,
+        "beside_rows": beside_rows,
+    }
     return render(request, "partners/interest_form.html", context, status=status)
 
 

@@ -27,6 +27,7 @@ from meetings.services.plan import planned_for
 from members.models import Body
 from reports.models import Paper
 from vru_governance.workspace.base import (
+    beside,
     conflict_status,
     item_of,
     meeting_of,
@@ -136,10 +137,18 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             else:
                 messages.success(request, f"Item {item.number} added.")
                 return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    beside_rows = []
     if conflict is not None:
         meeting.refresh_from_db()
+        if details.is_bound:
+            fields = ("date", "start_time", "end_time", "place")
+            beside_rows = beside(details, {f: getattr(meeting, f) for f in fields})
+        elif wording.is_bound:
+            fields = ("in_attendance", "next_meeting", "next_meeting_text")
+            beside_rows = beside(wording, {f: getattr(meeting, f) for f in fields})
     context = _agenda_context(meeting)
     context.update(details=details, add=add, wording=wording, conflict=conflict)
+    context["beside_rows"] = beside_rows
     return render(
         request, "workspace/meetings/agenda.html", context, status=conflict_status(conflict)
     )

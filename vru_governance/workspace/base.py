@@ -7,13 +7,16 @@ View modules import this module, the forms and history, and the data apps; never
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
@@ -107,6 +110,53 @@ def refused(form: forms.BaseForm, exc: ValidationError) -> EditConflict | None:
         data[form.add_prefix("version")] = str(exc.current)
         form.data = data
     return exc
+
+
+@dataclass(frozen=True)
+class Beside:
+    """One field of a form refused by an edit conflict: the other person's saved value beside
+    what this person typed."""
+
+    label: str
+    saved: str
+    typed: str
+
+    @property
+    def differs(self) -> bool:
+        return self.saved != self.typed
+
+
+def _as_text(field: forms.Field, value: Any) -> str:
+    """A value as the form shows it (a choice by its label, a date as a date, a tick as yes)."""
+    if isinstance(field, forms.BooleanField):
+        return "yes" if value in (True, "on", "true", "True", "1") else "no"
+    if value in (None, ""):
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, dt.time):
+        return f"{value:%H:%M}"
+    choices = getattr(field, "choices", None)
+    if choices is not None and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(str(value), value))
+    return str(value)
+
+
+def beside(form: forms.BaseForm, saved: dict[str, Any]) -> list[Beside]:
+    """The page shown again after an edit conflict (409): for each field named in `saved`, the
+    value saved now by the other person beside what this person typed (kept in the form)."""
+    rows = []
+    for name, value in saved.items():
+        field = form.fields[name]
+        typed = form[name].value()
+        if isinstance(field, (forms.DateField, forms.TimeField)) and isinstance(typed, str):
+            try:
+                typed = field.clean(typed)
+            except ValidationError:
+                pass  # shown as typed
+        label = str(field.label or pretty_name(name)).rstrip(":")
+        rows.append(Beside(label, _as_text(field, value), _as_text(field, typed)))
+    return rows
 
 
 def posted_version(request: HttpRequest) -> int:
