@@ -71,7 +71,7 @@ def generated_meeting(
         date=date,
         start_time=dt.time(14, 0),
         place="Committee Room 2, City Hall, The Queen's Walk, London, SE1 2AA",
-        status=status,
+        status=Meeting.Status.DRAFT,  # its items and papers are added to a draft
     )
     standard = [
         ("1", "Apologies for Absence and Chair's Announcements", AgendaItem.Kind.APOLOGIES),
@@ -123,6 +123,8 @@ def generated_meeting(
             title=title,
             kind=kind,
         )
+    # Then published as asked, as the bench renders it, without a publication's freezing.
+    Meeting.objects.filter(pk=meeting.pk).update(status=status)
     return Meeting.objects.select_related("body").get(pk=meeting.pk)
 
 
