@@ -627,6 +627,8 @@ CELLS: list[Cell] = [
 UNUSUAL = {
     ("attendance", "workspace"): NO_PATH,  # the attendee form is not offered
     ("attendance removed", "workspace"): NO_PATH,
+    # Removing an item asks on a page of its own, which says the agenda is published instead.
+    ("item removed", "workspace"): NO_PATH,
     ("terms in force", "workspace"): NO_PATH,  # endorsed terms have no edit form
     ("action removed", "import_records"): LEFT_AS_IS,  # an import never removes an action
     # A partner's own register is theirs to keep, except what a published pack printed.

@@ -405,7 +405,7 @@ class RecordsFormatTests(DemoWorld, TestCase):
             StandardRow("Close", "close"),
         ]
         save_standard_agenda(self.body, rows)
-        doc = export_records()
+        doc = export_records("prg")
         assert doc["bodies"][0]["standard_agenda"][1] == {
             "title": "Director's update",
             "kind": "business",
