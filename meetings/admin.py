@@ -4,12 +4,16 @@ the user's bodies (members/admin_scoping.py); what a published document shows is
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.admin_locks import LockedAdminMixin, LockedInlineMixin
 from meetings.models import (
     AgendaItem,
+    AlertSubscription,
     Attendance,
     Declaration,
     Dissent,
@@ -91,3 +95,28 @@ class AttendanceAdmin(LockedAdminMixin, ScopedAdmin, SimpleHistoryAdmin):
 class ForwardPlanItemAdmin(ScopedAdmin, SimpleHistoryAdmin):
     list_display = ["title", "body", "target_meeting", "target_month", "proposed_by"]
     list_filter = ["body"]
+
+
+@admin.register(AlertSubscription)
+class AlertSubscriptionAdmin(ScopedAdmin, admin.ModelAdmin):
+    """Readers' e-mail alerts, to see and to remove at a reader's request; never added or
+    changed here, since an address is subscribed only from its own mailbox (double opt-in)."""
+
+    list_display = ["email", "body", "kind", "query", "confirmed_at"]
+    list_filter = ["body", "kind"]
+    search_fields = ["email", "query"]
+    readonly_fields = [
+        "email",
+        "body",
+        "kind",
+        "query",
+        "created_at",
+        "requested_at",
+        "confirmed_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

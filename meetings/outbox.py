@@ -93,7 +93,13 @@ def send(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int
     else:
         try:
             for row in rows:
-                message = EmailMessage(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.to])
+                message = EmailMessage(
+                    row.subject,
+                    row.body,
+                    settings.DEFAULT_FROM_EMAIL,
+                    [row.to],
+                    headers=row.headers or None,
+                )
                 try:
                     connection.send_messages([message])
                 except Exception as exc:
@@ -112,7 +118,7 @@ def send(*, ids: list[int] | None = None, now: dt.datetime | None = None) -> int
     retry_at = [_failed(row, exc, now) for row, exc in failed]
     if failed:
         logger.warning(
-            "E-mail to %d partner(s) of meeting %s failed: %s",
+            "E-mail to %d recipient(s) (meeting %s) failed: %s",
             len(failed),
             rows[0].meeting_id,
             failed[0][0].last_error,
@@ -159,9 +165,11 @@ def _failed(row: MailDelivery, exc: Exception, now: dt.datetime) -> dt.datetime 
 
 @transaction.atomic
 def try_again(*, meeting: Meeting) -> int:
-    """The secretary's "Try again": every unsent e-mail of the meeting is due now, with its
-    attempts counted afresh. Returns how many."""
-    rows = meeting.mail_deliveries.exclude(status=Status.SENT)
+    """The secretary's "Try again": every unsent partner e-mail of the meeting is due now,
+    with its attempts counted afresh. Returns how many."""
+    rows = meeting.mail_deliveries.filter(kind__in=MailDelivery.PARTNER_KINDS).exclude(
+        status=Status.SENT
+    )
     ids = list(rows.values_list("pk", flat=True))
     if not ids:
         raise ValidationError("Every e-mail about this meeting has been sent.")
@@ -216,9 +224,11 @@ class MailProgress:
 
 
 def progress(meeting: Meeting) -> list[MailProgress]:
-    """The e-mails about a meeting by kind: sent, waiting, retrying, given up (two queries)."""
+    """The partners' e-mails about a meeting by kind: sent, waiting, retrying, given up (two
+    queries). The public's alerts are retried by the sweep and not reported here."""
+    partners_mail = meeting.mail_deliveries.filter(kind__in=MailDelivery.PARTNER_KINDS)
     counts = (
-        meeting.mail_deliveries.values("kind")
+        partners_mail.values("kind")
         .annotate(
             sent=Count("pk", filter=Q(status=Status.SENT)),
             waiting=Count("pk", filter=Q(status=Status.PENDING, attempts=0)),
@@ -231,9 +241,7 @@ def progress(meeting: Meeting) -> list[MailProgress]:
         return []
     failures: dict[str, MailDelivery] = {}
     for row in (
-        meeting.mail_deliveries.exclude(status=Status.SENT)
-        .exclude(last_error="")
-        .order_by("next_attempt_at")
+        partners_mail.exclude(status=Status.SENT).exclude(last_error="").order_by("next_attempt_at")
     ):
         failures.setdefault(row.kind, row)
     labels = dict(MailDelivery.Kind.choices)

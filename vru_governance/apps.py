@@ -18,6 +18,12 @@ class SiteConfig(AppConfig):
     def ready(self) -> None:
         # The public page cache is the screens' concern; the data apps know nothing of it.
         page_cache.connect_signals()
+        # Saved searches' alerts need the public search engine, which the data apps may not
+        # import: the site answers their `published` signal. Imported here, as the models it
+        # reads are not loaded before ready().
+        from vru_governance.public import alert_matching
+
+        alert_matching.connect()
 
 
 class AdminConfig(DjangoAdminConfig):

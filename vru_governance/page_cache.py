@@ -27,6 +27,9 @@ from django.utils.cache import patch_cache_control
 GENERATION_KEY = "public-pages:generation"
 # The apps whose records appear on public pages; a change to any of them empties the cache.
 RECORD_APPS = {"members", "meetings", "actions", "reports"}
+# Records of those apps no public page shows: the outbox and the readers' alerts. A reader
+# asking for an alert must not empty the cache (nor can a flood of them).
+NOT_SHOWN = {"meetings.MailDelivery", "meetings.AlertSubscription"}
 # Response headers worth keeping with a cached page (middleware adds the security ones).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Allow")
 
@@ -145,7 +148,7 @@ def _invalidate_after_commit() -> None:
 
 
 def _on_record_change(sender, **kwargs) -> None:
-    if sender._meta.app_label not in RECORD_APPS:
+    if sender._meta.app_label not in RECORD_APPS or sender._meta.label in NOT_SHOWN:
         return
     # After the commit, or a reader could cache the old page under the new generation;
     # once per transaction, however many records an import saves.

@@ -13,6 +13,7 @@ from meetings.models.agenda import (
     item_sort_key,
     presenter_line,
 )
+from meetings.models.alerts import AlertSubscription
 from meetings.models.attendance import Attendance, check_no_double_count
 from meetings.models.mail import MailDelivery
 from meetings.models.meeting import ChecklistAcknowledgement, Meeting, compute_quorum
@@ -27,6 +28,7 @@ from meetings.models.plan import ForwardPlanItem
 
 __all__ = [
     "AgendaItem",
+    "AlertSubscription",
     "Attendance",
     "ChecklistAcknowledgement",
     "Declaration",

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from meetings import notifications
+from meetings import alerts, notifications
 from meetings.models import AgendaItem, Dissent, Meeting, MinuteParagraph
 from meetings.services import history, publication
 
@@ -190,9 +190,11 @@ def publish_minutes(
     *,
     published_on: dt.date | None = None,
     today: dt.date | None = None,
+    base_url: str = "",
 ) -> Meeting:
-    """Publish approved minutes: the accessible page and the frozen documents go public. With
-    `published_on` the publication is recorded as history, dated that day."""
+    """Publish approved minutes: the accessible page and the frozen documents go public, and
+    the readers with alerts are e-mailed. With `published_on` the publication is recorded as
+    history, dated that day, and no one is e-mailed."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Status.MINUTES_APPROVED:
         raise ValidationError(
@@ -223,4 +225,7 @@ def publish_minutes(
         user=user,
         issued_at=meeting.minutes_published_at if published_on is not None else None,
     )
+    if published_on is None:
+        # Written in this transaction, sent by a job once it commits (meetings/outbox.py).
+        alerts.publication_alerts(meeting, "minutes", base_url)
     return meeting

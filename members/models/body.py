@@ -39,11 +39,13 @@ RESERVED_SLUGS = frozenset(
         "accessibility",
         "accounts",
         "admin",
+        "alerts",
         "api",
         "feeds",
         "manage",
         "media",
         "partners",
+        "privacy",
         "search",
         "static",
     }

@@ -39,6 +39,9 @@ def public_pages(world: World) -> list[str]:
         "/search/?q=violence",
         "/search/?q=nothing-matches-this",
         "/accessibility/",
+        "/privacy/",
+        "/alerts/?body=prg&q=violence",
+        "/alerts/sent/",
     ]
 
 

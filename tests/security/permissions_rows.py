@@ -101,6 +101,29 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     # Public site (vru_governance/public/members.py, vru_governance/public/meetings.py)
     Row("/", 200, 200, 200, 200, "public:home"),
     Row("/accessibility/", 200, 200, 200, 200, "public:accessibility"),
+    # E-mail alerts and the privacy notice (vru_governance/public/alerts.py): open to all. A
+    # request that is refused (a bad address) changes nothing; a real one, which keeps an
+    # address, is tests/public/test_alerts.py's to check. The links work by their signed
+    # token alone: a GET only asks (Confirm, Unsubscribe), a forged token is 404.
+    Row("/privacy/", 200, 200, 200, 200, "public:privacy"),
+    Row("/alerts/", 200, 200, 200, 200, "public:alerts"),
+    Row("/alerts/?body=prg&q=violence", 200, 200, 200, 200, "public:alerts"),
+    Row("/alerts/", 200, 200, 200, 200, "public:alerts", "POST", {"email": "no", "body": "prg"}),
+    Row("/alerts/sent/", 200, 200, 200, 200, "public:alert-sent"),
+    Row("/alerts/confirm/{alert_confirm}/", 200, 200, 200, 200, "public:alert-confirm"),
+    Row("/alerts/confirm/{alert_unsubscribe}/", 404, 404, 404, 404, "public:alert-confirm"),
+    Row("/alerts/confirm/forged/", 404, 404, 404, 404, "public:alert-confirm", "POST"),
+    Row("/alerts/unsubscribe/{alert_unsubscribe}/", 200, 200, 200, 200, "public:alert-unsubscribe"),
+    Row(
+        "/alerts/unsubscribe/{alert_confirm}/",
+        404,
+        404,
+        404,
+        404,
+        "public:alert-unsubscribe",
+        "POST",
+        {"List-Unsubscribe": "One-Click"},
+    ),
     Row("/search/?q=violence", 200, 200, 200, 200, "public:search"),
     Row("/search/?q=exempt", 200, 200, 200, 200, "public:search"),
     Row("/search/?q=secret&body=prg&year=2019", 200, 200, 200, 200, "public:search"),

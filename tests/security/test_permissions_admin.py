@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from actions.models import Action, ActionOwner, ActionUpdate
 from meetings.models import (
     AgendaItem,
+    AlertSubscription,
     Attendance,
     Declaration,
     ForwardPlanItem,
@@ -99,6 +100,14 @@ def board_b_world(other: Body, outsider: User, other_secretary: User) -> None:
         file="documents/other/agenda-v1.pdf",
         sha256="0" * 64,
         size=1,
+    )
+    # A reader's e-mail alert for board B: the address is personal data, B's alone.
+    AlertSubscription.objects.create(
+        email="reader@b.example",
+        body=other,
+        kind="search",
+        query="B-SECRET search",
+        requested_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
     )
     # The accounts' own records: B's secretary's and partner's.
     TOTPDevice.objects.create(user=outsider, name="B-SECRET phone", confirmed=False)

@@ -1,12 +1,11 @@
 """Partner e-mails are jobs run after the publication commits, against a real SMTP server on
-127.0.0.1: with the server down the agenda is still published, the secretary sees the failure
-and it is retried with back-off; with it up the partners get their e-mail."""
+127.0.0.1 (tests/smtp.py): with the server down the agenda is still published, the secretary
+sees the failure and it is retried with back-off; with it up the partners get their e-mail."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import socket
 from unittest import mock
 
 import pytest
@@ -21,6 +20,7 @@ from django.utils import timezone
 from meetings import outbox
 from meetings.models import MailDelivery, Meeting
 from members.models import Person
+from tests.smtp import Sink, free_port
 from tests.world import DemoWorld
 
 JUNE = "/manage/prg/meetings/2019-06-12/publish/"
@@ -31,23 +31,6 @@ ACKS = {
     "interval": "Agreed at the last meeting.",
 }
 PARTNERS = ["ben-lindsay@example.org", "jake-ferguson@example.org"]
-
-
-class Sink:
-    """An aiosmtpd handler that keeps what it receives."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.received.append((list(envelope.rcpt_tos), envelope.content.decode()))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 PORT = free_port()

@@ -4,7 +4,6 @@ an account, so the form cannot be used to find out who has one."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,31 +12,19 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
-WINDOW_SECONDS = 3600
-
-
-def _spend(key: str) -> bool:
-    """Count one request against `key`; False once the hour's allowance is used up."""
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count <= settings.PASSWORD_RESET_PER_HOUR
+from vru_governance import throttle
 
 
 def allowed(*, client: str, email: str) -> bool:
     """Whether another reset e-mail may go out for this client address and e-mail address."""
-    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
-    by_client = _spend(f"password-reset:ip:{client}")
-    by_email = _spend(f"password-reset:email:{digest}")
+    allowance = settings.PASSWORD_RESET_PER_HOUR
+    by_client = throttle.spend(f"password-reset:ip:{client}", allowance)
+    by_email = throttle.spend(f"password-reset:email:{throttle.address_key(email)}", allowance)
     return by_client and by_email
 
 
@@ -70,10 +57,7 @@ class ResetRequestView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password-reset-done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        # django-axes' middleware reads the client behind the proxies (AXES_PROXY_COUNT).
-        client = getattr(self.request, "axes_ip_address", None) or self.request.META.get(
-            "REMOTE_ADDR", ""
-        )
+        client = throttle.client_of(self.request)
         if not allowed(client=client, email=form.cleaned_data["email"]):
             return redirect(self.success_url)
         return super().form_valid(form)

@@ -1,7 +1,8 @@
 """Public site, partners' portal and open-data API routes (namespace "public").
 
 Fixed prefixes come first: everything after them starts with a body's slug, so no body
-may be called search, partners, api, accessibility, admin, accounts or manage.
+may be called search, partners, api, accessibility, alerts, privacy, admin, accounts or
+manage.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ urlpatterns = [
     path("", public_page(members_public.home), name="home"),
     path("accessibility/", public_page(members_public.accessibility), name="accessibility"),
     path("search/", public_page(meetings_public.search), name="search"),
+    # E-mail alerts and the privacy notice: vru_governance/public/urls_alerts.py.
+    path("", include("vru_governance.public.urls_alerts")),
     # Partners' portal (signed in): vru_governance/partners/urls.py.
     path("partners/", include("vru_governance.partners.urls")),
     # Open data.

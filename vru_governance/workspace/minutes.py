@@ -330,7 +330,12 @@ def lifecycle(request: HttpRequest, body: Body, key: str, step: str) -> HttpResp
             )
         elif step == "publish":
             day = _step_date(meeting, step, request.POST)
-            steps.publish_minutes(meeting, request.user, published_on=day)
+            steps.publish_minutes(
+                meeting,
+                request.user,
+                published_on=day,
+                base_url=request.build_absolute_uri("/"),
+            )
             messages.success(
                 request, _done(day, "Minutes published.", "Minutes recorded as published on {day}.")
             )

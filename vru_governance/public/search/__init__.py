@@ -26,7 +26,7 @@ from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.db.models.functions import ExtractYear
 
-from meetings.models import AgendaItem, MinuteParagraph
+from meetings.models import AgendaItem, Meeting, MinuteParagraph
 from members.models import Body
 from reports.models import Paper
 from reports.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
@@ -88,14 +88,23 @@ def search(query: str, *, body: Body | None = None, year: int | None = None) -> 
     return results(query, ranked(query, body=body, year=year))
 
 
-def ranked(query: str, *, body: Body | None = None, year: int | None = None) -> list[Hit]:
-    """The matches for the query, best first; empty for an empty query."""
+def ranked(
+    query: str,
+    *,
+    body: Body | None = None,
+    year: int | None = None,
+    meeting: Meeting | None = None,
+) -> list[Hit]:
+    """The matches for the query, best first; empty for an empty query. With `meeting`, only
+    that meeting's records (what a saved search's alert reports when it is published)."""
     parsed = parse(query)
     if not parsed:
         return []
     scope = Q()
     if body is not None:
         scope &= Q(meeting__body=body)
+    if meeting is not None:
+        scope &= Q(meeting=meeting)
     if year is not None:
         scope &= Q(meeting__date__year=year)
     items = AgendaItem.objects.filter(scope, meeting__status__in=AGENDA_PUBLIC_STATUSES)
