@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
+from meetings.lifecycle import recording_history
 from meetings.models import Attendance, Meeting, MinutesCorrection
 from meetings.services.corrections import correct_item
 from reports.models import Paper, StoredDocument
@@ -171,6 +174,19 @@ class AttendanceCorrectionTests:
             data[prefix + "from_item"] = str(a.from_item_id or "")
             data[prefix + "to_item"] = str(a.to_item_id or "")
         return data
+
+    def test_the_page_makes_as_many_queries_for_39_records_as_for_29(self) -> None:
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(ATTENDANCE_URL).status_code, 200)
+            return len(captured)
+
+        many = queries()
+        with recording_history():
+            for record in self.march.attendance.filter(capacity="in_attendance")[:10]:
+                record.delete()
+        self.assertEqual(self.march.attendance.count(), 29)
+        self.assertEqual(queries(), many)
 
     def test_the_minutes_page_links_to_the_attendance_correction(self) -> None:
         page = self.client.get(WS_MARCH + "minutes/").content.decode()

@@ -84,20 +84,26 @@ NEW_ROWS = 3  # blank rows for people missing from the record
 
 
 def _attendance_forms(meeting: Meeting, data: Any) -> list[AttendanceRowForm]:
-    items = meeting.items.all()
-    members = Person.objects.filter(
-        pk__in=meeting.body.appointments_on(meeting.date).values("person_id")
-    ).order_by("name")
+    """A row for each record and blank rows, offering lists loaded once for the page."""
+    items = list(meeting.items.all())
+    members = list(
+        Person.objects.filter(
+            pk__in=meeting.body.appointments_on(meeting.date).values("person_id")
+        ).order_by("name")
+    )
     records = list(
         meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
     )
     recorded = {r.person_id for r in records}
     # Who may be added: anyone appointed to the body, or who came to its meetings.
-    candidates = (
-        Person.objects.filter(appointments__body=meeting.body)
-        | Person.objects.filter(attendances__meeting__body=meeting.body)
-    ).exclude(pk__in=recorded)
-    people = Person.objects.filter(pk__in=candidates.values("pk")).order_by("name")
+    candidates = Person.objects.filter(appointments__body=meeting.body) | Person.objects.filter(
+        attendances__meeting__body=meeting.body
+    )
+    people = list(
+        Person.objects.filter(pk__in=candidates.values("pk"))
+        .exclude(pk__in=recorded)
+        .order_by("name")
+    )
     forms = [
         AttendanceRowForm(
             data,

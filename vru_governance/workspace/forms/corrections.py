@@ -14,6 +14,7 @@ from meetings.models import AgendaItem, Attendance
 from meetings.services.corrections import AttendanceChange
 from members.models import Person
 from vru_governance.workspace.forms import VersionField
+from vru_governance.workspace.forms.meetings import LeadForm, lead_initial
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 REASON_HELP = (
@@ -45,9 +46,9 @@ class ReasonForm(forms.Form):
         return reason
 
 
-class ItemCorrectionForm(forms.Form):
-    """An item of a published agenda as corrected: title, presenter and kind, with the reason.
-    Its number and place stay as published."""
+class ItemCorrectionForm(LeadForm):
+    """An item of a published agenda as corrected: title, presenter (and the wording before
+    it) and kind, with the reason. Its number and place stay as published."""
 
     title = forms.CharField(max_length=300)
     presenter = forms.CharField(
@@ -58,12 +59,14 @@ class ItemCorrectionForm(forms.Form):
     kind = forms.ChoiceField(choices=AgendaItem.Kind.choices)
     reason = reason_field()
     version = VersionField()
+    field_order = ["title", "lead", "own_lead", "presenter", "kind", "reason"]
 
     @staticmethod
     def initial_for(item: AgendaItem) -> dict[str, Any]:
         return {
             "title": item.title,
             "presenter": item.presenter,
+            **lead_initial(item.presenter_lead),
             "kind": item.kind,
             "version": item.version,
         }
@@ -103,41 +106,57 @@ class WithdrawPaperForm(forms.Form):
 REMOVE = "remove"
 
 
+class RecordChoiceField(forms.ChoiceField):
+    """A choice among records the page loaded once: no query for each row that offers it."""
+
+    def __init__(self, *, empty: str = "—", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(choices=[], **kwargs)
+        self.empty = empty
+        self.records: dict[str, Any] = {}
+
+    def offer(self, records: list[Any], label: Any = str) -> None:
+        self.records = {str(r.pk): r for r in records}
+        self.choices = [("", self.empty), *((str(r.pk), label(r)) for r in records)]
+
+    def clean(self, value: Any) -> Any:
+        value = super().clean(value)
+        return self.records.get(value) if value else None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        # The initial value is a primary key (or a record); the posted one is its text.
+        initial = getattr(initial, "pk", initial)
+        return str("" if initial is None else initial) != str("" if data is None else data)
+
+
 class AttendanceRowForm(forms.Form):
     """One row of an attendance correction: a record as recorded (its person fixed; it may be
-    removed), or a blank row for a person to add."""
+    removed), or a blank row for a person to add. The people and items offered are lists the
+    page loaded once."""
 
-    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False)
+    person = RecordChoiceField()
     capacity = forms.ChoiceField(choices=Attendance.Capacity.choices, label="Recorded as")
-    on_behalf_of = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, label="On behalf of (a substitute)"
-    )
+    on_behalf_of = RecordChoiceField(label="On behalf of (a substitute)")
     remote = forms.BooleanField(required=False)
-    from_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(), required=False, label="Arrived at item"
-    )
-    to_item = forms.ModelChoiceField(
-        queryset=AgendaItem.objects.none(), required=False, label="Left after item"
-    )
+    from_item = RecordChoiceField(label="Arrived at item", empty="start")
+    to_item = RecordChoiceField(label="Left after item", empty="close")
 
     def __init__(
         self,
         *args: Any,
         record: Attendance | None = None,
-        people: Any,
-        members: Any,
-        items: Any,
+        people: list[Person],
+        members: list[Person],
+        items: list[AgendaItem],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.record = record
         fields = self.fields
-        fields["person"].queryset = people
-        fields["on_behalf_of"].queryset = members
+        fields["person"].offer(people)
+        fields["on_behalf_of"].offer(members)
         for name in ("from_item", "to_item"):
-            fields[name].queryset = items
-            fields[name].label_from_instance = lambda i: f"{i.number} {i.title}"
-            fields[name].empty_label = "start" if name == "from_item" else "close"
+            fields[name].offer(items, lambda i: f"{i.number} {i.title}")
         if record is not None:
             del fields["person"]
             fields["capacity"].choices = [
