@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from members.models import Appointment, Body, TermsOfReference
 from vru_governance.rules import quorum as q
-from vru_governance.rules.formats import short_date
+from vru_governance.rules.formats import clock, short_date
 
 if TYPE_CHECKING:
     from meetings.models.agenda import AgendaItem
@@ -210,8 +210,8 @@ class Meeting(models.Model):
         if self.end_time and self.start_time and self.end_time < self.start_time:
             raise ValidationError(
                 {
-                    "end_time": f"The meeting closes ({self.end_time:%H:%M}) before it starts "
-                    f"({self.start_time:%H:%M})."
+                    "end_time": f"The meeting closes ({clock(self.end_time)}) before it starts "
+                    f"({clock(self.start_time)})."
                 }
             )
         if self.body_id and self.date and self.terms() is None:

@@ -24,6 +24,7 @@ from meetings import access
 from meetings.models import AgendaItem, Meeting
 from members.models import Body
 from vru_governance.accounts.views import second_step_redirect
+from vru_governance.rules.formats import clock
 from vru_governance.rules.versions import NOT_GIVEN, EditConflict
 
 View = Callable[..., HttpResponse]
@@ -135,7 +136,7 @@ def _as_text(field: forms.Field, value: Any) -> str:
     if isinstance(value, dt.date):
         return f"{value:%-d %B %Y}"
     if isinstance(value, dt.time):
-        return f"{value:%H:%M}"
+        return clock(value)
     choices = getattr(field, "choices", None)
     if choices is not None and not isinstance(field, forms.ModelChoiceField):
         return str(dict(field.choices).get(str(value), value))

@@ -12,6 +12,8 @@ from typing import NamedTuple
 from django.db import models
 from django.utils import timezone
 
+from vru_governance.rules.formats import clock
+
 SKIP = {
     "id",
     "history_id",
@@ -83,7 +85,8 @@ def _value(record: models.Model, f: models.Field) -> str:
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, dt.datetime):
-        return f"{timezone.localtime(value):%-d %b %Y %H:%M}"
+        moment = timezone.localtime(value)
+        return f"{moment:%-d %b %Y}, {clock(moment.time())}"
     if isinstance(value, dt.date):
         return f"{value:%-d %b %Y}"
     return str(value)
