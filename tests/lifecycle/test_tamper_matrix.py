@@ -630,6 +630,17 @@ UNUSUAL = {
     # Removing an item asks on a page of its own, which says the agenda is published instead.
     ("item removed", "workspace"): NO_PATH,
     ("terms in force", "workspace"): NO_PATH,  # endorsed terms have no edit form
+    # Approved minutes' item page shows what they print as text, with correction links.
+    **{
+        (record, "workspace"): NO_PATH
+        for record in (
+            "minute paragraph",
+            "item decision",
+            "declaration added",
+            "declaration removed",
+            "dissent removed",
+        )
+    },
     ("action removed", "import_records"): LEFT_AS_IS,  # an import never removes an action
     # A partner's own register is theirs to keep, except what a published pack printed.
     ("interest printed in the partners' pack", "partner portal"): REFUSED,

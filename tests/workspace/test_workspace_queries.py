@@ -24,7 +24,8 @@ PAGES = {
     # Quorum from the records the minutes were read with (four fewer); the approval form's
     # choices only while the minutes are out for comment (one fewer).
     "minutes": ("/manage/prg/meetings/2019-03-06/minutes/", 18),
-    "item minutes": ("/manage/prg/meetings/2019-03-06/minutes/items/4/", 23),
+    # Approved minutes: the item's page is text with correction links, no forms (two fewer).
+    "item minutes": ("/manage/prg/meetings/2019-03-06/minutes/items/4/", 21),
     "action log": ("/manage/prg/actions/", 9),
 }
 
