@@ -438,13 +438,14 @@ def _check_appointment(obj: models.Model, *, deleting: bool) -> None:
 
 
 def _interest_printed_on(entry: models.Model) -> dt.date | None:
-    """The latest meeting whose published partners' pack printed this register entry: an
-    agenda with a declarations item, of a body the person was a member of that day, within
-    the entry's dates (one query)."""
+    """The latest meeting whose frozen partners' pack printed this register entry: an agenda
+    with a declarations item, of a body the person was a member of that day, within the
+    entry's dates (one query)."""
     Meeting = _meeting_model()
     printed = Meeting.objects.filter(
         status__in=locked_statuses(AGENDA),
         items__kind="declarations",
+        stored_documents__kind="partners_pack",
         date__gte=entry.registered_on,
     ).filter(
         models.Q(body__appointments__person_id=entry.person_id)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,8 @@ from meetings import access
 from meetings.access import AnyUser
 from meetings.models import AgendaItem, Meeting, presenter_line
 from members.models import Body
+from reports.documents.facts import agenda_facts
+from reports.documents.minutes import Minutes, minutes_from_facts
 from reports.models import Paper, StoredDocument
 
 # Feeds, search and the API answer as the public, whoever asks.
@@ -88,18 +90,20 @@ def published_on(meeting: Meeting, *, minutes: bool = False) -> dt.datetime:
 class PaperRow:
     """A paper as one reader may see it: in full, or only as 'not for publication'."""
 
-    paper: Paper
+    paper: Paper | FactPaper
     visible: bool
     url: str = ""
     # The frozen copy this reader is served (size and pages for the link's label), if any yet.
     stored: StoredDocument | None = None
+    # An authored paper's HTML page, read from the same frozen snapshot as its PDF.
+    html_url: str = ""
 
 
 @dataclass
 class ItemRow:
     """An agenda item with the papers under it."""
 
-    item: AgendaItem
+    item: AgendaItem | FactItem
     papers: list[PaperRow] = field(default_factory=list)
 
     @property
@@ -125,24 +129,144 @@ def frozen_papers(user: AnyUser, meeting: Meeting) -> dict[int, StoredDocument]:
     return {copy.paper_id: copy for copy in copies}
 
 
-def agenda_rows(user: AnyUser, meeting: Meeting) -> list[ItemRow]:
-    """The agenda in order, each paper checked with access.can_see_paper, with the size and
-    pages of the copy it is served as (three queries)."""
-    items = meeting.items.order_by("position", "pk").prefetch_related(
-        Prefetch("papers", queryset=Paper.objects.order_by("position", "pk"), to_attr="paper_list")
+@dataclass
+class FactItem:
+    """An agenda item as its latest frozen agenda (and minutes) printed it."""
+
+    meeting: Meeting
+    number: str
+    title: str
+    kind: str
+    presenter: str
+    presenter_lead: str = ""
+    outcome: str = ""  # printed in the published minutes
+    papers: list[FactPaper] = field(default_factory=list)
+
+
+@dataclass
+class FactPaper:
+    """A paper as the frozen agenda listed it (the public's names no exempt paper)."""
+
+    item: FactItem
+    pk: int | None
+    key: str
+    title: str
+    author: str
+    supplement: bool
+    is_exempt: bool
+    exemption_section: str
+    authored: bool
+
+
+@dataclass
+class MeetingFacts:
+    """What the meeting page shows of a meeting: read from the snapshot stored with its latest
+    frozen agenda (the minutes', once published), so that the page and the PDFs of those
+    versions never disagree; from the records while nothing is frozen (a draft, or documents
+    frozen before snapshots were kept)."""
+
+    date: dt.date
+    start_time: dt.time
+    end_time: dt.time | None
+    place: str
+    items: list[FactItem]
+    # The published minutes as frozen (attendance, each item's paragraphs and decision).
+    minutes: Minutes | None = None
+
+
+def _frozen_facts(meeting: Meeting, kinds: list[str]) -> dict[str, dict]:
+    """The facts stored with the newest version of each kind (one query)."""
+    newest = (
+        StoredDocument.objects.filter(meeting=OuterRef("meeting"), kind=OuterRef("kind"))
+        .order_by("-version")
+        .values("version")[:1]
     )
+    stored = meeting.stored_documents.filter(kind__in=kinds, version=Subquery(newest))
+    return {doc.kind: doc.facts for doc in stored.only("kind", "facts") if doc.facts}
+
+
+def meeting_facts(user: AnyUser, meeting: Meeting) -> MeetingFacts:
+    """The meeting's published facts as this reader's agenda (the public's or the partners')
+    and, once published, the minutes printed them (one query; three with nothing frozen)."""
+    Kind = StoredDocument.Kind
+    partners = access.can_see_body_records(user, meeting.body)
+    agenda_kind = Kind.PARTNERS_AGENDA if partners else Kind.AGENDA
+    frozen: dict[str, dict] = {}
+    if meeting.agenda_is_public:
+        kinds = [agenda_kind, Kind.MINUTES] if meeting.minutes_are_public else [agenda_kind]
+        frozen = _frozen_facts(meeting, kinds)
+    agenda = frozen.get(agenda_kind) or agenda_facts(meeting, partners=partners)
+    minutes = frozen.get(Kind.MINUTES, {})
+    # After publication the minutes are the record of the meeting: their date, times, place
+    # and titles; presenters and papers are the agenda's alone.
+    told = {**agenda, **minutes}
+    printed = minutes_from_facts(minutes, meeting) if minutes else None
+    titles = {i.number: i for i in printed.items} if printed else {}
+    items = []
+    for entry in agenda["items"]:
+        minuted = titles.get(entry["number"])
+        item = FactItem(
+            meeting,
+            entry["number"],
+            minuted.title if minuted else entry["title"],
+            entry["kind"],
+            entry["presenter"],
+            entry.get("presenter_lead", ""),
+            minuted.outcome if minuted else "",
+        )
+        for paper in entry["papers"]:
+            item.papers.append(
+                FactPaper(
+                    item,
+                    paper.get("id"),
+                    paper.get("key", ""),
+                    paper.get("title", ""),
+                    paper.get("author", ""),
+                    paper.get("supplement", False),
+                    paper["exempt"],
+                    paper.get("exemption_section", ""),
+                    paper.get("authored", False),
+                )
+            )
+        items.append(item)
+    end = told.get("end_time") if minutes else None
+    if not minutes and meeting.minutes_are_public:
+        end = meeting.end_time  # minutes published before snapshots were kept
+    return MeetingFacts(
+        date=dt.date.fromisoformat(told["date"]),
+        start_time=dt.time.fromisoformat(told["start_time"]),
+        end_time=dt.time.fromisoformat(end) if isinstance(end, str) and end else end or None,
+        place=told["place"],
+        items=items,
+        minutes=printed,
+    )
+
+
+def paper_page_url(meeting: Meeting, key: str) -> str:
+    """An authored paper's HTML page (its PDF is papers/<key>.pdf)."""
+    return document_url(meeting, f"papers/{key}/")
+
+
+def agenda_rows(
+    user: AnyUser, meeting: Meeting, facts: MeetingFacts | None = None
+) -> list[ItemRow]:
+    """The agenda in order as the meeting's facts list it, each paper checked with
+    access.can_see_paper, with the size and pages of the copy it is served as."""
+    facts = facts or meeting_facts(user, meeting)
     stored = frozen_papers(user, meeting)
     rows = []
-    for item in items:
+    for item in facts.items:
         papers = []
-        for paper in item.paper_list:
+        for paper in item.papers:
             visible = access.can_see_paper(user, paper)
+            url = document_url(meeting, f"papers/{paper.key}.pdf") if visible else ""
             papers.append(
                 PaperRow(
                     paper,
                     visible,
-                    paper_url(meeting, paper) if visible else "",
-                    stored.get(paper.pk) if visible else None,
+                    url,
+                    stored.get(paper.pk) if visible and paper.pk else None,
+                    paper_page_url(meeting, paper.key) if visible and paper.authored else "",
                 )
             )
         rows.append(ItemRow(item, papers))

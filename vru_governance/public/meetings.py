@@ -15,6 +15,7 @@ from reports.published import (
     agenda_rows,
     body_or_404,
     meeting_documents,
+    meeting_facts,
     meetings_visible_to,
     only_visible,
     with_versions,
@@ -57,15 +58,19 @@ def meeting_list(request: HttpRequest, body_slug: str) -> HttpResponse:
 def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpResponse:
     """Date, time, place, the agenda with its papers, and the documents the reader may open."""
     meeting = access.meeting_for(request.user, body_slug, key)
-    agenda = agenda_rows(request.user, meeting)
+    # The published facts as the latest frozen agenda and minutes printed them.
+    facts = meeting_facts(request.user, meeting)
+    agenda = agenda_rows(request.user, meeting, facts)
     minutes_visible = access.can_see_minutes(request.user, meeting)
     # Per item, what the minutes record of it (paragraphs, declarations, the decision), and who
     # attended: read where the minutes are (a fixed number of queries), once the reader may.
-    minutes = build_minutes(meeting) if minutes_visible else None
+    # Published minutes as frozen; drafts (for partners and secretaries) from the records.
+    minutes = (facts.minutes or build_minutes(meeting)) if minutes_visible else None
     by_number = {item.number: item for item in minutes.items} if minutes else {}
     context = {
         "body": meeting.body,
         "meeting": meeting,
+        "facts": facts,
         "agenda": agenda,
         # Each agenda row with what the minutes record of its item (None before they may).
         "sections": [(row, by_number.get(row.item.number)) for row in agenda],
