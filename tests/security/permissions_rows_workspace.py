@@ -87,6 +87,33 @@ ITEM_MINUTES = {
 DECLARATION = {"decl-person": "{person_a_pk}", "decl-interest": "Trustee of a youth charity"}
 DISSENT = {"dissent-person": "{person_a_pk}", "dissent-text": "Objected to the timetable."}
 CORRECTION = {"text": "The board agreed the forward plan.", "reason": "A typo.", "version": "0"}
+ITEM_FIX = {
+    "title": "Knife crime strategy (revised)",
+    "kind": "business",
+    "reason": "The title was printed wrongly.",
+    "version": "0",
+}
+ATTENDANCE_FIX = {
+    "version": "0",
+    "n1-person": "{person_a_pk}",
+    "n1-capacity": "member",
+    "correction-reason": "He was there but left off the record.",
+}
+ACTION_FIX = {
+    "description": "To consider the VRU's overall data requirements.",
+    "ongoing": "on",
+    "owners": "Jake Ferguson",
+    "version": "0",
+    "correction-reason": "The action was given to Jake Ferguson.",
+}
+WITHDRAW = {
+    "exemption_section": "s.43 (commercial interests)",
+    "exemption_reason": "Names providers still negotiating.",
+    "review_on": "2030-05-01",
+    "reason": "It names providers still negotiating.",
+    "version": "0",
+    "confirmed": "on",
+}
 DECISION_CORRECTION = {
     "outcome": "noted",  # an outcome that needs no quorum
     "approved_wording": "The board noted the forward plan.",
@@ -261,6 +288,34 @@ WORKSPACE_ROWS: list[Row | object] = [
         "workspace:correct_decision",
         "POST",
         DECISION_CORRECTION,
+    ),
+    # Correcting an item of a published agenda, the attendance of approved minutes and an
+    # action the published minutes print; withdrawing a published paper as exempt.
+    ws(f"{UPCOMING}/agenda/items/4/correct/", 200, "workspace:item_correct"),
+    ws(f"{UPCOMING}/agenda/items/4/correct/", 302, "workspace:item_correct", "POST", ITEM_FIX),
+    ws(f"{APPROVED}/attendance/correct/", 200, "workspace:attendance_correct"),
+    ws(
+        f"{APPROVED}/attendance/correct/",
+        302,
+        "workspace:attendance_correct",
+        "POST",
+        ATTENDANCE_FIX,
+    ),
+    ws(f"{W}/actions/2019-03-06/2019-03-06-4-1/correct/", 200, "workspace:action_correct"),
+    ws(
+        f"{W}/actions/2019-03-06/2019-03-06-4-1/correct/",
+        302,
+        "workspace:action_correct",
+        "POST",
+        ACTION_FIX,
+    ),
+    ws(f"{UPCOMING}/agenda/items/4/papers/strategy/withdraw/", 200, "workspace:paper_withdraw"),
+    ws(
+        f"{UPCOMING}/agenda/items/4/papers/strategy/withdraw/",
+        302,
+        "workspace:paper_withdraw",
+        "POST",
+        WITHDRAW,
     ),
     # A paragraph of another meeting is not reachable through this one.
     ws(f"{APPROVED}/minutes/paragraphs/{{held_paragraph}}/correct/", 404, "workspace:correct"),
