@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from meetings import lifecycle
-from meetings.models import AgendaItem, Attendance, Meeting, MinutesCorrection
+from meetings.models import AgendaItem, Attendance, Meeting, MinutesCorrection, presenter_line
 from meetings.services import publication
 from meetings.services.attendance import VERSION as ATTENDANCE_VERSION
 from meetings.services.attendance import _validate_attendance as validate_attendance
@@ -136,7 +136,8 @@ def correct_meeting_details(
 
 
 def _item_text(item: AgendaItem) -> str:
-    presenter = f", presented by {item.presenter}" if item.presenter else ", no presenter"
+    line = presenter_line(item.presenter_lead, item.presenter, has_report=False)
+    presenter = f", “{line.rstrip('.')}”" if line else ", no presenter"
     return f"Item {item.number}: {item.title}{presenter} ({item.get_kind_display()})"
 
 
@@ -152,8 +153,10 @@ def correct_item(
     sub_item: bool | None = None,
     minutes_allowed: int | None = None,
     version: int | None = None,
+    presenter_lead: str | None = None,
 ) -> AgendaItem:
-    """Correct the title, presenter or kind of an item of a published agenda: the agenda,
+    """Correct the title, presenter (or the wording before it; None keeps it) or kind of an
+    item of a published agenda: the agenda,
     the packs (and the minutes, once published) are issued again. Its number and place are
     what partners and the public were sent, so they stay."""
     meeting = Meeting.objects.select_for_update(of=("self",)).get(pk=item.meeting_id)
@@ -167,8 +170,9 @@ def correct_item(
                 "correction keeps the numbering."
             }
         )
+    lead = locked.presenter_lead if presenter_lead is None else presenter_lead.strip()
     wanted = (title.strip(), presenter.strip(), kind)
-    if (locked.title, locked.presenter, locked.kind) == wanted:
+    if (locked.title, locked.presenter, locked.kind, locked.presenter_lead) == (*wanted, lead):
         raise ValidationError(
             "The corrected title, presenter and kind are the same as the published ones."
         )
@@ -177,6 +181,7 @@ def correct_item(
     def change(m: Meeting) -> AgendaItem:
         locked.meeting = m
         locked.title, locked.presenter, locked.kind = wanted
+        locked.presenter_lead = lead
         locked.minutes_allowed = minutes_allowed
         locked.version += 1
         locked.full_clean()

@@ -348,6 +348,31 @@ class PublishedAgendaWordingTests(DemoWorld, TemporaryMedia, TestCase):
         correction = MinutesCorrection.objects.get(meeting=self.may)
         assert correction.after.startswith("In attendance: Lib Peck")
 
+    def test_a_published_item_wording_is_corrected_with_a_reason(self) -> None:
+        client = self.client_for(self.secretary)
+        item = self.may.items.get(number="5")
+        url = f"{MAY}agenda/items/5/correct/"
+        assert '<option value="An update to be provided by" selected>' in (
+            client.get(url).content.decode()
+        )
+        response = client.post(
+            url,
+            {
+                "title": item.title,
+                "presenter": item.presenter,
+                "lead": "A PowerPoint to be presented by",
+                "kind": item.kind,
+                "reason": "The update was a presentation.",
+                "version": item.version,
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        item.refresh_from_db()
+        assert item.presenter_lead == "A PowerPoint to be presented by"
+        correction = MinutesCorrection.objects.get(meeting=self.may)
+        assert "“An update to be provided by Sophie Linden" in correction.before
+        assert "“A PowerPoint to be presented by Sophie Linden" in correction.after
+
     def test_removing_a_published_item_is_not_offered(self) -> None:
         client = self.client_for(self.secretary)
         page = client.get(f"{MAY}agenda/items/5/remove/").content.decode()
