@@ -16,6 +16,7 @@ from reports.documents.render import Metadata, render_html, render_pdf
 
 TEMPLATE = "reports/pdf/annual_report.html"
 CACHE_SECONDS = 24 * 60 * 60
+FINISH = "pdfua-1"  # bump when the way a PDF is finished changes and its HTML does not show it
 
 
 def annual_report_metadata(report: AnnualReport) -> Metadata:
@@ -32,7 +33,8 @@ def annual_report_pdf(report: AnnualReport) -> bytes:
     metadata = annual_report_metadata(report)
     context = {"report": report, "charts": charts(report), "body": report.body}
     html = render_html(TEMPLATE, {**context, "metadata": metadata}, capture=False)
-    key = "annual-report-pdf:" + hashlib.sha256(html.encode()).hexdigest()
+    # The PDF also depends on how it is finished (tagging.py, fonts.py): that is in the key.
+    key = f"annual-report-pdf:{FINISH}:" + hashlib.sha256(html.encode()).hexdigest()
     pdf = cache.get(key)
     if pdf is None:
         pdf = render_pdf(TEMPLATE, context, metadata).pdf
