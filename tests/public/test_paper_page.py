@@ -84,6 +84,12 @@ class PaperPageTests(PaperWorld):
         partners = self.get(JUNE, self.partner).content.decode()
         self.assertIn('href="/prg/meetings/2019-06-12/papers/data-sharing/"', partners)
 
+    def test_the_partners_dashboard_links_each_authored_papers_page_exempt_ones_too(self) -> None:
+        page = self.get("/partners/", self.partner).content.decode()
+        self.assertIn('href="/prg/meetings/2019-06-12/papers/strategy/"', page)
+        self.assertIn('href="/prg/meetings/2019-06-12/papers/data-sharing/"', page)
+        self.assertNotIn('href="/prg/meetings/2019-06-12/papers/slides/"', page)
+
     def test_the_page_runs_a_fixed_number_of_queries(self) -> None:
         page_cache.invalidate()
         self.client.logout()

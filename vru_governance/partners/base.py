@@ -25,6 +25,7 @@ from reports.published import (
     meeting_documents,
     meetings_visible_to,
     only_visible,
+    paper_page_url,
     paper_url,
 )
 from vru_governance.accounts.views import second_step_redirect
@@ -118,7 +119,11 @@ def _papers_of(request: HttpRequest, meetings: list[Meeting]) -> dict[int, list[
     for paper in papers:
         visible = access.can_see_paper(request.user, paper)
         url = paper_url(paper.item.meeting, paper) if visible else ""
-        rows.setdefault(paper.item.meeting_id, []).append(PaperRow(paper, visible, url))
+        # A paper written by section has a web page too (its own copy for partners).
+        page = paper_page_url(paper.item.meeting, paper.key) if visible and not paper.file else ""
+        rows.setdefault(paper.item.meeting_id, []).append(
+            PaperRow(paper, visible, url, html_url=page)
+        )
     return rows
 
 
