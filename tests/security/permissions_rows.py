@@ -154,11 +154,26 @@ PUBLIC_ROWS: list[Row | object] = [  # a Row, or pytest.param(Row(...), marks=..
     Row("/prg/annual/1999/", 404, 404, 404, 404, "public:annual"),
     Row("/prg/annual/2019/annual-report.pdf", 200, 200, 200, 200, "public:annual-pdf"),
     Row("/prg/annual/1999/annual-report.pdf", 404, 404, 404, 404, "public:annual-pdf"),
+    # The registers (vru_governance/public/registers.py): minutes the reader may see only.
+    Row("/prg/attendance/", 200, 200, 200, 200, "public:attendance"),
+    Row("/prg/attendance/?year=2019", 200, 200, 200, 200, "public:attendance"),
+    Row("/no-such-board/attendance/", 404, 404, 404, 404, "public:attendance"),
+    Row("/prg/interests/", 200, 200, 200, 200, "public:interests"),
+    Row("/no-such-board/interests/", 404, 404, 404, 404, "public:interests"),
+    Row("/prg/forward-plan/", 200, 200, 200, 200, "public:forward-plan"),
+    Row("/no-such-board/forward-plan/", 404, 404, 404, 404, "public:forward-plan"),
+    Row("/prg/actions/?status=all", 200, 200, 200, 200, "public:actions"),
+    Row("/no-such-board/actions/", 404, 404, 404, 404, "public:actions"),
+    Row("/prg/contact/", 200, 200, 200, 200, "public:contact"),
+    Row("/no-such-board/contact/", 404, 404, 404, 404, "public:contact"),
 ]
 
 FEED_AND_API_ROWS: list[Row | object] = [
     # Feeds (vru_governance/public/feeds.py)
     Row("/prg/meetings.ics", 200, 200, 200, 200, "public:ical"),
+    # One meeting's calendar file: the public's view for everyone (a calendar does not sign in).
+    Row(f"{M}/{{published}}/meeting.ics", 200, 200, 200, 200, "public:meeting-ical"),
+    Row(f"{M}/{{draft}}/meeting.ics", 404, 404, 404, 404, "public:meeting-ical"),
     Row("/prg/feed.atom", 200, 200, 200, 200, "public:atom"),
     Row("/other/feed.atom", 200, 200, 200, 200, "public:atom"),
     Row("/prg/decisions.atom", 200, 200, 200, 200, "public:decisions-atom"),
