@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Browser, Page, Request, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -50,6 +50,21 @@ def count_navigation(page: Page) -> Counter:
 def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
     live_server: LiveServer, page: Page
 ) -> None:
+    record_the_past(live_server, page, "JavaScript on")
+
+
+def test_the_same_history_is_recorded_with_javascript_off(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        record_the_past(live_server, context.new_page(), "JavaScript off")
+    finally:
+        context.close()
+
+
+def record_the_past(live_server: LiveServer, page: Page, how: str) -> None:
+    """The journey, from an empty outbox to the public feed; prints its page loads and posts."""
     load(without_march=False)
     # Partners with addresses: a live publication would e-mail them.
     Person.objects.filter(key__in=["jake-ferguson", "ben-lindsay"]).update(
@@ -139,4 +154,7 @@ def test_a_past_meeting_is_recorded_as_history_with_its_dates_and_no_email(
     expect(public.locator("main")).to_contain_text("Minutes: ")
     public.close()
 
-    print(f"\nHistory journey: {seen['page loads']} page loads, {seen['form posts']} form posts")
+    print(
+        f"\nHistory journey ({how}): {seen['page loads']} page loads, "
+        f"{seen['form posts']} form posts"
+    )
