@@ -77,8 +77,8 @@ def test_the_brief_holds_quorum_interests_recommendations_and_previous_decisions
     assert "CHAIR'S BRIEF" in brief_text
     # Timed from the start of the meeting by the minutes allowed.
     assert "Timing 2pm to 2:05pm (5 minutes)" in brief_text
-    assert "Timing 2.05 pm to 2.10 pm (5 minutes)" in brief_text
-    assert "3 Minutes of last meeting Timing from 2.10 pm" in brief_text
+    assert "Timing 2:05pm to 2:10pm (5 minutes)" in brief_text
+    assert "3 Minutes of last meeting Timing from 2:10pm" in brief_text
     # The quorum from the meeting's quorum computation, and the groups of the ToR in force.
     assert "Quorum needed 12 of 23 members" in brief_text
     assert "Required groups Chair or Deputy Chair; Assistant Commissioner" in brief_text
