@@ -42,7 +42,7 @@ from reports.documents.workers import PartJob, Pool, render_part
 from reports.models import Paper
 from tests.demo import load_demo
 from tests.documents.test_upload_accessibility import tagged, untagged
-from tests.pdfs import BLANK, read_pdf
+from tests.pdfs import BLANK, ReadPdf, read_pdf
 from tests.public_world import add_item, add_meeting, add_paper
 from tests.world import build_cast
 
@@ -161,6 +161,16 @@ def test_pdfua_finds_nothing(
     assert report.worst_severity() is None or report.worst_severity() < Severity.WARNING
 
 
+_READ: dict[str, ReadPdf] = {}
+
+
+def _read(documents: dict[str, bytes], name: str) -> ReadPdf:
+    """A document's text and bookmarks (pypdf), read once for all the tests that need them."""
+    if name not in _READ:
+        _READ[name] = read_pdf(documents[name])
+    return _READ[name]
+
+
 def _open(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(data))
 
@@ -252,7 +262,7 @@ def _tagged_mcids(page: pikepdf.Page) -> list[int]:
 def test_blank_pages_and_page_numbers_are_artifacts(name: str, documents: dict[str, bytes]) -> None:
     """ "This page is intentionally left blank" and "Page N" are in no structure element: a
     screen reader reading the tree never meets them, though they print."""
-    read = read_pdf(documents[name])
+    read = _read(documents, name)
     blank = [i for i, text in enumerate(read.pages) if BLANK in text]
     assert blank
     with _open(documents[name]) as pdf:
@@ -292,7 +302,7 @@ def test_table_header_cells_carry_a_scope(name: str, documents: dict[str, bytes]
 @pytest.mark.parametrize("name", NAMES)
 def test_page_labels_are_the_printed_page_numbers(name: str, documents: dict[str, bytes]) -> None:
     reader = PdfReader(io.BytesIO(documents[name]))
-    read = read_pdf(documents[name])
+    read = _read(documents, name)
     printed = [read.printed_number(i) for i in range(len(reader.pages))]
     labels = list(reader.page_labels)
     assert any(printed) or "agenda" in name
@@ -312,13 +322,13 @@ def test_the_pack_is_labelled_i_ii_then_1_as_printed(documents: dict[str, bytes]
 def test_bookmark_labels_keep_the_space_after_their_number(
     name: str, documents: dict[str, bytes]
 ) -> None:
-    titles = [b.title for b in read_pdf(documents[name]).bookmarks]
+    titles = [b.title for b in _read(documents, name).bookmarks]
     assert titles
     assert not [t for t in titles if re.match(r"^\d+[a-z]?[A-Z]", t)], titles
 
 
 def test_a_paper_bookmarks_its_numbered_sections_as_printed(documents: dict[str, bytes]) -> None:
-    titles = [b.title for b in read_pdf(documents["2019-05-01 paper closing-the-gaps"]).bookmarks]
+    titles = [b.title for b in _read(documents, "2019-05-01 paper closing-the-gaps").bookmarks]
     assert "1 Executive Summary" in titles
 
 
