@@ -53,7 +53,7 @@ class ConflictBesideTests(DemoWorld, TestCase):
         rows = beside_rows(second.content.decode())
         assert rows["Place"] == ("City Hall", "Union Street", True)
         assert rows["Date"] == ("12 June 2019", "12 June 2019", False)
-        assert rows["Start time"] == ("14:00", "14:00", False)
+        assert rows["Start time"] == ("2pm", "2pm", False)  # GOV.UK times (formats.clock)
 
     def test_a_partners_interest_changed_meanwhile_is_shown_beside_their_typing(self) -> None:
         person = Person.objects.get(user=self.partner)
