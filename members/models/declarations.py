@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from members.models.body import Body
@@ -32,6 +34,25 @@ class DeclarationRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body}: register due {self.due_on:%-d %B %Y}"
+
+    def clean(self) -> None:
+        # The one rule for every path (workspace, importer): members are given time to answer.
+        if self.due_on and self.started_at and self.due_on < timezone.localdate(self.started_at):
+            raise ValidationError(
+                {
+                    "due_on": f"The due date ({self.due_on:%-d %B %Y}) is before the round "
+                    f"started ({timezone.localdate(self.started_at):%-d %B %Y})."
+                }
+            )
+        if self.body_id and self.due_on:
+            same = DeclarationRound.objects.filter(body_id=self.body_id, due_on=self.due_on)
+            if same.exclude(pk=self.pk).exists():
+                raise ValidationError(
+                    {
+                        "due_on": f"The {self.body.name} already has a round due on "
+                        f"{self.due_on:%-d %B %Y}."
+                    }
+                )
 
 
 class DeclarationConfirmation(models.Model):
@@ -63,3 +84,21 @@ class DeclarationConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} confirmed {self.round}"
+
+    def clean(self) -> None:
+        """A confirmation comes from a member of the round's body on the day they confirmed,
+        and not before the round started (the service and the importer both apply this)."""
+        if not (self.round_id and self.person_id):
+            return
+        day = timezone.localdate(self.confirmed_at) if self.confirmed_at else timezone.localdate()
+        round = self.round
+        if round.started_at and day < timezone.localdate(round.started_at):
+            raise ValidationError(
+                f"{self.person.name} confirmed on {day:%-d %B %Y}, before the round started "
+                f"({timezone.localdate(round.started_at):%-d %B %Y})."
+            )
+        if not round.body.appointments_on(day).filter(person_id=self.person_id).exists():
+            raise ValidationError(
+                f"{self.person.name} was not a member of the {round.body.name} on "
+                f"{day:%-d %B %Y}, so was not asked to confirm."
+            )

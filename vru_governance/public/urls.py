@@ -16,6 +16,7 @@ from vru_governance.public import members as members_public
 from vru_governance.public.api import annual as annual_api
 from vru_governance.public.api import bodies as members_api
 from vru_governance.public.api import decisions as decisions_api
+from vru_governance.public.api import declarations as declarations_api
 from vru_governance.public.api import meetings as meetings_api
 
 app_name = "public"
@@ -45,6 +46,11 @@ urlpatterns = [
         "api/bodies/<slug:body_slug>/decisions/",
         public_page(decisions_api.decisions),
         name="api-decisions",
+    ),
+    path(
+        "api/bodies/<slug:body_slug>/declaration-rounds/",
+        public_page(declarations_api.declaration_rounds),
+        name="api-declaration-rounds",
     ),
     path(
         "api/bodies/<slug:body_slug>/annual/<int:year>/",

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Prefetch
+
 from meetings.models import Meeting
-from members.models import Body, Person, TermsOfReference
+from members.models import Body, DeclarationConfirmation, Person, TermsOfReference
 from vru_governance.records import FORMAT, serialise
 
 
@@ -33,7 +35,19 @@ def _body(body: Body, files_dir: Path | None) -> dict[str, Any]:
             Meeting.objects.filter(body=body).order_by("date", "start_time", "key")
         )
     )
+    rounds = list(
+        body.declaration_rounds.order_by("due_on", "pk").prefetch_related(
+            Prefetch(
+                "confirmations",
+                queryset=DeclarationConfirmation.objects.select_related("person").order_by(
+                    "confirmed_at", "person__key"
+                ),
+            )
+        )
+    )
     people_ids = {a.person_id for a in appointments}
+    for round in rounds:
+        people_ids.update(c.person_id for c in round.confirmations.all())
     for meeting in meetings:
         if meeting.contact_officer_id:
             people_ids.add(meeting.contact_officer_id)
@@ -57,4 +71,6 @@ def _body(body: Body, files_dir: Path | None) -> dict[str, Any]:
     out["people"] = [serialise.person_record(p) for p in people]
     out["memberships"] = [serialise.membership_record(a) for a in appointments]
     out["meetings"] = [serialise.meeting_record(m, files_dir) for m in meetings]
+    if rounds:
+        out["declaration_rounds"] = [serialise.declaration_round_record(r) for r in rounds]
     return out

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from actions.models import Action
 from meetings.models import AgendaItem, Attendance, Dissent, Meeting
-from members.models import Appointment, Body, Person, TermsOfReference
+from members.models import Appointment, Body, DeclarationRound, Person, TermsOfReference
 from reports.models import SECTION_KEYS, Paper
 
 
@@ -101,6 +101,35 @@ def person_record(person: Person) -> dict[str, Any]:
     for name in ("honorific", "role", "organisation", "email"):
         if getattr(person, name):
             out[name] = getattr(person, name)
+    return out
+
+
+def iso_moment(value: dt.datetime | None) -> str | None:
+    """A moment as local time with its offset, to the second."""
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def declaration_round_record(round: DeclarationRound) -> dict[str, Any]:
+    """A declaration round with every confirmation (confirmations__person prefetched). The
+    records are the secretary's: the confirmation's note to the secretary is in them; the
+    open-data API (vru_governance/public/api/declarations.py) never shows it."""
+    out: dict[str, Any] = {
+        "due_on": iso_date(round.due_on),
+        "started_at": iso_moment(round.started_at),
+    }
+    if round.asked_at:
+        out["asked_at"] = iso_moment(round.asked_at)
+    if round.reminded_on:
+        out["reminded_on"] = iso_date(round.reminded_on)
+    confirmations = []
+    for c in round.confirmations.all():
+        row: dict[str, Any] = {"person": c.person.key, "confirmed_at": iso_moment(c.confirmed_at)}
+        if c.updated:
+            row["updated"] = True
+        if c.note:
+            row["note"] = c.note
+        confirmations.append(row)
+    out["confirmations"] = confirmations
     return out
 
 

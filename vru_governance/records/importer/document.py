@@ -14,12 +14,13 @@ from meetings.services.agenda import StandardRow, save_standard_agenda, standard
 from meetings.services.attendance import named
 from members.models import Appointment, Body, Person, QuorumGroup, Seat, TermsOfReference
 from vru_governance.records.importer.base import _date, _messages
+from vru_governance.records.importer.declarations import DeclarationSteps
 from vru_governance.records.importer.dropped import dropped_records
 from vru_governance.records.importer.meetings import MeetingSteps
 from vru_governance.rules.quorum import QuorumError
 
 
-class Importer(MeetingSteps):
+class Importer(MeetingSteps, DeclarationSteps):
     """Applies a schema-valid document to the database, collecting every error with its path."""
 
     def run(self, data: dict[str, Any]) -> None:
@@ -76,6 +77,8 @@ class Importer(MeetingSteps):
         # place, so that a board's first roster is judged as a whole.
         for appt_path, appt in appointments:
             self.deferred.append((appt_path, appt.clean))
+        if "declaration_rounds" in data:
+            self.declaration_rounds(body, data["declaration_rounds"], f"{path}.declaration_rounds")
         # New meetings are written in two rounds of a few INSERTs for the whole body: their
         # agenda items, then everything that refers to an item.
         batch = self.batch()
