@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from members.models import DeclarationConfirmation, DeclarationRound
 from tests.demo import DEMO_FILE, demo_document
+from tests.records.test_records import _delete_everything
 from tests.world import Cast
 from vru_governance.records.exporter import export_records
 from vru_governance.records.importer import RecordsError, import_records
@@ -74,6 +75,18 @@ class DeclarationRoundRecordsTests(TestCase):
         self.assertNotIn("declaration rounds", summary.created | summary.updated)
         self.assertNotIn("declaration confirmations", summary.created | summary.updated)
         self.assertEqual(export_records("prg"), exported)
+
+    def test_rounds_restore_into_an_empty_database(self) -> None:
+        """What `backup`/`restore` rely on: the export imports into a new server, whose
+        confirmations are judged against the appointments the same file brings."""
+        import_records(with_rounds(ROUND_2019, ROUND_2018), base_dir=DEMO_FILE.parent)
+        exported = export_records("prg")
+        DeclarationConfirmation.objects.all().delete()
+        DeclarationRound.objects.all().delete()
+        _delete_everything()
+        import_records(json.loads(json.dumps(exported)), base_dir=DEMO_FILE.parent)
+        self.assertEqual(export_records("prg"), exported)
+        self.assertEqual(DeclarationConfirmation.objects.count(), 3)
 
     def test_an_older_file_without_rounds_imports_and_leaves_the_rounds_alone(self) -> None:
         import_records(with_rounds(ROUND_2019), base_dir=DEMO_FILE.parent)
@@ -215,3 +228,24 @@ def test_a_second_round_due_the_same_day_is_refused_in_the_workspace(cast: Cast)
     assert again.status_code == 200
     assert "already has a round due on" in again.content.decode()
     assert DeclarationRound.objects.filter(body=cast.body).count() == 1
+
+
+def test_the_secretary_page_costs_the_same_queries_however_many_earlier_rounds(
+    cast: Cast,
+) -> None:
+    from members import declaration_rounds as rounds
+
+    secretary = Client()
+    secretary.force_login(cast.secretary)
+    page = "/manage/prg/members/declaration-round/"
+    today = timezone.localdate()
+    rounds.start_round(body=cast.body, due_on=today + dt.timedelta(days=10), by=None)
+    rounds.start_round(body=cast.body, due_on=today + dt.timedelta(days=20), by=None)
+    with CaptureQueriesContext(connection) as few:
+        secretary.get(page)
+    for days in (30, 40, 50):
+        rounds.start_round(body=cast.body, due_on=today + dt.timedelta(days=days), by=None)
+    with CaptureQueriesContext(connection) as many:
+        text = secretary.get(page).content.decode()
+    assert text.count(" 0 confirmed</li>") == 4
+    assert len(many) == len(few)

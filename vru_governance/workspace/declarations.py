@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -47,6 +48,9 @@ def declaration_round(request: HttpRequest, body: Body) -> HttpResponse:
         "round": current,
         "answers": answers,
         "confirmed": sum(1 for a in answers if a.confirmation),
-        "earlier": body.declaration_rounds.exclude(pk=current.pk if current else None),
+        # One query for every earlier round with its count, however many there are.
+        "earlier": body.declaration_rounds.exclude(pk=current.pk if current else None).annotate(
+            confirmed_count=Count("confirmations")
+        ),
     }
     return render(request, "workspace/members/declaration_round.html", context)
