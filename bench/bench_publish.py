@@ -93,14 +93,18 @@ def measure(port: int, session: str, case: dict[str, Any]) -> dict[str, Any]:
     request_ms = (time.perf_counter() - started) * 1000
     if status != 302:
         raise SystemExit(f"publish POST: status {status}")
-    polls = 0
+    polls, failed = 0, ""
     while True:
         polls += 1
         status, _, page = http_get(port, case["url"], session)
         if b'data-state="done"' in page and b"Every document is frozen" in page:
             break
         if b'data-state="failed"' in page or time.perf_counter() - started > 120:
-            raise SystemExit("the publication job failed or took over 2 minutes")
+            # Reported as NOT MET with the page's reason; the rest of the report still written.
+            found = re.search(rb'data-state="failed"[^>]*>\s*([^<]+)', page)
+            failed = found.group(1).decode().strip() if found else "took over 2 minutes"
+            log(f"publish: FAILED after {time.perf_counter() - started:.1f} s: {failed}")
+            break
         time.sleep(0.05)
     total = time.perf_counter() - started
     log(f"publish: POST {request_ms:.0f} ms, published with every document frozen {total:.2f} s")
@@ -109,6 +113,7 @@ def measure(port: int, session: str, case: dict[str, Any]) -> dict[str, Any]:
         "redirected_to": location,
         "seconds_to_published": round(total, 2),
         "polls": polls,
+        "failed": failed,
     }
 
 
@@ -144,8 +149,13 @@ def goals(result: dict[str, Any]) -> list[dict[str, Any]]:
             "goal": f"publish: from the POST to the page saying every document is frozen in at "
             f"most {GOAL_TOTAL_SECONDS:.1f} s ({pages}-page pack, papers' parts rendered ahead)",
             "measured": f"{result['seconds_to_published']:.2f} s "
-            f"({result['documents_frozen']} documents frozen)",
-            "met": result["seconds_to_published"] <= GOAL_TOTAL_SECONDS
+            + (
+                f"(failed: {result['failed']})"
+                if result.get("failed")
+                else f"({result['documents_frozen']} documents frozen)"
+            ),
+            "met": not result.get("failed")
+            and result["seconds_to_published"] <= GOAL_TOTAL_SECONDS
             and result["status"] == "agenda_published",
         },
     ]
