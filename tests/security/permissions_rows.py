@@ -192,6 +192,17 @@ FEED_AND_API_ROWS: list[Row | object] = [
     Row("/api/bodies/no-such-board/decisions/", 404, 404, 404, 404, "public:api-decisions"),
     Row("/api/bodies/prg/annual/2019/", 200, 200, 200, 200, "public:api-annual"),
     Row("/api/bodies/prg/annual/1999/", 404, 404, 404, 404, "public:api-annual"),
+    # Who confirmed their register by the date is public; the notes are not (the test of
+    # tests/records/test_declaration_rounds_records.py).
+    Row("/api/bodies/prg/declaration-rounds/", 200, 200, 200, 200, "public:api-declaration-rounds"),
+    Row(
+        "/api/bodies/no-such-board/declaration-rounds/",
+        404,
+        404,
+        404,
+        404,
+        "public:api-declaration-rounds",
+    ),
     Row("/api/bodies/", 405, 405, 405, 405, "public:api-bodies", "POST"),
 ]
 
