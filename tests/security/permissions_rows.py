@@ -332,6 +332,12 @@ DOCUMENT_ROWS: list[Row | object] = [
     Row(f"{M}/{{published}}/papers/mopac-briefing.pdf", 404, 200, 404, 200, "reports:paper_pdf"),
     Row(f"{M}/{{upcoming}}/papers/no-such-paper.pdf", 404, 404, 404, 404, "reports:paper_pdf"),
     Row(f"{M}/{{draft}}/papers/draft-paper.pdf", 404, 404, 404, 200, "reports:paper_pdf"),
+    # The HTML page of a paper authored in sections: the same readers as its PDF.
+    Row(f"{M}/{{upcoming}}/papers/strategy/", 200, 200, 200, 200, "reports:paper_page"),
+    Row(f"{M}/{{upcoming}}/papers/commissioning/", 404, 200, 404, 200, "reports:paper_page"),
+    Row(f"{M}/{{published}}/papers/mopac-briefing/", 404, 200, 404, 200, "reports:paper_page"),
+    Row(f"{M}/{{upcoming}}/papers/no-such-paper/", 404, 404, 404, 404, "reports:paper_page"),
+    Row(f"{M}/{{draft}}/papers/draft-paper/", 404, 404, 404, 200, "reports:paper_page"),
     Row(f"{M}/2019-03-06/minutes/", 200, 200, 200, 200, "reports:minutes_page"),
     Row(f"{M}/{{held}}/minutes/", 404, 403, 403, 200, "reports:minutes_page"),
     Row(f"{M}/{{circulated}}/minutes/", 404, 200, 403, 200, "reports:minutes_page"),

@@ -144,6 +144,7 @@ WORKSPACE_ROWS: list[Row | object] = [
     Row("/manage/actions/", LOGIN, 403, 403, 200, "workspace:all_actions"),
     Row("/manage/prg/", LOGIN, 403, 404, 200, "workspace:body"),
     Row("/manage/prg/members/", LOGIN, 403, 404, 200, "workspace:roster"),
+    Row("/manage/prg/standard-agenda/", LOGIN, 403, 404, 200, "workspace:standard_agenda"),
     Row("/manage/prg/people/", LOGIN, 403, 404, 200, "workspace:people"),
     Row("/manage/prg/terms/2019-interim/", LOGIN, 403, 404, 200, "workspace:terms"),
     Row("/manage/prg/meetings/", LOGIN, 403, 404, 200, "workspace:meetings"),
