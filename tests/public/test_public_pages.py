@@ -110,7 +110,7 @@ class PublicSiteTests(WorldMixin, TestCase):
     def test_the_meeting_page_shows_date_time_place_and_agenda(self) -> None:
         text = self.page("/prg/meetings/2019-05-01/")
         assert "Wednesday 1 May 2019" in text
-        assert "<dd class=\"col-sm-10\">2pm</dd>" in text or "2pm to " in text
+        assert '<dd class="col-sm-10">2pm</dd>' in text or "2pm to " in text
         assert "Committee Room 2, City Hall" in text
         assert "VRU Delivery Model and Programme Development" in text
         assert 'id="item-8"' in text

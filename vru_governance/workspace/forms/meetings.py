@@ -194,7 +194,6 @@ class ItemForm(LeadForm, VersionForm):
         label="Minutes allowed",
         help_text="Optional: the chair's brief times the items from the start of the meeting.",
     )
-
     field_order = ["title", "lead", "own_lead", "presenter", "kind", "sub_item"]
 
 
