@@ -13,6 +13,9 @@ _QUERY_ECHOES = (
 )
 # ...and, for a reader not signed in, the "Sign in" link, which returns them to this search.
 _SIGN_IN_NEXT = re.compile(r'href="/accounts/login/\?next=[^"]*"')
+# ...and the "Get an e-mail when newly published records match this search" link, which carries
+# the search to the alerts form.
+_ALERT_LINK = re.compile(r'href="/alerts/\?q=[^"]*"')
 _RESULTS = re.compile(r"<ol\b[^>]*\bsearch-results\b[^>]*>.*?</ol>", re.S)
 
 
@@ -21,7 +24,7 @@ def without_query_echoes(html: str) -> str:
     for echo in _QUERY_ECHOES:
         html, found = echo.subn("", html)
         assert found, f"the search page no longer has {echo.pattern!r}"
-    return _SIGN_IN_NEXT.sub("", html)
+    return _ALERT_LINK.sub("", _SIGN_IN_NEXT.sub("", html))
 
 
 def results_area(html: str) -> str:

@@ -46,6 +46,7 @@ class ApiTests(WorldMixin, TestCase):
             "/api/bodies/{body}/meetings/{key}/",
             "/api/bodies/{body}/decisions/",
             "/api/bodies/{body}/annual/{year}/",
+            "/api/bodies/{body}/declaration-rounds/",
         }
         Draft202012Validator.check_schema({"components": doc["components"]})
 

@@ -56,8 +56,9 @@ PINNED: list[tuple[str, str | None, int]] = [
     ("/api/bodies/prg/meetings/2019-03-06/", None, 25),
     # The proposal form's meetings are the ones already read; the actions' owners are not
     # shown, so not read. One more for the declaration rounds of the partner's bodies (their
-    # confirmations only when a round exists).
-    ("/partners/", "partner_a", 15),
+    # confirmations only when a round exists), and one for the stored documents of the three
+    # most recent meetings the dashboard lists.
+    ("/partners/", "partner_a", 16),
     ("/partners/interests/{interest}/", "partner_a", 8),
 ]
 
