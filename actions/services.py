@@ -14,8 +14,10 @@ from django.db.models import QuerySet
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
 from meetings import lifecycle
 from meetings.models import AgendaItem, Meeting
+from meetings.services import publication
 from meetings.services.corrections import record_correction
 from members.models import Person
+from vru_governance.rules.formats import short_date
 from vru_governance.rules.versions import check_version
 
 
@@ -309,7 +311,7 @@ def correct_action(
             raise ValidationError("The corrected owners and wording are the same as recorded.")
         return now
 
-    return record_correction(
+    corrected = record_correction(
         meeting,
         what=f"the action of item {number}",
         reason=reason,
@@ -319,3 +321,12 @@ def correct_action(
         before=before,
         after=after,
     )
+    # Later meetings' actions-arising reports printed the action too (issue 12: every
+    # document that showed the fact is issued again); each keeps its status as at its date.
+    publication.reissue_reports_listing(
+        locked.pk,
+        correction_note=f"The action of item {number} of the meeting of "
+        f"{short_date(meeting.date)} corrected: {reason.strip()}",
+        user=user,
+    )
+    return corrected

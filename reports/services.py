@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from meetings.models import Meeting
-from reports.documents.actions_arising import render_actions_arising
+from meetings.models import AgendaItem, Meeting
+from reports.documents.actions_arising import render_actions_arising, report_actions
 from reports.documents.facts import agenda_facts
 from reports.documents.minutes import render_minutes
 from reports.documents.pack import Audience, Part, build_pack
@@ -295,3 +295,49 @@ def frozen_paper(meeting: Meeting, paper: Paper, *, partners: bool) -> StoredDoc
         document = copies.order_by("-version").first()
     assert document is not None
     return document
+
+
+def reissue_reports_listing(
+    action_id: int, *, correction_note: str, user: User | None = None
+) -> list[Meeting]:
+    """A correction of an action (its owners or wording) re-issues every later meeting's
+    frozen actions-arising report that printed it, and the packs the report is part of: a new
+    version of each with the correction's note. Each report still gives the action's status
+    as at its own meeting (action_status.report_moment); only the corrected fact changes.
+    Returns the meetings re-issued, oldest first."""
+    origin = Meeting.objects.filter(actions__pk=action_id).values_list("body_id", "date").first()
+    if origin is None:
+        return []
+    later = (
+        Meeting.objects.filter(
+            body_id=origin[0],
+            date__gt=origin[1],
+            stored_documents__kind__in=(Kind.ACTIONS_ARISING, Kind.PACK, Kind.PARTNERS_PACK),
+        )
+        .distinct()
+        .order_by("date", "pk")
+    )
+    reissued = []
+    for meeting in later:
+        if not meeting.agenda_is_public:
+            continue
+        stored = set(meeting.stored_documents.values_list("kind", flat=True))
+        public = any(a.pk == action_id for a, _ in report_actions(meeting))
+        partners = any(a.pk == action_id for a, _ in report_actions(meeting, partners=True))
+        # The packs carry the generated report unless the secretary attached one instead.
+        in_pack = AgendaItem.objects.filter(
+            meeting=meeting, kind=AgendaItem.Kind.ACTIONS_ARISING, papers__isnull=True
+        ).exists()
+        kinds = [
+            kind
+            for kind, printed in (
+                (Kind.ACTIONS_ARISING, public),
+                (Kind.PACK, public and in_pack),
+                (Kind.PARTNERS_PACK, partners and in_pack),
+            )
+            if printed and kind in stored
+        ]
+        if kinds:
+            freeze_documents(meeting, kinds, correction_note=correction_note, user=user)
+            reissued.append(meeting)
+    return reissued

@@ -46,6 +46,12 @@ def freeze_published_documents(
         StoredDocument.objects.filter(pk__in=new).update(created_at=issued_at)
 
 
+def reissue_reports_listing(action_id: int, *, correction_note: str, user: User | None) -> None:
+    """After a correction of an action: a new version of each later meeting's frozen
+    actions-arising report (and its packs) that printed it (reports.services)."""
+    documents.reissue_reports_listing(action_id, correction_note=correction_note, user=user)
+
+
 @dataclass(frozen=True)
 class Check:
     """One pre-publication check: passed or failed, with what it found."""

@@ -307,6 +307,53 @@ class ActionCorrectionTests:
         v1 = read_pdf(content(self.client_for(None).get(MARCH + "documents/1/minutes.pdf")))
         self.assertIn("Action: Lib Peck", v1.all_text())
 
+    def test_correcting_an_actions_owner_reissues_the_later_actions_arising_report(
+        self,
+    ) -> None:
+        # Issue 12: 1 May 2019's actions-arising report (and the packs carrying it) printed
+        # the action of 6 March too, so the correction issues it again, status as at 1 May.
+        action = Action.objects.get(key=ACTION_KEY)
+        old = latest(self.may, Kind.ACTIONS_ARISING)
+        v1 = read_pdf(content(self.client_for(None).get(MAY + "documents/1/actions-arising.pdf")))
+        self.assertIn("Lib Peck", v1.all_text())
+        response = self.client.post(
+            ACTION_URL,
+            {
+                "description": action.description,
+                "ongoing": "on" if action.ongoing else "",
+                "owners": "Jake Ferguson",
+                "version": action.version,
+                "correction-reason": "The action was given to Jake Ferguson, not Lib Peck.",
+            }
+            | ({"deadline": action.deadline.isoformat()} if action.deadline else {}),
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        report = latest(self.may, Kind.ACTIONS_ARISING)
+        self.assertEqual(report.version, old.version + 1)
+        self.assertIn("not Lib Peck", report.correction_note)
+        self.assertIn("6 March 2019", report.correction_note)
+        text = read_pdf(
+            content(
+                self.client_for(None).get(MAY + f"documents/{report.version}/actions-arising.pdf")
+            )
+        ).all_text()
+        self.assertIn(f"Correction — version {report.version}", text)
+        self.assertIn("Jake Ferguson", text)
+        self.assertIn("not Lib Peck", text)
+        # The packs carry the report the secretary attached to item 4 (not the generated
+        # one) and the agenda prints no action: neither is issued again.
+        self.assertTrue(self.may.items.get(number="4").papers.exists())
+        for kind in (Kind.PACK, Kind.PARTNERS_PACK, Kind.AGENDA):
+            with self.subTest(kind=kind):
+                self.assertEqual(latest(self.may, kind).version, 1)
+        # Version 1 of the report is still downloadable, as it was published.
+        again = read_pdf(
+            content(self.client_for(None).get(MAY + "documents/1/actions-arising.pdf"))
+        )
+        self.assertEqual(again.all_text(), v1.all_text())
+        # The correction is recorded once, against the meeting whose minutes print it.
+        self.assertFalse(MinutesCorrection.objects.filter(meeting=self.may).exists())
+
     def test_a_change_of_owners_without_a_reason_is_refused(self) -> None:
         action = Action.objects.get(key=ACTION_KEY)
         response = self.client.post(
