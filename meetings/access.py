@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -139,6 +139,32 @@ def meeting_for(user: AnyUser, body_slug: str, key: str) -> Meeting:
     meeting = Meeting.objects.select_related("body").filter(body__slug=body_slug, key=key).first()
     if meeting is None or not can_see_agenda(user, meeting):
         raise Http404("No such meeting.")
+    return meeting
+
+
+def meeting_with_previous(user: AnyUser, body_slug: str, key: str) -> Meeting:
+    """meeting_for, with Meeting.previous() answered from the same query (one query either
+    way): the meeting page asks for the meeting before only when its agenda has a "Minutes of
+    last meeting" item, and its query count must not depend on that."""
+    target = Meeting.objects.filter(body__slug=body_slug, key=key)
+    before = (
+        Meeting.objects.filter(body__slug=body_slug, date__lt=Subquery(target.values("date")[:1]))
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-date", "-start_time")
+        .values("pk")[:1]
+    )
+    found = list(
+        Meeting.objects.select_related("body").filter(
+            Q(body__slug=body_slug, key=key) | Q(pk=Subquery(before))
+        )
+    )
+    meeting = next((m for m in found if m.key == key and m.body.slug == body_slug), None)
+    if meeting is None or not can_see_agenda(user, meeting):
+        raise Http404("No such meeting.")
+    previous = next((m for m in found if m is not meeting), None)
+    if previous is not None:
+        previous.body = meeting.body
+    meeting._previous_cache = ((meeting.body_id, meeting.date), previous)
     return meeting
 
 

@@ -57,7 +57,9 @@ def meeting_list(request: HttpRequest, body_slug: str) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, body_slug: str, key: str) -> HttpResponse:
     """Date, time, place, the agenda with its papers, and the documents the reader may open."""
-    meeting = access.meeting_for(request.user, body_slug, key)
+    # The meeting before comes in the same query, so the page's count does not depend on
+    # whether its agenda has a "Minutes of last meeting" item.
+    meeting = access.meeting_with_previous(request.user, body_slug, key)
     # The published facts as the latest frozen agenda and minutes printed them.
     facts = meeting_facts(request.user, meeting)
     agenda = agenda_rows(request.user, meeting, facts)
@@ -90,7 +92,7 @@ def _previous_minutes(
     open its minutes (else its page is linked, where they will be)."""
     if not any(row.item.kind == AgendaItem.Kind.MINUTES_OF_LAST_MEETING for row in agenda):
         return None
-    previous = meeting.previous()
+    previous = meeting.previous()  # fetched with the meeting (access.meeting_with_previous)
     if previous is None or not access.can_see_agenda(request.user, previous):
         return None
     return previous, access.can_see_minutes(request.user, previous)
