@@ -181,8 +181,10 @@ def test_secretary_recreates_the_6_march_2019_meeting_from_the_seed(
     screenshot("publish-checklist")
     for area in page.locator("form textarea").all():
         area.fill("Re-created from the published minutes of 6 March 2019.")
-    page.get_by_role("button", name="Publish the agenda").click()
-    expect(page.locator("#meeting-status")).to_have_text("Agenda published")
+    # The publication job renders the packs before the page answers (the tests' jobs run at
+    # once, on commit); a loaded machine may take tens of seconds.
+    page.get_by_role("button", name="Publish the agenda").click(timeout=90_000)
+    expect(page.locator("#meeting-status")).to_have_text("Agenda published", timeout=30_000)
 
     # 4. Attendance on one grid, one save: the seed's partners, apologies, substitutes and
     # officers, everyone for the whole meeting.
