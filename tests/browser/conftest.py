@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
+from pytest_django.fixtures import Settings
 
 # Sync Playwright runs an event loop in the test thread; Django's ORM must be allowed there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -57,3 +58,16 @@ def screenshot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Pa
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings: Settings, tmp_path: Path) -> None:
+    """Frozen documents and uploads of a journey go to its own temporary folder, never to
+    var/media nor to another test's (or another test process's) files."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }

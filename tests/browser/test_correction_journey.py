@@ -3,11 +3,8 @@ meeting page lists version 2 with its reason, and both versions download."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from meetings.models import Meeting
@@ -15,17 +12,6 @@ from reports.services import MINUTES_KINDS, freeze_documents
 from tests.browser.test_secretary_journeys import load, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings: Settings, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
 
 
 def test_a_corrected_minute_is_version_2_with_its_reason_and_both_versions_download(

@@ -5,11 +5,9 @@ by outcome, linked to its minutes (its screenshot is docs/images/decisions-page.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from meetings.models import Meeting
@@ -21,17 +19,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # The page as the journey leaves it (copied to docs/images/decisions-page.png by hand).
 IMAGE = ROOT / "var" / "test-artefacts" / "decisions-page.png"
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings: Settings, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
 
 
 def test_a_decision_recorded_by_the_secretary_appears_on_the_public_decisions_page(

@@ -6,7 +6,6 @@ the historical dates. Prints the page loads and form posts the journey took."""
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -24,14 +23,7 @@ JUNE = "/manage/prg/meetings/2019-06-12"
 
 
 @pytest.fixture(autouse=True)
-def private_media(settings: Settings, tmp_path: Path) -> None:
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def mail_kept_in_memory(settings: Settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

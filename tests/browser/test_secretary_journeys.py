@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from tests.demo import DEMO_FILE, demo_document
@@ -41,18 +40,6 @@ PRESENT = [
     "kilvinder-vigurs",
 ]
 APOLOGIES = ["gabriel-amahwe", "nicky-brownjohn", "vin-diwakar", "yvonne-doyle", "joanne-murfitt"]
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings: Settings, tmp_path: Path) -> None:
-    """Frozen documents and uploads go to a temporary folder, not var/media."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
 
 
 SUBSTITUTES = (("Vicky Hobart", "Professor Yvonne Doyle"), ("Caroline Reid", "Joanne Murfitt"))
