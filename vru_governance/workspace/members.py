@@ -67,8 +67,18 @@ def _ahead(body: Body) -> dict | None:
 
 @workspace_view
 def appoint(request: HttpRequest, body: Body) -> HttpResponse:
-    form = AppointForm(request.POST or None, body=body)
-    if request.method == "POST" and form.is_valid():
+    """Appoint a person to a seat of the ToR in force on the first day (the address may give
+    the first day: ?start=2018-05-01, as the roster of that date does)."""
+    start = request.GET.get("start", "")
+    if "show_seats" in request.POST:
+        # Only the seat list is re-read, for the typed first day: what was typed stays as
+        # typed, and nothing is judged yet (no "required" errors for fields still empty).
+        form = AppointForm(body=body, initial=request.POST.dict())
+    else:
+        form = AppointForm(
+            request.POST or None, body=body, initial={"start": start} if start else {}
+        )
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             appt = services.appoint(
                 body,

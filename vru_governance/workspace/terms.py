@@ -6,13 +6,21 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from members import services
 from members.models import Body, TermsOfReference
 from vru_governance.workspace.base import form_errors, workspace_post_view, workspace_view
-from vru_governance.workspace.forms.members import GroupFormSet, SeatFormSet, TermsForm, lines_of
+from vru_governance.workspace.forms.members import (
+    BLANK_SEAT_ROWS,
+    MORE_SEAT_ROWS,
+    GroupFormSet,
+    SeatFormSet,
+    StartFromForm,
+    TermsForm,
+    lines_of,
+)
 from vru_governance.workspace.history import history_entries
 
 
@@ -38,7 +46,9 @@ def terms_detail(request: HttpRequest, body: Body, version: str) -> HttpResponse
 
 @workspace_view
 def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> HttpResponse:
-    """Draft a new ToR version (from the one in force) or edit a draft."""
+    """Draft a new ToR version (from any version, by default the one in force, or from nothing)
+    or edit a draft."""
+    start_from = None
     if version:
         terms = get_object_or_404(body.terms, version=version)
         if terms.status != TermsOfReference.Status.DRAFT:
@@ -46,7 +56,14 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
             return redirect("workspace:terms", body=body.slug, version=version)
         source = terms
     else:
-        source = body.terms_in_force(dt.date.today())
+        in_force = body.terms_in_force(dt.date.today())
+        chosen = "start_from" in request.GET
+        start_from = StartFromForm(
+            request.GET if chosen else None,
+            body=body,
+            initial={"start_from": in_force.version if in_force else ""},
+        )
+        source = start_from.source(in_force)
         terms = TermsOfReference(body=body)
         if source is not None:
             for name in services.COPIED_TERMS_FIELDS:
@@ -57,12 +74,16 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
     bound = request.method == "POST"
     # Bound on every POST, even an empty one (whose form would otherwise have no cleaned_data).
     data = request.POST if bound else None
+    if bound and "more_rows" in request.POST:
+        data = _with_more_seat_rows(request.POST)
     form = TermsForm(data, instance=terms)
     seats = SeatFormSet(
         data,
         prefix="seats",
         initial=None if bound else [s.__dict__ for s in seat_lines],
     )
+    if not bound and not seat_lines:
+        seats.extra = BLANK_SEAT_ROWS  # a blank draft: room for a whole seat plan at once
     groups = GroupFormSet(
         data,
         prefix="groups",
@@ -70,6 +91,8 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
         if bound
         else [{**g.__dict__, "any_of": ", ".join(g.any_of)} for g in group_lines],
     )
+    if not bound and not group_lines:
+        groups.extra = 2
     computed = None
     if bound:
         valid = form.is_valid()  # cleans every field, so the share is there even if not valid
@@ -99,8 +122,20 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
             "seats": seats,
             "groups": groups,
             "computed": computed,
+            "start_from": start_from,
         },
     )
+
+
+def _with_more_seat_rows(posted: QueryDict) -> QueryDict:
+    """The posted draft with more blank seat rows (the rows typed so far kept as typed)."""
+    data = posted.copy()
+    try:
+        total = int(data.get("seats-TOTAL_FORMS", ""))
+    except ValueError:
+        return data  # the formset reports the broken management form
+    data["seats-TOTAL_FORMS"] = str(total + MORE_SEAT_ROWS)
+    return data
 
 
 @workspace_post_view

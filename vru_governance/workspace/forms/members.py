@@ -32,21 +32,46 @@ class AppointForm(forms.ModelForm):
         }
         widgets = {"start": DATE, "end": DATE, "exception": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: object, body: Body, **kwargs: object) -> None:
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.body = body
         self.fields["person"].queryset = Person.objects.order_by("name")
-        seats: dict[str, str] = {}
-        for terms in body.terms.exclude(status=TermsOfReference.Status.DRAFT).prefetch_related(
-            "seats"
-        ):
-            for seat in terms.seat_list():
-                seats.setdefault(seat.key, f"{seat.label} ({seat.key})")
+        self.fields["exception"].required = False
+        # The seats, and their labels, of the version in force on the appointment's first day
+        # (as typed, else as asked for, else today): a seat may be named otherwise in another.
+        self.on = self._start_typed() or dt.date.today()
+        self.terms = body.terms_in_force(self.on)
+        seats = self.terms.seat_list() if self.terms else []
         self.fields["seat_key"] = forms.ChoiceField(
             label="Seat",
-            choices=[("", "Choose a seat")] + sorted(seats.items(), key=lambda s: s[1]),
+            choices=[("", "Choose a seat")] + [(s.key, f"{s.label} ({s.key})") for s in seats],
+            help_text=(
+                f"The seats of {self.terms.title}, in force on {self.on:%-d %B %Y}. "
+                "For another first day, type it and choose “Show the seats on that date”."
+                if self.terms
+                else f"No terms of reference are in force on {self.on:%-d %B %Y}: "
+                "endorse a version effective by then first, or type a later first day."
+            ),
+            error_messages={
+                "invalid_choice": (
+                    f"'%(value)s' is not a seat of {self.terms.title}, in force on "
+                    f"{self.on:%-d %B %Y}; choose one of its seats."
+                    if self.terms
+                    else f"No terms of reference are in force on {self.on:%-d %B %Y}, "
+                    "so there is no seat to appoint to."
+                )
+            },
         )
-        self.fields["exception"].required = False
+
+    def _start_typed(self) -> dt.date | None:
+        """The first day typed (or given in the address), if it is a date."""
+        value = self.data.get("start") if self.is_bound else self.initial.get("start")
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return self.fields["start"].clean(value) if value else None
+        except forms.ValidationError:
+            return None
 
 
 class EndAppointmentForm(forms.Form):
@@ -224,6 +249,9 @@ class GroupLineForm(forms.Form):
 
 
 SeatFormSet = forms.formset_factory(SeatLineForm, extra=2, can_delete=True)
+# A blank draft opens with this many seat rows; "More seat rows" adds MORE_SEAT_ROWS at a time.
+BLANK_SEAT_ROWS = 8
+MORE_SEAT_ROWS = 4
 GroupFormSet = forms.formset_factory(GroupLineForm, extra=1, can_delete=True)
 
 
@@ -234,6 +262,37 @@ def lines_of(formset: forms.BaseFormSet) -> list:
         for f in formset.forms
         if f.cleaned_data and not (formset.can_delete and f.cleaned_data.get("DELETE"))
     ]
+
+
+class StartFromForm(forms.Form):
+    """Which version a new draft of the terms of reference starts from (or none: blank)."""
+
+    start_from = forms.ChoiceField(
+        label="Start from",
+        required=False,
+        help_text="The new draft copies the settings, seats and quorum groups of that version.",
+    )
+
+    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.versions = {t.version: t for t in body.terms.order_by("-effective_from", "-pk")}
+        self.fields["start_from"].choices = [("", "Nothing: a blank draft")] + [
+            (
+                t.version,
+                f"{t.title} ({t.version}, {t.get_status_display().lower()}, "
+                f"from {t.effective_from:%-d %B %Y})",
+            )
+            for t in self.versions.values()
+        ]
+        self.fields["start_from"].error_messages["invalid_choice"] = (
+            "There is no version '%(value)s' of this body's terms of reference to start from."
+        )
+
+    def source(self, default: TermsOfReference | None) -> TermsOfReference | None:
+        """The chosen version; the default while nothing valid was chosen."""
+        if not self.is_bound or not self.is_valid():
+            return default
+        return self.versions.get(self.cleaned_data["start_from"])
 
 
 class RosterDateForm(forms.Form):
