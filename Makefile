@@ -33,8 +33,13 @@ demo: install
 
 # The whole test suite, on SQLite unless DATABASE_URL says otherwise.
 # pytest exits 5 when it collected no test; make fails on it like on any failure.
+# Two passes: every test but the app-server ones in TEST_WORKERS processes (pytest-xdist,
+# one per core; each class or module stays in one process so its set-up is done once), then
+# the app-server tests alone, since they stop and start PostgreSQL under everyone's feet.
+TEST_WORKERS ?= auto
 test: install chromium migrations-check
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadscope -m "not servers"
+	$(PY) -m pytest -q -m servers
 
 # Browser tests drive Debian's Chromium; install it when we may (root), never a downloaded one.
 chromium:

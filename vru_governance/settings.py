@@ -175,6 +175,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Tests keep their files apart from a developer's uploads, and each parallel test process
+# (pytest-xdist's gw0, gw1 …) from the others'.
+MEDIA_DIR = (
+    VAR_DIR / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if TESTING
+    else VAR_DIR / "media"
+)
 STORAGES = {
     # Uploaded papers and rendered documents are private: served only through views
     # that check access, never from a public folder.
@@ -183,10 +190,9 @@ STORAGES = {
     # STORAGE_OPTIONS (JSON) its options. Only the storage API is used, never local paths.
     "default": {
         "BACKEND": env_str("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
-        # Tests keep their files apart from a developer's uploads.
         "OPTIONS": env_json_object(
             "STORAGE_OPTIONS",
-            {"location": str(VAR_DIR / ("test-media" if TESTING else "media"))},
+            {"location": str(MEDIA_DIR)},
         ),
     },
     # Hashed names and pre-compressed copies for WhiteNoise. A proxy that compresses by
