@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from actions.models import CLOSED, Action, ActionOwner, ActionUpdate, join_names
-from meetings import lifecycle
+from meetings import lock_scope
 from meetings.models import AgendaItem, Meeting
 from meetings.services import publication
 from meetings.services.corrections import record_correction
@@ -317,7 +317,7 @@ def correct_action(
         reason=reason,
         user=user,
         change=change,
-        stages=[lifecycle.MINUTES],
+        stages=[lock_scope.MINUTES],
         before=before,
         after=after,
     )

@@ -9,9 +9,10 @@ reference is locked with its seats and quorum groups, and an appointment may not
 was a member at a meeting whose minutes are locked.
 
 The only change to a locked record is a correction (meetings/services/corrections.py), made
-inside `correcting(meeting)`, which then freezes new versions of the documents. Records of the
-past entered as history (an imported meeting with its minutes, a test world) are built inside
-`recording_history()`.
+inside `lock_scope.correcting(meeting)`, which then freezes new versions of the documents.
+Records of the past entered as history (an imported meeting with its minutes, a test world)
+are built inside `lock_scope.recording_history()` (meetings/lock_scope.py). The members'
+records are locked by meetings/register_locks.py.
 
 `guard_save` and `guard_delete` run before every save and delete of these models (connected
 in MeetingsConfig.ready), so the workspace, the admin, the importer, the partners' portal and
@@ -23,11 +24,7 @@ by `check_save` before it is held back.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import datetime as dt
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,8 +33,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_delete, pre_save
 
-AGENDA = "agenda"
-MINUTES = "minutes"
+from meetings import register_locks
+from meetings.lock_scope import (
+    AGENDA,
+    MINUTES,
+    changed,
+    exempt,
+    meeting_model,
+    recording,
+    stage_locked,
+    stored,
+)
+
 # Bookkeeping that no document shows (optimistic locking counters).
 NEVER_LOCKED = frozenset({"id", "version", "attendance_version"})
 
@@ -125,90 +132,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(AGENDA, "the paper", free=frozenset({"exemption_review_on"}), adds=False),
     ),
 }
-TERMS_LABELS = ("members.termsofreference", "members.seat", "members.quorumgroup")
-APPOINTMENT_LABEL = "members.appointment"
-# A register entry that a published partners' pack printed ("Registered interests of the
-# partners expected") keeps what it said; it may still be ended, on or after that meeting.
-INTEREST_LABEL = "members.interest"
-INTEREST_PRINTED = ("person", "category", "description", "registered_on")
-
-# Meetings being corrected (their locked records may change), and whether history is being
-# recorded (nothing is locked).
-_correcting: ContextVar[frozenset[int]] = ContextVar("correcting", default=frozenset())
-_history: ContextVar[bool] = ContextVar("recording_history", default=False)
-# During an import: the (label, pk) of records it created, whose children it may still add.
-_new: ContextVar[set[tuple[str, int]] | None] = ContextVar("new_records", default=None)
-
-
-@contextlib.contextmanager
-def correcting(meeting: models.Model) -> Iterator[None]:
-    """Let a correction change the locked records of one meeting."""
-    token = _correcting.set(_correcting.get() | {meeting.pk})
-    try:
-        yield
-    finally:
-        _correcting.reset(token)
-
-
-@contextlib.contextmanager
-def recording_history() -> Iterator[None]:
-    """Build records of the past (a meeting entered with its minutes): nothing is locked."""
-    token = _history.set(True)
-    try:
-        yield
-    finally:
-        _history.reset(token)
-
-
-@contextlib.contextmanager
-def importing() -> Iterator[None]:
-    """An import: records it creates (a past meeting with its minutes) are history, entered
-    with their children; the records already there stay locked."""
-    token = _new.set(set())
-    try:
-        yield
-    finally:
-        _new.reset(token)
-
-
-def mark_new(obj: models.Model) -> None:
-    """Note a record the current import created (nothing outside an import)."""
-    new = _new.get()
-    if new is not None and obj.pk is not None:
-        new.add((obj._meta.label_lower, obj.pk))
-
-
-def _is_new(label: str, pk: int) -> bool:
-    new = _new.get()
-    return new is not None and (label, pk) in new
-
-
-# Stages ---------------------------------------------------------------------------------
-
-
-def _meeting_model() -> type[models.Model]:
-    return apps.get_model("meetings", "Meeting")
-
-
-def stage_locked(status: str, stage: str) -> bool:
-    """Whether a meeting in this status has published the documents of this stage."""
-    Meeting = _meeting_model()
-    order = Meeting.ORDER
-    if status not in order:
-        return False
-    first = Meeting.Status.AGENDA_PUBLISHED if stage == AGENDA else Meeting.Status.MINUTES_APPROVED
-    return order.index(status) >= order.index(first)
-
-
-def locked_statuses(stage: str) -> list[str]:
-    return [s for s in _meeting_model().ORDER if stage_locked(s, stage)]
 
 
 def _meeting_of(label: str, obj: models.Model | None) -> tuple[int, str, str] | None:
     """(pk, status, name) of the meeting a record belongs to, as stored (one query)."""
     if obj is None:
         return None
-    Meeting = _meeting_model()
+    Meeting = meeting_model()
     if label == "meetings.meeting":
         where: dict[str, Any] = {"pk": obj.pk}
     elif label in ("meetings.agendaitem", "meetings.attendance", "actions.action"):
@@ -230,23 +160,6 @@ def _action_printed(action: models.Model | None) -> bool:
     return action is not None and bool(action.item_id) and bool(action.confirmed)
 
 
-def _stored(obj: models.Model) -> models.Model | None:
-    if obj.pk is None or obj._state.adding:
-        return None
-    return type(obj)._base_manager.filter(pk=obj.pk).first()
-
-
-def _changed(
-    obj: models.Model, old: models.Model, fields: list[models.Field], only: set[str] | None
-) -> list[str]:
-    return [
-        str(f.verbose_name)
-        for f in fields
-        if (only is None or f.name in only or f.attname in only)
-        and getattr(obj, f.attname) != getattr(old, f.attname)
-    ]
-
-
 def _refuse(what: str, where: str, stage: str, change: str) -> ValidationError:
     shown = "published agenda and papers" if stage == AGENDA else "approved minutes"
     return ValidationError(
@@ -261,22 +174,16 @@ def _refuse(what: str, where: str, stage: str, change: str) -> ValidationError:
 
 def check_save(obj: models.Model, *, update_fields: set[str] | None = None) -> None:
     """Refuse a save that would change what a published document shows."""
-    if _history.get():
+    if recording():
         return
     label = obj._meta.label_lower
-    if label in TERMS_LABELS:
-        _check_terms(label, obj, deleting=False)
-        return
-    if label == APPOINTMENT_LABEL:
-        _check_appointment(obj, deleting=False)
-        return
-    if label == INTEREST_LABEL:
-        _check_interest(obj, deleting=False)
+    if label in register_locks.LABELS:
+        register_locks.check(obj, deleting=False)
         return
     rules = RULES.get(label)
     if not rules:
         return
-    old = _stored(obj)
+    old = stored(obj)
     if label == "actions.action" and not (_action_printed(obj) or _action_printed(old)):
         return
     if label == "actions.actionowner" and not _action_printed(obj.action):
@@ -284,7 +191,7 @@ def check_save(obj: models.Model, *, update_fields: set[str] | None = None) -> N
     # The record's meeting as stored, and the one it would move to.
     meetings = {m for m in (_meeting_of(label, old), _meeting_of(label, obj)) if m}
     for pk, status, where in sorted(meetings):
-        if pk in _correcting.get() or _is_new("meetings.meeting", pk):
+        if exempt(pk):
             continue
         if label == "meetings.meeting" and old is not None:
             _check_status(old, obj)
@@ -295,38 +202,28 @@ def check_save(obj: models.Model, *, update_fields: set[str] | None = None) -> N
                 if rule.adds:
                     raise _refuse(rule.what, where, rule.stage, "nothing can be added to it")
                 continue
-            changed = _changed(obj, old, rule.locked_fields(type(obj)), update_fields)
-            if changed:
+            altered = changed(obj, old, rule.locked_fields(type(obj)), update_fields)
+            if altered:
                 raise _refuse(
-                    rule.what, where, rule.stage, f"its {', '.join(changed)} can no longer change"
+                    rule.what, where, rule.stage, f"its {', '.join(altered)} can no longer change"
                 )
 
 
 def check_delete(obj: models.Model) -> None:
     """Refuse removing a record that a published document shows."""
-    if _history.get():
+    if recording():
         return
     label = obj._meta.label_lower
-    if label in TERMS_LABELS:
-        _check_terms(label, obj, deleting=True)
-        return
-    if label == APPOINTMENT_LABEL:
-        _check_appointment(obj, deleting=True)
-        return
-    if label == INTEREST_LABEL:
-        _check_interest(obj, deleting=True)
+    if label in register_locks.LABELS:
+        register_locks.check(obj, deleting=True)
         return
     rules = RULES.get(label)
     if not rules:
         return
     meeting = _meeting_of(label, obj)
-    if (
-        meeting is None
-        or meeting[0] in _correcting.get()
-        or _is_new("meetings.meeting", meeting[0])
-    ):
+    if meeting is None or exempt(meeting[0]):
         return
-    if label == "actions.action" and not _action_printed(_stored(obj)):
+    if label == "actions.action" and not _action_printed(stored(obj)):
         return
     if label == "actions.actionowner" and not _action_printed(obj.action):
         return
@@ -359,146 +256,6 @@ def _check_status(old: models.Model, new: models.Model) -> None:
     )
 
 
-def _check_terms(label: str, obj: models.Model, *, deleting: bool) -> None:
-    """An endorsed (or superseded) terms of reference changes only by a new version."""
-    Terms = apps.get_model("members", "TermsOfReference")
-    draft = Terms.Status.DRAFT
-    if label == "members.termsofreference":
-        old = _stored(obj)
-        if old is None or old.status == draft or _is_new(label, old.pk):
-            return
-        name = old.title
-        if deleting:
-            change = "they cannot be removed"
-        else:
-            changed = _changed(
-                obj, old, [f for f in Terms._meta.concrete_fields if f.name != "id"], None
-            )
-            moves = changed == ["status"] and (old.status, obj.status) == (
-                Terms.Status.ENDORSED,
-                Terms.Status.SUPERSEDED,
-            )
-            if not changed or moves:
-                return
-            change = f"their {', '.join(changed)} can no longer change"
-    else:
-        terms_ids = {obj.terms_id}
-        old = _stored(obj)
-        if old is not None:
-            terms_ids.add(old.terms_id)
-        terms_ids = {pk for pk in terms_ids if not _is_new("members.termsofreference", pk)}
-        locked = Terms.objects.filter(pk__in=terms_ids).exclude(status=draft)
-        first = locked.values_list("title", flat=True).first()
-        if first is None:
-            return
-        name = first
-        what = "seats" if label == "members.seat" else "quorum groups"
-        if not deleting and old is not None:
-            fields = [f for f in type(obj)._meta.concrete_fields if f.name != "id"]
-            if not _changed(obj, old, fields, None):
-                return
-        change = f"their {what} can no longer change"
-    raise ValidationError(
-        f"The terms of reference '{name}' are endorsed, so {change}. Draft a new version "
-        "and endorse it instead."
-    )
-
-
-def _covers(start: dt.date | None, end: dt.date | None, day: dt.date) -> bool:
-    return start is not None and start <= day and (end is None or day <= end)
-
-
-def _check_appointment(obj: models.Model, *, deleting: bool) -> None:
-    """An appointment may not change who was a member at a meeting whose minutes are locked
-    (their attendance and quorum print from it); ending it after them is always allowed."""
-    old = _stored(obj)
-    body_ids = {obj.body_id} | ({old.body_id} if old is not None else set())
-    dates = sorted(
-        _meeting_model()
-        .objects.filter(body_id__in=body_ids, status__in=locked_statuses(MINUTES))
-        .values_list("date", flat=True)
-    )
-    if not dates:
-        return
-    was = {d for d in dates if old is not None and _covers(old.start, old.end, d)}
-    now = set() if deleting else {d for d in dates if _covers(obj.start, obj.end, d)}
-    same_holder = old is not None and (old.person_id, old.body_id, old.seat_key) == (
-        obj.person_id,
-        obj.body_id,
-        obj.seat_key,
-    )
-    if was == now and (not was or same_holder):
-        return
-    day = min((was ^ now) or was)
-    raise ValidationError(
-        f"This appointment decides who was a member at the meeting of {day:%-d %B %Y}, whose "
-        "minutes are approved, so it cannot change that. Record a correction of those minutes "
-        "instead, or change only its end after that meeting."
-    )
-
-
-def _interest_printed_on(entry: models.Model) -> dt.date | None:
-    """The latest meeting whose frozen partners' pack printed this register entry: an agenda
-    with a declarations item, of a body the person was a member of that day, within the
-    entry's dates (one query)."""
-    Meeting = _meeting_model()
-    printed = Meeting.objects.filter(
-        status__in=locked_statuses(AGENDA),
-        items__kind="declarations",
-        stored_documents__kind="partners_pack",
-        date__gte=entry.registered_on,
-    ).filter(
-        models.Q(body__appointments__person_id=entry.person_id)
-        & models.Q(body__appointments__start__lte=models.F("date"))
-        & (
-            models.Q(body__appointments__end__isnull=True)
-            | models.Q(body__appointments__end__gte=models.F("date"))
-        )
-    )
-    if entry.ended_on is not None:
-        printed = printed.filter(date__lte=entry.ended_on)
-    return printed.order_by("-date").values_list("date", flat=True).first()
-
-
-def _check_interest(obj: models.Model, *, deleting: bool) -> None:
-    """A register entry a published partners' pack printed keeps its words and dates; it may
-    be ended on or after the last meeting that printed it, and a new entry registered."""
-    old = _stored(obj)
-    if old is None:
-        return  # a new entry: the frozen packs keep what the register said then
-    printed = _interest_printed_on(old)
-    if printed is None:
-        return
-    where = f"the partners' pack of the meeting of {printed:%-d %B %Y}"
-    instead = (
-        "Record the date it ended and register the new interest instead: the pack keeps what "
-        "it printed."
-    )
-    if deleting:
-        raise ValidationError(
-            f"This entry of the register of interests was printed in {where}, so it cannot be "
-            f"removed. {instead}"
-        )
-    changed = [
-        str(type(obj)._meta.get_field(name).verbose_name)
-        for name in INTEREST_PRINTED
-        if getattr(obj, type(obj)._meta.get_field(name).attname)
-        != getattr(old, type(obj)._meta.get_field(name).attname)
-    ]
-    if changed:
-        raise ValidationError(
-            f"This entry of the register of interests was printed in {where}, so its "
-            f"{', '.join(changed)} can no longer change. {instead}"
-        )
-    if obj.ended_on is not None and obj.ended_on < printed:
-        raise ValidationError(
-            {
-                "ended_on": f"This interest was printed as current in {where}, so it cannot "
-                f"have ended before {printed:%-d %B %Y}."
-            }
-        )
-
-
 def check_replacing(obj: models.Model, field: str) -> None:
     """Refuse a new value for `field` of a record a published document shows before anything
     is written: a new file is stored before its record is saved (and a storage that
@@ -513,10 +270,10 @@ def check_bulk(model: type[models.Model], meeting: models.Model, fields: set[str
     fields of `model`'s records under one meeting, when its published documents show them.
 
     Services call it before such a write; it reads the meeting's stored status (one query)."""
-    if _history.get() or meeting.pk in _correcting.get() or _is_new("meetings.meeting", meeting.pk):
+    if recording() or exempt(meeting.pk):
         return
     label = model._meta.label_lower
-    row = _meeting_model().objects.filter(pk=meeting.pk).values_list("status", "date").first()
+    row = meeting_model().objects.filter(pk=meeting.pk).values_list("status", "date").first()
     if row is None:
         return
     status, date = row
@@ -543,7 +300,7 @@ def guard_delete(sender: type[models.Model], instance: models.Model, **kwargs: A
 
 def install() -> None:
     """Connect the guards to every model the policy names (from MeetingsConfig.ready)."""
-    for label in (*RULES, *TERMS_LABELS, APPOINTMENT_LABEL, INTEREST_LABEL):
+    for label in (*RULES, *register_locks.LABELS):
         model = apps.get_model(label)
         pre_save.connect(guard_save, sender=model, dispatch_uid=f"lifecycle-save-{label}")
         pre_delete.connect(guard_delete, sender=model, dispatch_uid=f"lifecycle-delete-{label}")
@@ -583,7 +340,7 @@ def status_of(obj: models.Model | None) -> str | None:
     if obj is None or obj.pk is None:
         return None
     label = obj._meta.label_lower
-    if label == "actions.action" and not _action_printed(_stored(obj)):
+    if label == "actions.action" and not _action_printed(stored(obj)):
         return None
     if label not in RULES:
         return None

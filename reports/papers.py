@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from meetings import lifecycle
+from meetings import lifecycle, lock_scope
 from meetings.models import AgendaItem, Meeting
 from meetings.services.corrections import record_correction
 from reports.models import Paper, StoredDocument
@@ -122,7 +122,7 @@ def withdraw_paper_as_exempt(
         reason=reason,
         user=user,
         change=change,
-        stages=[lifecycle.AGENDA],
+        stages=[lock_scope.AGENDA],
         before="Public",
         after=f"Exempt from publication ({exemption_section.strip()})",
     )

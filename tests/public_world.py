@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from actions.models import Action, ActionOwner
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Attendance, Meeting, MinuteParagraph
 from members.models import Body, Person
 from reports.models import Paper

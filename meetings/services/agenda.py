@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Cast, Concat
 
-from meetings import lifecycle
+from meetings import lifecycle, lock_scope
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -183,7 +183,7 @@ def correct_agenda_wording(
         reason=reason,
         user=user,
         change=lambda m: _set_wording(m, in_attendance, next_meeting, next_meeting_text),
-        stages=[lifecycle.AGENDA],
+        stages=[lock_scope.AGENDA],
         before=before,
         after=after,
     )

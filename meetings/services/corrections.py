@@ -1,7 +1,7 @@
 """Corrections: the only change to what a meeting's published documents show.
 
 A correction names what changed and why, records who made it and when (MinutesCorrection),
-makes the change inside lifecycle.correcting() (the one way past the lock), and freezes a new
+makes the change inside lock_scope.correcting() (the one way past the lock), and freezes a new
 version of every document of the meeting that showed the fact, each saying it is a correction
 and why. Earlier versions stay downloadable.
 """
@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from meetings import lifecycle
+from meetings import lock_scope
 from meetings.models import AgendaItem, Attendance, Meeting, MinutesCorrection, presenter_line
 from meetings.services import publication
 from meetings.services.attendance import VERSION as ATTENDANCE_VERSION
@@ -69,7 +69,7 @@ def record_correction(
     meeting = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     if not meeting.agenda_is_public:
         raise ValidationError("Nothing of this meeting is published yet: change it directly.")
-    with lifecycle.correcting(meeting):
+    with lock_scope.correcting(meeting):
         result = change(meeting)
     correction = MinutesCorrection(
         meeting=meeting,
@@ -129,7 +129,7 @@ def correct_meeting_details(
         reason=reason,
         user=user,
         change=change,
-        stages=[lifecycle.AGENDA, lifecycle.MINUTES],
+        stages=[lock_scope.AGENDA, lock_scope.MINUTES],
         before=before,
         after=_details(date, start_time, end_time, place),
     )
@@ -194,7 +194,7 @@ def correct_item(
         reason=reason,
         user=user,
         change=change,
-        stages=[lifecycle.AGENDA, lifecycle.MINUTES],
+        stages=[lock_scope.AGENDA, lock_scope.MINUTES],
         before=before,
         after=lambda: _item_text(locked),
     )
@@ -242,7 +242,7 @@ def correct_attendance(
         reason=reason,
         user=user,
         change=record,
-        stages=[lifecycle.MINUTES],
+        stages=[lock_scope.MINUTES],
         before=before,
         after=after,
     )

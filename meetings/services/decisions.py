@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from meetings import lifecycle
+from meetings import lock_scope
 from meetings.models import AgendaItem, Dissent, Meeting
 from meetings.services.corrections import record_correction
 from vru_governance.rules.versions import check_version
@@ -77,7 +77,7 @@ def correct_decision(
         reason=reason,
         user=user,
         change=change,
-        stages=[lifecycle.MINUTES],
+        stages=[lock_scope.MINUTES],
         before=before,
         after=_described(
             AgendaItem(

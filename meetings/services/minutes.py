@@ -22,7 +22,7 @@ from actions.services import (
     set_owners,
     unique_action_key,
 )
-from meetings import lifecycle
+from meetings import lock_scope
 from meetings.models import (
     AgendaItem,
     Declaration,
@@ -355,8 +355,8 @@ def correct_minutes(
     paragraph.text = text
     paragraph.version += 1
     paragraph.full_clean()
-    # The one way past the lock on approved minutes (meetings/lifecycle.py).
-    with lifecycle.correcting(meeting):
+    # The one way past the lock on approved minutes (meetings/lock_scope.py).
+    with lock_scope.correcting(meeting):
         paragraph.save()
     if meeting.minutes_are_public:
         publication.freeze_published_documents(

@@ -8,7 +8,7 @@ import re
 from django.test import TestCase
 
 from actions.models import Action, ActionOwner, ActionUpdate
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Declaration, Dissent, Meeting, MinuteParagraph
 from meetings.models import paragraph_numbers as numbers_of
 from members.models import Person

@@ -14,7 +14,7 @@ from django.core.cache import caches
 from django.test import TestCase, override_settings
 from pypdf.errors import PyPdfError
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Meeting
 from reports.documents import workers as workers_module
 from reports.documents.agenda import balanced_columns

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from reports.models import StoredDocument
 from reports.services import MINUTES_KINDS, freeze_documents
 from tests.demo import load_demo

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Meeting, MinutesCorrection
 from meetings.services.corrections import correct_item
 from reports.models import Paper, StoredDocument

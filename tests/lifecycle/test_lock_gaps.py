@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Action
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Meeting, MinuteParagraph
 from meetings.services.agenda import move_item, renumber_items
 from meetings.services.attendance import record_attendance

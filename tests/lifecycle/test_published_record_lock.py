@@ -16,7 +16,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import TestCase
 
 from actions.models import Action, ActionOwner
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import (
     AgendaItem,
     Attendance,

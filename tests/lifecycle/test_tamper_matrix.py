@@ -31,7 +31,7 @@ from django.test import Client
 from pypdf import PdfWriter
 
 from actions.models import Action
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Attendance, Declaration, Dissent, Meeting
 from members.models import Appointment, Interest, Person
 from reports.models import Paper, StoredDocument

@@ -13,7 +13,7 @@ from django.test import TestCase
 
 from actions.models import Action, ActionOwner
 from actions.notifications import reminders, send_action_reminders
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Meeting
 from meetings.notifications import notify_agenda_published, notify_minutes_circulated
 from members.models import Person

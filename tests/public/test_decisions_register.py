@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Dissent, Meeting, MinuteParagraph
 from members.models import Person
 from tests.public import test_api as api_tests

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.test import TestCase
 
 from actions.models import Action, ActionOwner
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Attendance, Meeting, MinuteParagraph
 from members.models import Person
 from reports.models import StoredDocument

@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Meeting, MinuteParagraph
 from members.models import Interest
 from tests.public_world import WorldMixin, add_action, add_item, add_meeting, add_paper

@@ -11,7 +11,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Declaration, ForwardPlanItem, Meeting
 from members.models import Interest
 from reports.models import StoredDocument

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import MinuteParagraph
 from tests.public.search_page import results_area, without_query_echoes
 from tests.public_world import (

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, MinuteParagraph
 from members.models import Body
 from reports.models import SECTION_KEYS, Paper

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.test import TestCase
 
 from actions.models import Action
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Meeting, MinuteParagraph
 from members.models import Appointment, Person, TermsOfReference
 from reports.models import Paper

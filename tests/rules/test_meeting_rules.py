@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import TestCase
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Attendance, Declaration, Meeting
 from members.models import Appointment
 from reports.models import Paper

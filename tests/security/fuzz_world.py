@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from actions.models import Action, ActionOwner
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import AgendaItem, Meeting
 from members.models import Appointment, Interest, Person
 from tests.demo import load_demo

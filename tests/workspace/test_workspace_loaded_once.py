@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.template import engines
 from django.test import SimpleTestCase, TestCase
 
-from meetings.lifecycle import recording_history
+from meetings.lock_scope import recording_history
 from meetings.models import Attendance, Declaration, Meeting, compute_quorum
 from members.models import Person
 from tests.world import DemoWorld

@@ -19,15 +19,10 @@ from meetings import access
 from meetings.models import ForwardPlanItem, Meeting
 from members.declaration_rounds import rounds_for
 from members.models import Body, Person
+from reports.meeting_documents import meeting_documents
+from reports.meeting_facts import PaperRow
 from reports.models import Paper
-from reports.published import (
-    PaperRow,
-    meeting_documents,
-    meetings_visible_to,
-    only_visible,
-    paper_page_url,
-    paper_url,
-)
+from reports.published import meetings_visible_to, only_visible, paper_page_url, paper_url
 from vru_governance.accounts.views import second_step_redirect
 from vru_governance.partners.forms import ActionUpdateForm, InterestForm, ProposalForm
 

@@ -10,16 +10,9 @@ from django.utils import timezone
 from meetings import access
 from meetings.models import AgendaItem, Meeting
 from reports.documents.minutes import build_minutes
-from reports.published import (
-    ItemRow,
-    agenda_rows,
-    body_or_404,
-    meeting_documents,
-    meeting_facts,
-    meetings_visible_to,
-    only_visible,
-    with_versions,
-)
+from reports.meeting_documents import meeting_documents, with_versions
+from reports.meeting_facts import ItemRow, agenda_rows, meeting_facts
+from reports.published import body_or_404, meetings_visible_to, only_visible
 from vru_governance.public import search as search_backend
 
 MEETINGS_PER_PAGE = 20

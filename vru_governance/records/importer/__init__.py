@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import DataError, IntegrityError, connection, transaction
 
-from meetings import lifecycle
+from meetings import lock_scope
 from vru_governance.records import FORMAT
 from vru_governance.records.importer.base import RecordsError, Summary
 from vru_governance.records.importer.document import Importer
@@ -35,7 +35,7 @@ def import_records(data: Any, base_dir: Path | None = None) -> Summary:
         raise RecordsError([("format", f"Expected '{FORMAT}'.")])
     importer = Importer(base_dir)
     try:
-        with transaction.atomic(), lifecycle.importing():
+        with transaction.atomic(), lock_scope.importing():
             importer.run(data)
             if importer.errors:
                 raise RecordsError(importer.errors)

@@ -16,7 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from meetings import lifecycle
+from meetings import lifecycle, lock_scope
 from members.models import Person
 from vru_governance.records.bulk import NEW, Batch, held_relations, refresh_relations
 
@@ -159,7 +159,7 @@ class ImporterBase:
         obj.save()
         if created:
             setattr(obj, NEW, True)
-            lifecycle.mark_new(obj)
+            lock_scope.mark_new(obj)
         self.summary.count(kind, created)
         return obj
 
