@@ -16,7 +16,10 @@ from django.utils import timezone
 
 from actions.models import CLOSED, Action, ActionUpdate
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services.publication import clear_days
+
+# The module, not the function: publication imports reports.services, which asks for this
+# report's PDF when documents are frozen (reports/annual_pdf.py).
+from meetings.services import publication
 from members.models import Appointment, Body, Seat, TermsOfReference
 from reports.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 
@@ -108,7 +111,7 @@ def annual_report(*, body: Body, year: int) -> AnnualReport:
             continue
         terms = TermsOfReference.in_force_among(versions, meeting.date)
         notice = terms.agenda_notice_days if terms else DEFAULT_NOTICE_DAYS
-        days = clear_days(timezone.localdate(meeting.agenda_published_at), meeting.date)
+        days = publication.clear_days(timezone.localdate(meeting.agenda_published_at), meeting.date)
         if days >= notice:
             on_time += 1
         else:

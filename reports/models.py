@@ -371,3 +371,39 @@ class Publication(models.Model):
         if self.state == self.State.DONE:
             return "Agenda published."
         return f"{self.get_state_display()}."
+
+
+def annual_report_upload_to(instance: AnnualReportPdf, filename: str) -> str:
+    return f"annual/{instance.body.slug}/{instance.year}-{instance.digest[:16]}.pdf"
+
+
+class AnnualReportPdf(models.Model):
+    """A body's annual report as a PDF, rendered by a job from the figures its digest names
+    (reports/annual_pdf.py): served as stored, so no request renders it."""
+
+    # Derived from the records, never a record itself: it goes with its body.
+    body = models.ForeignKey(
+        "members.Body", on_delete=models.CASCADE, related_name="annual_report_pdfs"
+    )
+    year = models.PositiveSmallIntegerField()
+    # The SHA-256 of the HTML it was laid out from: a change in the year's records gives new
+    # HTML, so a new digest and a new render; the old one is then removed.
+    digest = models.CharField(max_length=64)
+    file = models.FileField(upload_to=annual_report_upload_to, max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["body", "year", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "year", "digest"],
+                name="unique_annual_report_pdf_per_digest",
+                violation_error_message="This report is already rendered.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual report {self.year} of {self.body} ({self.digest[:8]})"

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
+from reports.annual_pdf import annual_pdfs_changed
 from reports.documents.actions_arising import render_actions_arising, report_actions
 from reports.documents.facts import agenda_facts
 from reports.documents.minutes import render_minutes
@@ -197,6 +199,10 @@ def freeze_documents(
     # One freeze at a time per meeting (PostgreSQL locks the row; SQLite the database).
     locked = Meeting.objects.select_for_update().select_related("body").get(pk=meeting.pk)
     _check_publishable(locked, kinds)
+    if getattr(settings, "DOCUMENTS_RENDER_AHEAD", False):
+        # The year's figures may change with what is frozen: its annual report is re-rendered
+        # by a job once this commits, so that readers find it stored (reports/annual_pdf.py).
+        annual_pdfs_changed(locked.body, {locked.date.year})
     latest = latest_versions(locked)
     meeting_kinds = [k for k in kinds if k != Kind.PAPER]
     todo = [k for k in meeting_kinds if k not in latest or correction_note]

@@ -1,22 +1,29 @@
 """The annual report of a body as a PDF: the public page's charts and tables, printed.
 
-It holds only published facts, so anyone may have it. Laying out is the costly part, so the
-PDF is kept in the cache under a digest of its HTML: the same figures are rendered once, and
-any change in the records gives new HTML and so a new PDF.
+It holds only published facts, so anyone may have it. Its HTML names it: the digest of that
+HTML (and of how the PDF is finished) keys the stored copy (reports/annual_pdf.py), so any
+change in the records gives new HTML and so a new PDF, rendered by a job.
 """
 
 from __future__ import annotations
 
 import hashlib
-
-from django.core.cache import cache
+from dataclasses import dataclass
 
 from reports.annual import AnnualReport, charts
-from reports.documents.render import Metadata, render_html, render_pdf
+from reports.documents.render import Metadata, Rendered, render_html, render_pdf
 
 TEMPLATE = "reports/pdf/annual_report.html"
-CACHE_SECONDS = 24 * 60 * 60
 FINISH = "pdfua-1"  # bump when the way a PDF is finished changes and its HTML does not show it
+
+
+@dataclass(frozen=True)
+class AnnualSource:
+    """What the PDF is laid out from, and the digest that names it."""
+
+    context: dict
+    metadata: Metadata
+    digest: str
 
 
 def annual_report_metadata(report: AnnualReport) -> Metadata:
@@ -28,15 +35,20 @@ def annual_report_metadata(report: AnnualReport) -> Metadata:
     )
 
 
-def annual_report_pdf(report: AnnualReport) -> bytes:
-    """The PDF bytes of the report, from the cache when the same HTML was rendered before."""
+def annual_report_source(report: AnnualReport) -> AnnualSource:
+    """The report's HTML digest (a template rendered, no layout): cheap enough for a request."""
     metadata = annual_report_metadata(report)
     context = {"report": report, "charts": charts(report), "body": report.body}
     html = render_html(TEMPLATE, {**context, "metadata": metadata}, capture=False)
-    # The PDF also depends on how it is finished (tagging.py, fonts.py): that is in the key.
-    key = f"annual-report-pdf:{FINISH}:" + hashlib.sha256(html.encode()).hexdigest()
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = render_pdf(TEMPLATE, context, metadata).pdf
-        cache.set(key, pdf, CACHE_SECONDS)
-    return pdf
+    digest = hashlib.sha256(f"{FINISH}\n{html}".encode()).hexdigest()
+    return AnnualSource(context=context, metadata=metadata, digest=digest)
+
+
+def render_annual_report(source: AnnualSource) -> Rendered:
+    """Lay the report out and write it (a second or so of CPU: jobs only)."""
+    return render_pdf(TEMPLATE, source.context, source.metadata)
+
+
+def annual_report_pdf(report: AnnualReport) -> bytes:
+    """The PDF bytes of the report, rendered now (the job and the tests)."""
+    return render_annual_report(annual_report_source(report)).pdf

@@ -1,15 +1,24 @@
 """The public annual report of a body (issue 18, capability 6): the year's figures from its
-published records as server-rendered SVG bar charts, each with its numbers in a table."""
+published records as server-rendered SVG bar charts, each with its numbers in a table, and
+the same report as a stored PDF that a job renders (reports/annual_pdf.py)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from reports.annual import AnnualReport, annual_report, charts, report_years
-from reports.documents.annual_report import annual_report_pdf
+from reports.annual_pdf import ask_for_annual_pdf, stored_annual_pdf
+from reports.documents.annual_report import annual_report_source
+from reports.models import AnnualReportPdf
 from reports.published import body_or_404
+from vru_governance.public.documents import stored_file_response
+
+# How long the page saying the PDF is being prepared waits before it reloads itself.
+RETRY_SECONDS = 10
 
 
 def report_or_404(body_slug: str, year: int) -> AnnualReport:
@@ -20,6 +29,15 @@ def report_or_404(body_slug: str, year: int) -> AnnualReport:
     return annual_report(body=body, year=year)
 
 
+def _current_pdf(report: AnnualReport) -> AnnualReportPdf | None:
+    """The stored PDF of the report's current figures; when none, its job is asked for."""
+    digest = annual_report_source(report).digest
+    stored = stored_annual_pdf(report.body, report.year, digest)
+    if stored is None:
+        ask_for_annual_pdf(report.body, report.year)
+    return stored
+
+
 @require_safe
 def annual_page(request: HttpRequest, body_slug: str, year: int) -> HttpResponse:
     report = report_or_404(body_slug, year)
@@ -28,15 +46,31 @@ def annual_page(request: HttpRequest, body_slug: str, year: int) -> HttpResponse
         "report": report,
         "charts": charts(report),
         "years": report_years(report.body),
+        "pdf": _current_pdf(report),
     }
     return render(request, "public/annual.html", context)
 
 
 @require_safe
-def annual_pdf(request: HttpRequest, body_slug: str, year: int) -> HttpResponse:
-    """The same report as a PDF; it holds only published facts, so anyone may have it."""
+def annual_pdf(request: HttpRequest, body_slug: str, year: int) -> HttpResponseBase:
+    """The same report as a PDF, as stored; it holds only published facts, so anyone may have
+    it. Until the job has rendered the current figures, a page says it is being prepared."""
     report = report_or_404(body_slug, year)
-    response = HttpResponse(annual_report_pdf(report), content_type="application/pdf")
-    filename = f"{report.body.slug}_annual_report_{report.year}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    stored = _current_pdf(report)
+    if stored is not None:
+        filename = f"{report.body.slug}_annual_report_{report.year}.pdf"
+        try:
+            return stored_file_response(
+                request, stored.file, stored.sha256, filename=filename, public=True
+            )
+        except FileNotFoundError:  # replaced by a newer render since it was looked up
+            ask_for_annual_pdf(report.body, report.year)
+    response = render(
+        request,
+        "public/annual_pending.html",
+        {"body": report.body, "report": report, "retry_seconds": RETRY_SECONDS},
+        status=202,
+    )
+    response["Retry-After"] = str(RETRY_SECONDS)
+    patch_cache_control(response, no_cache=True, no_store=True)
     return response

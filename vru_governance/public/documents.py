@@ -6,6 +6,7 @@ import io
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.db.models.fields.files import FieldFile
 from django.http import (
     FileResponse,
     Http404,
@@ -98,18 +99,28 @@ def _stored_response(
         if not is_secretary(request.user, meeting.body):
             raise Http404("This version was withdrawn.")
         public = False
-    etag = f'"{document.sha256}"'
     if public is None:
         public = _is_public(meeting, document.kind)
+    return stored_file_response(
+        request,
+        document.file,
+        document.sha256,
+        filename=filename or _filename(meeting, document.kind, document.version),
+        public=public,
+    )
+
+
+def stored_file_response(
+    request: HttpRequest, file: FieldFile, sha256: str, *, filename: str, public: bool
+) -> HttpResponseBase:
+    """A stored PDF with its SHA-256 as ETag: 304 when the client has those bytes already."""
+    etag = f'"{sha256}"'
     tags = parse_etags(request.headers.get("If-None-Match", ""))
     if etag in tags or "*" in tags:
         response: HttpResponseBase = HttpResponseNotModified()
     else:
         response = FileResponse(
-            document.file.open("rb"),
-            content_type="application/pdf",
-            as_attachment=False,
-            filename=filename or _filename(meeting, document.kind, document.version),
+            file.open("rb"), content_type="application/pdf", as_attachment=False, filename=filename
         )
     response["ETag"] = etag
     return _respond(response, public)
