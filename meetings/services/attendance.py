@@ -135,13 +135,17 @@ def record_attendance(
 
 
 @dataclass(frozen=True)
-class OtherRow:
-    """A substitute (on behalf of a member) or a person in attendance, as the grid sends it:
-    a record already made (by id), or a new one for the person of that name."""
+class AttendanceChange:
+    """One attendance record as a page sends it: a record already made (by id), changed or
+    removed, or a new one for a person, chosen (`person`) or found or created by name and
+    role (the grid's `name`). The grid leaves `capacity` blank: a row on behalf of a member
+    is a substitute, any other a person in attendance; a correction names the capacity."""
 
     attendance_id: int | None = None
+    person: Person | None = None
     name: str = ""
     role: str = ""
+    capacity: str = ""
     on_behalf_of: Person | None = None
     remote: bool = False
     from_item: AgendaItem | None = None
@@ -154,7 +158,7 @@ def record_grid(
     meeting: Meeting,
     *,
     members: list[MemberRow],
-    others: list[OtherRow],
+    others: list[AttendanceChange],
     version: int | None = None,
 ) -> None:
     """Record the whole attendance grid in one transaction: each member's row, then the
@@ -226,7 +230,7 @@ def person_named(name: str, role: str = "") -> Person:
     return save_person(Person(name=name, role=role.strip()), by=None)
 
 
-def _record_others(meeting: Meeting, rows: list[OtherRow]) -> None:
+def _record_others(meeting: Meeting, rows: list[AttendanceChange]) -> None:
     existing = {
         a.pk: a
         for a in meeting.attendance.exclude(
@@ -238,7 +242,7 @@ def _record_others(meeting: Meeting, rows: list[OtherRow]) -> None:
     errors: list[str] = []
     for row in rows:
         if row.attendance_id is None:
-            person = person_named(row.name, row.role)
+            person = row.person or person_named(row.name, row.role)
             if person.pk in recorded:
                 errors.append(f"{person} is recorded twice: keep one row for them.")
                 continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TypeVar
 
 from django.contrib.auth.models import User
@@ -21,8 +20,8 @@ from meetings import lock_scope
 from meetings.models import AgendaItem, Attendance, Meeting, MinutesCorrection, presenter_line
 from meetings.services import publication
 from meetings.services.attendance import VERSION as ATTENDANCE_VERSION
+from meetings.services.attendance import AttendanceChange
 from meetings.services.attendance import _validate_attendance as validate_attendance
-from members.models import Person
 from vru_governance.rules.formats import clock, short_date
 from vru_governance.rules.versions import bump_version, check_version
 
@@ -248,21 +247,6 @@ def correct_attendance(
     )
 
 
-@dataclass(frozen=True)
-class AttendanceChange:
-    """One row of an attendance correction: a record changed or removed (by id), or a new one
-    for a person. Every rule of the attendance is checked once all rows are in."""
-
-    record_id: int | None
-    person: Person | None = None
-    capacity: str = ""
-    on_behalf_of: Person | None = None
-    remote: bool = False
-    from_item: AgendaItem | None = None
-    to_item: AgendaItem | None = None
-    remove: bool = False
-
-
 @transaction.atomic
 def correct_attendance_rows(
     meeting: Meeting,
@@ -280,8 +264,8 @@ def correct_attendance_rows(
         existing = {a.pk: a for a in m.attendance.select_related("person")}
         position = max((a.position for a in existing.values()), default=0) + 1
         for row in rows:
-            if row.record_id is not None:
-                record = existing.get(row.record_id)
+            if row.attendance_id is not None:
+                record = existing.get(row.attendance_id)
                 if record is None:
                     raise ValidationError(
                         "Someone else changed the attendance since you opened the page; "

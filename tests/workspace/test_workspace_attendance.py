@@ -11,7 +11,13 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Attendance, Meeting
-from meetings.services.attendance import MemberRow, named, record_attendance
+from meetings.services.attendance import (
+    AttendanceChange,
+    MemberRow,
+    named,
+    record_attendance,
+    record_grid,
+)
 from members.models import Person
 from tests.world import DemoWorld
 from vru_governance.rules.quorum import QuorumError
@@ -198,6 +204,17 @@ class AttendancePageTests(DemoWorld, TestCase):
         record = self.june.attendance.get(person__name="Mike Sheridan2")
         assert record.capacity == "in_attendance"
         assert record.person.role == "London Director, Ofsted"
+
+    def test_the_grid_takes_a_chosen_person_as_a_correction_row_names_them(self) -> None:
+        # One row type for the grid and the attendance correction: a person already chosen
+        # is recorded as themselves, not looked up (or created) by name.
+        namesake = Person.objects.create(key="namesake", name="Ada Chosen", role="Officer")
+        Person.objects.create(key="namesake-2", name="Ada Chosen", role="Officer")
+        before = Person.objects.count()
+        record_grid(self.june, members=[], others=[AttendanceChange(person=namesake)])
+        record = self.june.attendance.get()
+        assert record.person == namesake and record.capacity == "in_attendance"
+        assert Person.objects.count() == before
 
     def test_a_member_and_their_substitute_both_present_is_refused(self) -> None:
         data = states(self.june)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.forms.models import construct_instance
 
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.services.attendance import MEMBER_STATES, OtherRow
+from meetings.services.attendance import MEMBER_STATES, AttendanceChange
 from members.models import Person
 from vru_governance.workspace.forms import VersionField
 
@@ -141,10 +141,10 @@ class OtherAttendeeForm(forms.Form):
             self.add_error("name", "Give the name of the person attending.")
         return data
 
-    def row(self) -> OtherRow:
+    def row(self) -> AttendanceChange:
         """What the service records for this row."""
         data = self.cleaned_data
-        return OtherRow(
+        return AttendanceChange(
             attendance_id=self.record.pk if self.record is not None else None,
             name=data.get("name", ""),
             role=data.get("role", ""),

@@ -11,7 +11,7 @@ from django import forms
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance
-from meetings.services.corrections import AttendanceChange
+from meetings.services.attendance import AttendanceChange
 from members.models import Person
 from vru_governance.workspace.forms import VersionField
 from vru_governance.workspace.forms.meetings import LeadForm, lead_initial
@@ -185,9 +185,9 @@ class AttendanceRowForm(forms.Form):
             return None
         data = self.cleaned_data
         if self.record is not None and data["capacity"] == REMOVE:
-            return AttendanceChange(record_id=self.record.pk, remove=True)
+            return AttendanceChange(attendance_id=self.record.pk, remove=True)
         return AttendanceChange(
-            record_id=self.record.pk if self.record is not None else None,
+            attendance_id=self.record.pk if self.record is not None else None,
             person=data.get("person") if self.record is None else self.record.person,
             capacity=data["capacity"],
             on_behalf_of=data.get("on_behalf_of"),
