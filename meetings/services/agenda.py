@@ -69,11 +69,21 @@ def standard_agenda(body: Body) -> list[StandardRow]:
     return own or [StandardRow(title, kind) for title, kind in STANDARD_AGENDA]
 
 
+# The body's counter that stale standard agenda pages are refused by (optimistic locking).
+STANDARD_VERSION = "standard_agenda_version"
+
+
 @transaction.atomic
-def save_standard_agenda(body: Body, rows: list[StandardRow]) -> list[StandardItem]:
+def save_standard_agenda(
+    body: Body, rows: list[StandardRow], *, version: int | None = None
+) -> list[StandardItem]:
     """Make the body's standard agenda these items, in this order. Meetings already created
-    keep their agendas: only new meetings start from it."""
-    Body.objects.select_for_update().get(pk=body.pk)
+    keep their agendas: only new meetings start from it.
+
+    `version` is the body's standard_agenda_version the page was opened with: a page opened
+    before someone else saved the standard agenda is refused (EditConflict)."""
+    locked = Body.objects.select_for_update().get(pk=body.pk)
+    check_version(locked, version, "the standard agenda", field=STANDARD_VERSION)
     rows = [r for r in rows if r.title.strip()]
     if not rows:
         raise ValidationError("A standard agenda needs at least one item.")
@@ -107,6 +117,8 @@ def save_standard_agenda(body: Body, rows: list[StandardRow]) -> list[StandardIt
         made.append(item)
     body.standard_items.all().delete()
     StandardItem.objects.bulk_create(made)
+    bump_version(locked, STANDARD_VERSION)
+    body.standard_agenda_version = locked.standard_agenda_version
     return made
 
 

@@ -68,6 +68,11 @@ class Body(models.Model):
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="secretary_of"
     )
+    standard_agenda_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised on every save of the standard agenda (optimistic locking).",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -213,7 +213,10 @@ class StandardAgendaTests(DemoWorld, TestCase):
         self.client = self.client_for(self.secretary)
 
     def rows(self, items: list[dict[str, str]], extra: int = 0) -> dict[str, str]:
+        """The page's form as posted, opened at the standard agenda's version saved now."""
+        self.body.refresh_from_db()
         data = {
+            "version": str(self.body.standard_agenda_version),
             "items-TOTAL_FORMS": str(len(items) + extra),
             "items-INITIAL_FORMS": str(len(items)),
             "items-MIN_NUM_FORMS": "0",
@@ -274,6 +277,40 @@ class StandardAgendaTests(DemoWorld, TestCase):
         assert "2 items of the kind &#x27;Declarations of interest&#x27;" in (
             response.content.decode()
         )
+        assert not StandardItem.objects.exists()
+
+    def test_two_secretaries_editing_at_once_the_second_gets_both_agendas_and_loses_nothing(
+        self,
+    ) -> None:
+        first = self.rows(self.standard())
+        second = self.rows(self.standard())  # opened at the same version
+        second["items-3-title"] = "Chief Executive's update"
+        assert self.client.post(self.URL, first).status_code == 302
+        other = self.client_for(self.secretary)
+        refused = other.post(self.URL, second)
+        assert refused.status_code == 409
+        page = refused.content.decode()
+        assert "Someone else saved the standard agenda while you were editing it" in page
+        table = page.split('id="beside"')[1].split("</table>")[0]
+        # The other person's item beside what this one typed, and the typed text kept in the form.
+        assert "Director&#x27;s update (Business)" in table
+        assert "Chief Executive&#x27;s update (Business)" in table
+        assert 'value="Chief Executive&#x27;s update"' in page
+        assert [i.title for i in StandardItem.objects.filter(body=self.body)][2] == (
+            "Director's update"
+        )
+        # The form now carries the version saved: saving again after review is accepted.
+        self.body.refresh_from_db()
+        assert f'name="version" value="{self.body.standard_agenda_version}"' in page
+        again = {**second, "version": str(self.body.standard_agenda_version)}
+        assert other.post(self.URL, again).status_code == 302
+        titles = [i.title for i in StandardItem.objects.filter(body=self.body)]
+        assert "Chief Executive's update" in titles and "Director's update" not in titles
+
+    def test_a_post_without_the_version_is_refused_as_out_of_date(self) -> None:
+        data = self.rows(self.standard())
+        del data["version"]
+        assert self.client.post(self.URL, data).status_code == 409
         assert not StandardItem.objects.exists()
 
     def test_only_the_body_secretaries_may_see_or_change_it(self) -> None:

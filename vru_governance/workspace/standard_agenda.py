@@ -7,10 +7,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from meetings.models import AgendaItem
 from meetings.services.agenda import StandardRow, save_standard_agenda, standard_agenda
 from members.models import Body
-from vru_governance.workspace.base import workspace_view
-from vru_governance.workspace.forms.meetings import StandardAgendaFormSet, lead_initial
+from vru_governance.workspace.base import Beside, conflict_status, refused, workspace_view
+from vru_governance.workspace.forms.meetings import (
+    StandardAgendaFormSet,
+    VersionForm,
+    lead_initial,
+)
 
 
 def _rows(formset: StandardAgendaFormSet) -> list[StandardRow]:
@@ -32,10 +37,31 @@ def _rows(formset: StandardAgendaFormSet) -> list[StandardRow]:
     ]
 
 
+def _as_text(row: StandardRow) -> str:
+    """An item as the conflict table shows it: title, kind and presenter line."""
+    kind = AgendaItem.Kind(row.kind).label if row.kind in AgendaItem.Kind.values else row.kind
+    presenter = " ".join(p for p in (row.presenter_lead, row.presenter) if p.strip())
+    return f"{row.title.strip()} ({kind}){f' — {presenter}' if presenter else ''}"
+
+
+def _beside(saved: list[StandardRow], typed: list[StandardRow]) -> list[Beside]:
+    """After an edit conflict: the standard agenda saved now by the other person, item by
+    item, beside the one typed (kept in the form)."""
+    return [
+        Beside(
+            f"Item {n}",
+            _as_text(saved[n - 1]) if n <= len(saved) else "",
+            _as_text(typed[n - 1]) if n <= len(typed) else "",
+        )
+        for n in range(1, max(len(saved), len(typed)) + 1)
+    ]
+
+
 @workspace_view
 def standard_agenda_edit(request: HttpRequest, body: Body) -> HttpResponse:
     """Edit the items every new meeting of the body starts with; meetings already created keep
-    their own agendas."""
+    their own agendas. A page opened before someone else saved is refused (409) with their
+    standard agenda beside what was typed."""
     current = standard_agenda(body)
     initial = [
         {
@@ -47,13 +73,22 @@ def standard_agenda_edit(request: HttpRequest, body: Body) -> HttpResponse:
         }
         for position, row in enumerate(current, start=1)
     ]
-    formset = StandardAgendaFormSet(request.POST or None, initial=initial, prefix="items")
+    data = request.POST or None
+    formset = StandardAgendaFormSet(data, initial=initial, prefix="items")
+    version = VersionForm(data, initial={"version": body.standard_agenda_version})
     problem = None
-    if request.method == "POST" and formset.is_valid():
+    conflict = None
+    beside_rows: list[Beside] = []
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
+        typed = _rows(formset)
         try:
-            save_standard_agenda(body, _rows(formset))
+            save_standard_agenda(body, typed, version=version.cleaned_data["version"])
         except ValidationError as exc:
-            problem = exc.messages
+            conflict = refused(version, exc)
+            if conflict is None:
+                problem = exc.messages
+            else:
+                beside_rows = _beside(standard_agenda(body), typed)
         else:
             messages.success(request, "The standard agenda is saved: new meetings start with it.")
             return redirect("workspace:standard_agenda", body=body.slug)
@@ -63,8 +98,11 @@ def standard_agenda_edit(request: HttpRequest, body: Body) -> HttpResponse:
         {
             "body": body,
             "formset": formset,
+            "version": version,
             "problem": problem,
+            "conflict": conflict,
+            "beside_rows": beside_rows,
             "own": body.standard_items.exists(),
         },
-        status=400 if problem else 200,
+        status=400 if problem else conflict_status(conflict),
     )
