@@ -30,7 +30,7 @@ from django_tasks import task
 
 from meetings.models import Meeting
 from meetings.services.publication import check_publishable, publish_agenda
-from reports.documents.ahead import meeting_part_jobs, render_ahead
+from reports.documents.ahead import meeting_part_jobs, render_ahead, render_generated_ahead
 from reports.documents.ahead import render_paper_ahead as render_paper_ahead_now
 from reports.models import Paper, Publication
 
@@ -193,8 +193,13 @@ def _enqueue_paper(paper_id: int) -> None:
 
 @task()
 def render_paper_job(paper_id: int) -> int:
-    """The job: the paper's parts of the public and partners' packs, into the part cache."""
-    paper = Paper.objects.select_related("item").filter(pk=paper_id).first()
+    """The job: the paper's parts of the public and partners' packs, and the parts its
+    meeting's packs generate from the records (reports/ahead_jobs.py), into the part cache."""
+    paper = Paper.objects.select_related("item__meeting__body").filter(pk=paper_id).first()
     if paper is None:
         return 0
-    return render_paper_ahead_now(paper)
+    meeting = paper.item.meeting
+    rendered = render_paper_ahead_now(paper)
+    if not meeting.agenda_is_public:
+        rendered += render_generated_ahead(meeting)
+    return rendered

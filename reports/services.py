@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Meeting
+from reports.ahead_jobs import minutes_frozen
 from reports.annual_pdf import annual_pdfs_changed
 from reports.documents.actions_arising import render_actions_arising, report_actions
 from reports.documents.facts import agenda_facts
@@ -203,6 +204,8 @@ def freeze_documents(
         # The year's figures may change with what is frozen: its annual report is re-rendered
         # by a job once this commits, so that readers find it stored (reports/annual_pdf.py).
         annual_pdfs_changed(locked.body, {locked.date.year})
+        if Kind.MINUTES in kinds:
+            minutes_frozen(locked)
     latest = latest_versions(locked)
     meeting_kinds = [k for k in kinds if k != Kind.PAPER]
     todo = [k for k in meeting_kinds if k not in latest or correction_note]

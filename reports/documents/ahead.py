@@ -2,14 +2,16 @@
 
 A part's cache key is its content (reports/documents/parts.py), the same draft or published.
 So a paper's part of each pack (public and partners'), rendered by a job when the paper is
-saved, is the part the pack finds in the cache when the agenda is published; and the
-publication job renders whatever is still missing (a paper changed in the admin, the
-actions-arising report, the last minutes) before it takes the meeting's lock.
+saved, is the part the pack finds in the cache when the agenda is published. So are the parts
+generated from the records (the last meeting's minutes, the actions-arising report): rendered
+by the same job, and when the last meeting's minutes are frozen. The publication job renders
+whatever is still missing (a paper changed in the admin, an action updated since) before it
+takes the meeting's lock.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 
 from meetings.models import Meeting
 from reports.documents.pack import Audience, pack_part_jobs, paper_part, part_job
@@ -17,6 +19,9 @@ from reports.documents.paper_files import as_uploaded, numbers_job
 from reports.documents.parts import PartRenderer, part_key, render_parts, workers
 from reports.documents.workers import PartJob, Pool
 from reports.models import Paper
+
+# The parts of a pack generated from the records rather than from a paper.
+GENERATED_KINDS = ("minutes", "actions_arising")
 
 
 def paper_part_jobs(paper: Paper) -> list[PartJob]:
@@ -41,13 +46,20 @@ def render_paper_ahead(paper: Paper) -> int:
     return rendered + render_ahead([numbers_job(partners, draft=False)])
 
 
-def meeting_part_jobs(meeting: Meeting) -> list[PartJob]:
-    """Every part of the meeting's two packs, each once."""
+def meeting_part_jobs(meeting: Meeting, kinds: Collection[str] | None = None) -> list[PartJob]:
+    """Every part of the meeting's two packs (or those of these `kinds`), each once."""
     jobs: dict[str, PartJob] = {}
     for audience in (Audience.PUBLIC, Audience.PARTNERS):
-        for job in pack_part_jobs(meeting, audience):
+        for job in pack_part_jobs(meeting, audience, kinds):
             jobs.setdefault(part_key(job), job)
     return list(jobs.values())
+
+
+def render_generated_ahead(meeting: Meeting) -> int:
+    """The parts the packs generate from the records (the last meeting's minutes, the
+    actions-arising report) into the part cache; how many rendered. Publishing then finds
+    them there while the records they print are unchanged."""
+    return render_ahead(meeting_part_jobs(meeting, GENERATED_KINDS))
 
 
 def render_ahead(

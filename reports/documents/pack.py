@@ -12,7 +12,7 @@ of their part.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -149,13 +149,15 @@ def _parts(
     return parts, notes
 
 
-def pack_part_jobs(meeting: Meeting, audience: Audience) -> list[PartJob]:
-    """The jobs of every part of an audience's pack, as building the pack renders them (its
-    agenda, blank page and page numbers apart): rendered ahead, they make the pack's parts
-    cached (reports/documents/ahead.py)."""
+def pack_part_jobs(
+    meeting: Meeting, audience: Audience, kinds: Collection[str] | None = None
+) -> list[PartJob]:
+    """The jobs of every part of an audience's pack (or of its parts of these `kinds`), as
+    building the pack renders them (its agenda, blank page and page numbers apart): rendered
+    ahead, they make the pack's parts cached (reports/documents/ahead.py)."""
     items = records.load_items(meeting, papers=True)
     parts, _ = _parts(meeting, items, audience)
-    return [part_job(part, meeting) for part in parts]
+    return [part_job(part, meeting) for part in parts if kinds is None or part.kind in kinds]
 
 
 def _part(kind: str, item: AgendaItem, bookmark: str, **kwargs: Any) -> Part:
