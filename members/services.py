@@ -344,6 +344,18 @@ def endorse_terms(terms: TermsOfReference) -> TermsOfReference:
     return terms
 
 
+def label_seats(body: Body, appointments: list[Appointment]) -> list[Appointment]:
+    """Give each appointment `seat_label`: its seat's label in the ToR version in force on the
+    appointment's first day (a seat may be named otherwise in a later version); its key where
+    no version names it. Two queries, however many appointments."""
+    versions = list(body.terms.prefetch_related("seats"))
+    for appointment in appointments:
+        terms = TermsOfReference.in_force_among(versions, appointment.start)
+        seat = terms.seat_by_key().get(appointment.seat_key) if terms else None
+        appointment.seat_label = seat.label if seat else appointment.seat_key
+    return appointments
+
+
 # What a new draft of the terms of reference takes from the version in force (besides its
 # seats and quorum groups, next_version_from).
 COPIED_TERMS_FIELDS = (

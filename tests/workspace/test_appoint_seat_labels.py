@@ -15,7 +15,9 @@ D = dt.date
 URL = "/manage/new/members/appoint/"
 
 
-class AppointSeatLabelsTests(TestCase):
+class TwoVersions(TestCase):
+    """A board whose chair's seat is named otherwise in its 2018 and 2019 versions."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         secretariat, _ = ensure_groups()
@@ -42,6 +44,8 @@ class AppointSeatLabelsTests(TestCase):
         self.client = Client()
         self.client.force_login(self.secretary)
 
+
+class AppointSeatLabelsTests(TwoVersions):
     def test_without_a_date_the_seats_are_those_in_force_today(self) -> None:
         page = self.client.get(URL).content.decode()
         assert "The Mayor (Chair) (chair)" in page and "Youth (youth)" in page
@@ -94,3 +98,35 @@ class AppointSeatLabelsTests(TestCase):
         response = Client().get(URL)
         assert response.status_code in (302, 403, 404)
         assert "Leader of the Council" not in response.content.decode()
+
+
+class AppointmentPagesSeatLabelTests(TwoVersions):
+    """The appointment's own page and the person's page name the seat as the version in
+    force on the appointment's first day did."""
+
+    def appointments(self) -> tuple[Appointment, Appointment]:
+        first = Appointment.objects.create(
+            body=self.body,
+            person=self.person,
+            seat_key="chair",
+            start=D(2018, 1, 1),
+            end=D(2018, 12, 31),
+            exception="The first appointment of the board.",
+        )
+        second = Appointment.objects.create(
+            body=self.body, person=self.person, seat_key="chair", start=D(2019, 1, 1)
+        )
+        return first, second
+
+    def test_the_appointment_page_names_the_seat_as_on_its_first_day(self) -> None:
+        first, second = self.appointments()
+        page = self.client.get(f"/manage/new/members/{first.pk}/end/").content.decode()
+        assert "<h1>Lib Peck: Leader of the Council (Chair)</h1>" in page
+        page = self.client.get(f"/manage/new/members/{second.pk}/end/").content.decode()
+        assert "<h1>Lib Peck: The Mayor (Chair)</h1>" in page
+
+    def test_the_persons_page_names_each_seat_as_on_that_appointments_first_day(self) -> None:
+        self.appointments()
+        page = self.client.get("/manage/new/people/lib-peck/").content.decode()
+        assert "<li>Leader of the Council (Chair), from 1 Jan 2018 to 31 Dec 2018</li>" in page
+        assert "<li>The Mayor (Chair), from 1 Jan 2019</li>" in page

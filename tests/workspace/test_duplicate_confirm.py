@@ -45,6 +45,14 @@ class DuplicateConfirmTests(DemoWorld, TestCase):
         assert response.status_code == 302
         assert Person.objects.filter(name__iexact="jake ferguson").count() == 2
 
+    def test_a_name_typed_with_extra_spaces_is_found_and_saved_without_them(self) -> None:
+        data = {"name": "  Jake   Ferguson ", "role": "Trustee"}
+        page = self.client.post("/manage/prg/people/new/", data).content.decode()
+        assert "Jake Ferguson is already in the records. Is this someone else?" in page
+        response = self.client.post("/manage/prg/people/new/", {**data, "confirm": "on"})
+        assert response.status_code == 302
+        assert Person.objects.filter(name="Jake Ferguson").count() == 2
+
     def test_editing_an_existing_person_asks_nothing(self) -> None:
         response = self.client.post(
             "/manage/prg/people/jake-ferguson/", {"name": "Jake Ferguson", "role": "CEO"}

@@ -102,6 +102,7 @@ def appoint(request: HttpRequest, body: Body) -> HttpResponse:
 def end_appointment(request: HttpRequest, body: Body, pk: int) -> HttpResponse:
     """End an appointment, or correct its dates, honorific and role with a reason."""
     appt = get_object_or_404(body.appointments.select_related("person"), pk=pk)
+    services.label_seats(body, [appt])  # the seat as the ToR of its first day names it
     correcting = request.method == "POST" and "reason" in request.POST
     form = EndAppointmentForm(
         request.POST if request.method == "POST" and not correcting else None,

@@ -63,7 +63,8 @@ def _person_page(
         context.update(
             interests=person.interests.all(),
             interest_form=interest_form or InterestForm(initial={"registered_on": dt.date.today()}),
-            appointments=person.appointments.filter(body=body),
+            # Each seat as the ToR in force on the appointment's first day names it.
+            appointments=services.label_seats(body, list(person.appointments.filter(body=body))),
             history=history_entries(
                 [
                     Person.history.filter(id=person.pk),

@@ -105,9 +105,13 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.body = body
 
+    def clean_name(self) -> str:
+        # Spacing as typed is no part of a name: "Lib  Peck " is Lib Peck, and found as such.
+        return " ".join(self.cleaned_data["name"].split())
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        name = (data.get("name") or "").strip()
+        name = data.get("name") or ""
         if self.instance.pk is None and name:
             namesakes = list(Person.objects.filter(name__iexact=name).order_by("key"))
             if namesakes:
