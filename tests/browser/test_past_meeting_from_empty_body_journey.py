@@ -212,8 +212,9 @@ def record_from_nothing(live_server: LiveServer, page: Page, tmp_path: Path, how
     page.fill("#id_circulate-on", "2018-05-22")
     page.get_by_role("button", name="Record the circulation").click()
     ok(page, "circulated on 22 May 2018")
-    later = Meeting.objects.get(body__slug="ssp", key="2018-07-17")
-    page.select_option("#id_at_meeting", value=str(later.pk))
+    # The later meeting is offered as its agenda has it ("Minutes of last meeting", item 3).
+    page.select_option("#id_at_meeting", label="17 July 2018, item 3")
+    page.fill("#id_approved_on", "2018-07-17")
     page.get_by_role("button", name="Record the approval").click()
     expect(page.locator("#minutes-approved")).to_contain_text(
         "at the meeting of 17 July 2018 on 17 July 2018"
@@ -247,6 +248,8 @@ def record_from_nothing(live_server: LiveServer, page: Page, tmp_path: Path, how
         response = public.request.get(f"{base}{href}" if href.startswith("/") else href)
         reader = pypdf.PdfReader(io.BytesIO(response.body()))
         texts[href] = " ".join(p.extract_text() for p in reader.pages)
+    feed = public.request.get(f"{base}/ssp/feed.atom").text()
+    assert "<updated>2018-07-24T" in feed and "<updated>2018-05-08T" in feed
     public.close()
     agenda = next(t for h, t in texts.items() if "agenda" in h)
     minutes = next(t for h, t in texts.items() if "minutes" in h)
