@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from unittest import mock
 
 from django.core.cache import cache
@@ -23,32 +21,12 @@ from reports.annual_pdf import queued_key, store_annual_pdf
 from reports.models import AnnualReportPdf
 from reports.services import freeze_documents
 from tests.jobs import run_jobs
+from tests.no_render import no_render
 from tests.public_world import add_item, add_meeting
 from tests.world import DemoWorld
 
 URL = "/prg/annual/2019/annual-report.pdf"
 PAGE = "/prg/annual/2019/"
-
-
-class RenderInRequest(AssertionError):
-    pass
-
-
-@contextmanager
-def no_render() -> Iterator[None]:
-    """Every way to lay out a PDF raises: what runs inside may not render one."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise RenderInRequest("a PDF was rendered")
-
-    with (
-        mock.patch("reports.documents.render.layout_html", refuse),
-        mock.patch("reports.documents.workers.layout_html", refuse),
-        mock.patch("reports.documents.workers.render_part", refuse),
-        mock.patch("reports.documents.parts.render_part", refuse),
-        mock.patch("reports.documents.annual_report.render_pdf", refuse),
-    ):
-        yield
 
 
 def counting() -> CaptureQueriesContext:
