@@ -44,7 +44,9 @@ FIRST_TERMS = {
 }
 
 
-class StartFromTests(TestCase):
+class NewBody(TestCase):
+    """A body with a secretary and, until a test adds some, no terms of reference."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         secretariat, _ = ensure_groups()
@@ -57,6 +59,8 @@ class StartFromTests(TestCase):
         self.client = Client()
         self.client.force_login(self.secretary)
 
+
+class StartFromTests(NewBody):
     def add_two_versions(self) -> None:
         add_terms(self.body, "interim", D(2018, 1, 1), status="superseded")
         later = add_terms(
@@ -147,4 +151,26 @@ class StartFromTests(TestCase):
         assert client.get("/manage/new/terms/new/").status_code in (403, 404)
         response = client.post("/manage/new/terms/new/", {**FIRST_TERMS, "save": "1"})
         assert response.status_code in (403, 404)
+        assert not TermsOfReference.objects.filter(body=self.body).exists()
+
+
+class WorkingOnTheDraftTests(NewBody):
+    """Computing the seats or adding rows says nothing yet of fields still to be filled in."""
+
+    def test_computing_before_the_version_is_typed_asks_for_nothing_yet(self) -> None:
+        data = {**FIRST_TERMS, "version": "", "title": "", "effective_from": "", "compute": "1"}
+        page = self.client.post("/manage/new/terms/new/", data).content.decode()
+        assert "1 community seats" in page
+        assert "This field is required." not in page
+
+    def test_a_typed_mistake_is_still_said_when_computing(self) -> None:
+        data = {**FIRST_TERMS, "version": "", "effective_from": "15/13/2018", "more_rows": "1"}
+        page = self.client.post("/manage/new/terms/new/", data).content.decode()
+        assert "Enter a valid date." in page
+        assert "This field is required." not in page
+
+    def test_saving_still_asks_for_every_required_field(self) -> None:
+        data = {**FIRST_TERMS, "version": "", "save": "1"}
+        page = self.client.post("/manage/new/terms/new/", data).content.decode()
+        assert "This field is required." in page
         assert not TermsOfReference.objects.filter(body=self.body).exists()

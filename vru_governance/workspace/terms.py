@@ -100,7 +100,9 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
         # The count is of the typed plan, whatever else is still missing (never the old one's).
         if seats.is_valid() and share is not None:
             computed = services.computed_community_seats(lines_of(seats), share)
-        if "save" in request.POST and valid and seats.is_valid() and groups.is_valid():
+        if "save" not in request.POST:
+            _not_yet_required(form)
+        elif valid and seats.is_valid() and groups.is_valid():
             try:
                 saved = services.save_draft_terms(
                     form.save(commit=False), seats=lines_of(seats), groups=lines_of(groups)
@@ -125,6 +127,14 @@ def terms_edit(request: HttpRequest, body: Body, version: str | None = None) -> 
             "start_from": start_from,
         },
     )
+
+
+def _not_yet_required(form: TermsForm) -> None:
+    """Computing the seats or adding rows judges what is typed, not what is still to come:
+    an empty field's "required" is said when the draft is saved, not before."""
+    for name in list(form.errors):
+        if name in form.fields and not str(form.data.get(name, "")).strip():
+            del form.errors[name]
 
 
 def _with_more_seat_rows(posted: QueryDict) -> QueryDict:
