@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
 from meetings import lifecycle
@@ -27,6 +28,7 @@ from meetings.services.plan import planned_for
 from members.models import Body
 from reports.models import Paper
 from vru_governance.workspace.base import (
+    agenda_locked,
     beside,
     conflict_status,
     item_of,
@@ -36,6 +38,7 @@ from vru_governance.workspace.base import (
     workspace_post_view,
     workspace_view,
 )
+from vru_governance.workspace.forms import VersionField
 from vru_governance.workspace.forms.meetings import (
     AddItemForm,
     AgendaWordingForm,
@@ -62,7 +65,15 @@ def _agenda_context(meeting: Meeting) -> dict[str, Any]:
         "items": items,
         "planned": planned_for(meeting),
         "interval_flag": meeting.interval_flag(),
+        "agenda_locked": agenda_locked(meeting),
     }
+
+
+def _correction_reason(form: MeetingDetailsForm | AgendaWordingForm, meeting: Meeting) -> None:
+    """A published agenda's details and wording change only as a correction, with its reason;
+    a draft's have no reason to give."""
+    if not meeting.agenda_is_public:
+        del form.fields["reason"]
 
 
 @workspace_view
@@ -137,6 +148,8 @@ def agenda(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             else:
                 messages.success(request, f"Item {item.number} added.")
                 return redirect("workspace:agenda", body=body.slug, key=meeting.key)
+    for form in (details, wording):
+        _correction_reason(form, meeting)
     beside_rows = []
     if conflict is not None:
         meeting.refresh_from_db()
@@ -167,7 +180,13 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
         "minutes_allowed": item.minutes_allowed,
         "version": item.version,
     }
-    form = ItemForm(request.POST or None, initial=initial)
+    locked = agenda_locked(meeting)
+    data = request.POST or None
+    if locked and data is not None:
+        # The page offers only what the lock leaves free (the minutes allowed); the rest is
+        # posted as published, so a change to it still meets the lock in the service.
+        data = _with_defaults(data, form_values(ItemForm(initial=initial)))
+    form = ItemForm(data, initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,9 +209,35 @@ def item_edit(request: HttpRequest, body: Body, key: str, number: str) -> HttpRe
             "form": form,
             "papers": papers,
             "conflict": conflict,
+            "agenda_locked": locked,
         },
         status=conflict_status(conflict),
     )
+
+
+def form_values(form: forms.Form) -> dict[str, str]:
+    """What an unbound form would post as it is shown (a box left unticked posts nothing),
+    but its version: a post that leaves that out is out of date (VersionField)."""
+    values = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, VersionField):
+            continue
+        if isinstance(field, forms.BooleanField):
+            if value:
+                values[form.add_prefix(name)] = "on"
+        elif value is not None:
+            values[form.add_prefix(name)] = str(value)
+    return values
+
+
+def _with_defaults(posted: QueryDict, shown: dict[str, str]) -> QueryDict:
+    """The posted form, with what the page did not offer as it was shown."""
+    data = posted.copy()
+    for key, value in shown.items():
+        if key not in data:
+            data[key] = value
+    return data
 
 
 @workspace_post_view

@@ -20,7 +20,7 @@ from django.forms.utils import pretty_name
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
-from meetings import access
+from meetings import access, lifecycle
 from meetings.models import AgendaItem, Meeting
 from members.models import Body
 from vru_governance.accounts.views import second_step_redirect
@@ -172,6 +172,12 @@ def posted_version(request: HttpRequest) -> int:
 def conflict_status(conflict: ValidationError | None) -> int:
     """409 Conflict for a page shown again because someone else saved first."""
     return 409 if conflict is not None else 200
+
+
+def agenda_locked(meeting: Meeting) -> bool:
+    """Whether the meeting's published agenda is locked (meetings/lifecycle.py): its pages show
+    it as published, with links to the corrections, instead of forms the lock refuses."""
+    return bool(lifecycle.locks_for(AgendaItem, meeting.status).fields)
 
 
 def meeting_of(body: Body, key: str) -> Meeting:

@@ -11,13 +11,14 @@ from members.models import Body
 from reports.models import Paper
 from reports.papers import save_paper
 from vru_governance.workspace.base import (
+    agenda_locked,
     conflict_status,
     item_of,
     meeting_of,
     refused,
     workspace_view,
 )
-from vru_governance.workspace.forms.meetings import PaperForm, PaperUploadForm
+from vru_governance.workspace.forms.meetings import PaperForm, PaperReviewForm, PaperUploadForm
 
 
 @workspace_view
@@ -30,7 +31,10 @@ def paper_edit(
     instance = get_object_or_404(item.papers, key=paper) if paper else Paper(item=item)
     instance.item = item
     uploaded = bool(instance.file) or request.GET.get("as") == "upload"
-    form_class = PaperUploadForm if uploaded else PaperForm
+    # A paper of a published agenda is shown as published; a change is a correction
+    # (withdrawing it as exempt), and only the review date of an exemption is free.
+    locked = instance.pk is not None and agenda_locked(meeting)
+    form_class = PaperReviewForm if locked else PaperUploadForm if uploaded else PaperForm
     form = form_class(
         request.POST or None,
         request.FILES or None,
@@ -73,6 +77,7 @@ def paper_edit(
             "paper": current or instance,
             "form": form,
             "uploaded": uploaded,
+            "locked": locked,
             "conflict": conflict,
         },
         status=conflict_status(conflict),

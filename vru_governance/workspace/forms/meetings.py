@@ -272,6 +272,18 @@ class PaperForm(PaperErrorsMixin, forms.ModelForm):
         }
 
 
+class PaperReviewForm(PaperErrorsMixin, forms.ModelForm):
+    """A paper of a published agenda: only what the lock leaves free, the date an exempt
+    paper's exemption is reviewed (meetings/lifecycle.py)."""
+
+    version = VersionField()
+
+    class Meta:
+        model = Paper
+        fields = ["exemption_review_on"]
+        widgets = PAPER_WIDGETS
+
+
 class PaperUploadForm(PaperErrorsMixin, forms.ModelForm):
     """A paper uploaded as a PDF: only real PDFs up to the size limit are accepted."""
 
