@@ -46,6 +46,23 @@ class Document:
         return next((v for v in self.versions if v.url), None)
 
 
+# The documents only partners open: label, file, and the kind frozen (none: the chair's brief
+# is rendered when asked for).
+PARTNERS_DOCUMENTS = [
+    (
+        "Partners' pack (includes papers not for publication)",
+        "partners-pack.pdf",
+        StoredDocument.Kind.PARTNERS_PACK,
+    ),
+    (
+        "Partners' agenda (page numbers of the partners' pack)",
+        "partners-agenda.pdf",
+        StoredDocument.Kind.PARTNERS_AGENDA,
+    ),
+    ("Chair's brief (timing, quorum, interests, recommendations)", "chairs-brief.pdf", ""),
+]
+
+
 def meeting_documents(
     user: AnyUser, meeting: Meeting, agenda: list[ItemRow] | None = None
 ) -> list[Document]:
@@ -78,29 +95,10 @@ def meeting_documents(
             )
         )
     if access.can_see_body_records(user, meeting.body):
-        docs.append(
-            Document(
-                "Partners' pack (includes papers not for publication)",
-                document_url(meeting, "partners-pack.pdf"),
-                note="Partners only",
-                stored_kind=Kind.PARTNERS_PACK,
-            )
-        )
-        docs.append(
-            Document(
-                "Partners' agenda (page numbers of the partners' pack)",
-                document_url(meeting, "partners-agenda.pdf"),
-                note="Partners only",
-                stored_kind=Kind.PARTNERS_AGENDA,
-            )
-        )
-        docs.append(
-            Document(
-                "Chair's brief (timing, quorum, interests, recommendations)",
-                document_url(meeting, "chairs-brief.pdf"),
-                note="Partners only",
-            )
-        )
+        docs += [
+            Document(label, document_url(meeting, name), note="Partners only", stored_kind=kind)
+            for label, name, kind in PARTNERS_DOCUMENTS
+        ]
     if access.can_see_minutes(user, meeting):
         note = "" if meeting.minutes_are_public else "Draft: not published"
         docs.append(Document("Minutes", document_url(meeting, "minutes/"), "web page", note))
