@@ -205,14 +205,24 @@ def _other_errors(others: list[OtherAttendeeForm]) -> list[str]:
     return found
 
 
-def _people_names(body: Body) -> list[str]:
-    """Names to offer on a new row: those who came to this body's meetings before as a
-    substitute or in attendance (one list for the page)."""
+# How many of the body's latest meetings the names offered on a new row come from.
+RECENT_MEETINGS = 30
+
+
+def _people_names(meeting: Meeting) -> list[str]:
+    """Names to offer on a new row: those who came to the body's last meetings up to this
+    one as a substitute or in attendance (one list for the page). Read through the index of
+    those meetings' attendance, so the time does not grow with the body's years of records."""
+    recent = (
+        Meeting.objects.filter(body_id=meeting.body_id, date__lte=meeting.date)
+        .order_by("-date")
+        .values("pk")[:RECENT_MEETINGS]
+    )
+    people = Attendance.objects.filter(
+        meeting__in=recent, capacity__in=["substitute", "in_attendance"]
+    ).values("person_id")
     return list(
-        Person.objects.filter(
-            attendances__meeting__body=body,
-            attendances__capacity__in=["substitute", "in_attendance"],
-        )
+        Person.objects.filter(pk__in=people)
         .order_by("name")
         .values_list("name", flat=True)
         .distinct()[:200]
@@ -237,7 +247,7 @@ def _context(
         "recorded_others": [o for o in others if o.record is not None],
         "new_others": [o for o in others if o.record is None],
         "items": loaded.items,
-        "people_names": [] if locked else _people_names(meeting.body),
+        "people_names": [] if locked else _people_names(meeting),
         "panel": panel,
         "row_errors": _row_errors(rows) + _other_errors(others),
         "locked": locked,

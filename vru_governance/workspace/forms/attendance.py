@@ -257,14 +257,16 @@ class ContactOfficerForm(forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contact_officer"]
-        field.queryset = (
-            Person.objects.filter(
-                Q(user__in=meeting.body.secretaries.all())
-                | Q(attendances__meeting=meeting, attendances__capacity="in_attendance")
-                | Q(pk=meeting.contact_officer_id)
+        field.queryset = Person.objects.filter(
+            Q(user__in=meeting.body.secretaries.all())
+            # A subquery, not a join: one meeting's rows through its index, whatever
+            # the size of the attendance table.
+            | Q(
+                pk__in=Attendance.objects.filter(meeting=meeting, capacity="in_attendance").values(
+                    "person_id"
+                )
             )
-            .distinct()
-            .order_by("name")
-        )
+            | Q(pk=meeting.contact_officer_id)
+        ).order_by("name")
         field.widget.attrs["class"] = "form-select"
         _names_as_choices(field)
