@@ -288,17 +288,23 @@ def freeze_documents(
     return stored
 
 
-def frozen_paper(meeting: Meeting, paper: Paper, *, partners: bool) -> StoredDocument:
-    """The newest frozen copy of a paper of a published agenda, for partners or the public.
+def stored_paper(paper: Paper, *, partners: bool) -> StoredDocument | None:
+    """The newest frozen copy of a paper for partners or the public, if frozen (one query).
 
-    A paper with no copy yet (a supplement added since, or an agenda published before papers
-    were frozen) is frozen now, once: from then on every request gets the same bytes.
-    """
+    None for a paper with no copy yet (a supplement added since, or an agenda published
+    before papers were frozen): the views ask reports/freeze_jobs.py to freeze it."""
     audience = StoredDocument.Audience.PARTNERS if partners else StoredDocument.Audience.PUBLIC
     if paper.is_exempt and not partners:
         raise ValidationError(f"'{paper.title}' is exempt: it has no public copy.")
     copies = StoredDocument.objects.filter(kind=Kind.PAPER, paper=paper, audience=audience)
-    document = copies.order_by("-version").first()
+    return copies.order_by("-version").first()
+
+
+def frozen_paper(meeting: Meeting, paper: Paper, *, partners: bool) -> StoredDocument:
+    """The newest frozen copy of a paper of a published agenda, frozen now if it has none."""
+    audience = StoredDocument.Audience.PARTNERS if partners else StoredDocument.Audience.PUBLIC
+    document = stored_paper(paper, partners=partners)
+    copies = StoredDocument.objects.filter(kind=Kind.PAPER, paper=paper, audience=audience)
     if document is None:
         freeze_documents(meeting, [Kind.PAPER], papers=[paper])
         document = copies.order_by("-version").first()

@@ -165,7 +165,10 @@ def _with_notice(notice: PartPdf | None, piece: Piece) -> tuple[Piece, ...]:
     return (piece,) if notice is None else (_notice_piece(notice), piece)
 
 
-def render_draft_paper(meeting: Meeting, paper: Paper) -> Rendered:
-    """A paper of a draft agenda as it will be frozen, marked DRAFT (rendered here: one part)."""
-    with Pool(1) as pool:
+def render_draft_paper(meeting: Meeting, paper: Paper, pool: Pool | None = None) -> Rendered:
+    """A paper of a draft agenda as it will be frozen, marked DRAFT (one part: rendered here,
+    or in `pool` when given)."""
+    if pool is not None:
         return render_paper_files(meeting, [paper], pool=pool, draft=True)[paper.pk]
+    with Pool(1) as own:
+        return render_paper_files(meeting, [paper], pool=own, draft=True)[paper.pk]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -11,11 +13,21 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reports.documents.assemble import Piece, assemble
-from reports.documents.workers import PDF_VARIANT, Metadata, fetcher, finish_tagged, layout_html
+from reports.documents.parts import workers
+from reports.documents.workers import (
+    PDF_VARIANT,
+    Metadata,
+    Pool,
+    fetcher,
+    finish_tagged,
+    layout_html,
+)
 
 if TYPE_CHECKING:  # WeasyPrint takes a second to import: only when a document is rendered.
     from weasyprint import Document, Page
 
+# Set by rendered_in_workers(): the pool standalone documents are rendered in.
+REQUEST_POOL: ContextVar[Pool | None] = ContextVar("request_pool", default=None)
 # When set (by the benchmark), the HTML of every document and part laid out is appended here.
 CAPTURED_HTML: ContextVar[list[str] | None] = ContextVar("captured_html", default=None)
 
@@ -47,14 +59,16 @@ def layout(template: str, context: dict[str, Any]) -> Document:
     return layout_html(render_html(template, context))
 
 
-def write(document: Document, pages: list[Page], metadata: Metadata) -> bytes:
+def write(
+    document: Document, pages: list[Page], metadata: Metadata, now: dt.datetime | None = None
+) -> bytes:
     """Write pages (from one or several laid-out documents) as one PDF with our metadata,
     finished as the parts of a pack are (tags, page labels, XMP: assemble.py), so that every
     document earns its PDF/UA claim the same way. Its pages print their own numbers."""
     from weasyprint.pdf.metadata import DocumentMetadata
 
     combined = document.copy(pages)
-    now = timezone.now().astimezone(dt.UTC)
+    now = (now or timezone.now()).astimezone(dt.UTC)
     combined.metadata = DocumentMetadata(
         title=metadata.title,
         authors=[metadata.author],
@@ -69,11 +83,46 @@ def write(document: Document, pages: list[Page], metadata: Metadata) -> bytes:
     return assemble((Piece(pdf, numbered=True),), metadata=metadata, now=now)
 
 
-def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Rendered:
-    """A standalone document: laid out, padded to whole sheets if asked, written."""
-    document = layout(template, {**context, "metadata": metadata})
+@dataclass(frozen=True)
+class DocumentJob:
+    """A standalone document to lay out and write: plain data, so a worker can take it."""
+
+    html: str
+    metadata: Metadata
+    now: dt.datetime
+
+
+def write_document(job: DocumentJob) -> tuple[bytes, int]:
+    """Lay out and write a standalone document: its PDF and page count (no database)."""
+    document = layout_html(job.html)
     pages = list(document.pages)
-    return Rendered(pdf=write(document, pages, metadata), pages=len(pages), metadata=metadata)
+    return write(document, pages, job.metadata, job.now), len(pages)
+
+
+def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Rendered:
+    """A standalone document: laid out and written here, or in the workers of the pool that
+    rendered_in_workers() set up (a render on request)."""
+    html = render_html(template, {**context, "metadata": metadata})
+    job = DocumentJob(html=html, metadata=metadata, now=timezone.now())
+    pool = REQUEST_POOL.get()
+    pdf, pages = pool.submit(write_document, job)() if pool is not None else write_document(job)
+    return Rendered(pdf=pdf, pages=pages, metadata=metadata)
+
+
+@contextmanager
+def rendered_in_workers() -> Iterator[Pool]:
+    """For what a request still renders (drafts, the chair's brief): a pool of at least one
+    worker process, even where the site otherwise renders in-process (one core), so that
+    the render has the workers' hard time limit and memory cap and dies with the request's
+    process (reports/documents/worker_processes.py). Standalone documents rendered inside
+    go to it too; pass it to build_pack."""
+    count = workers()
+    with Pool(max(2, count), processes=count) as pool:
+        token = REQUEST_POOL.set(pool)
+        try:
+            yield pool
+        finally:
+            REQUEST_POOL.reset(token)
 
 
 @dataclass(frozen=True)

@@ -312,26 +312,29 @@ PARTNER_ROWS: list[Row | object] = [
 
 DOCUMENT_ROWS: list[Row | object] = [
     # Documents (vru_governance/public/documents.py): 404 to the public, 403 to signed-in readers
-    Row(f"{M}/{{upcoming}}/agenda.pdf", 200, 200, 200, 200, "reports:agenda_pdf"),
+    # The world's published meetings were made without publishing (nothing frozen): a reader
+    # allowed a published document is answered 202 while a job freezes it
+    # (reports/freeze_jobs.py); drafts and the chair's brief are rendered (200).
+    Row(f"{M}/{{upcoming}}/agenda.pdf", 202, 202, 202, 202, "reports:agenda_pdf"),
     Row(f"{M}/{{draft}}/agenda.pdf", 404, 404, 404, 200, "reports:agenda_pdf"),
-    Row(f"{M}/{{upcoming}}/pack.pdf", 200, 200, 200, 200, "reports:pack_pdf"),
-    Row(f"{M}/{{upcoming}}/partners-pack.pdf", 404, 200, 403, 200, "reports:partners_pack_pdf"),
-    Row(f"{M}/{{upcoming}}/partners-agenda.pdf", 404, 200, 403, 200, "reports:partners_agenda_pdf"),
+    Row(f"{M}/{{upcoming}}/pack.pdf", 202, 202, 202, 202, "reports:pack_pdf"),
+    Row(f"{M}/{{upcoming}}/partners-pack.pdf", 404, 202, 403, 202, "reports:partners_pack_pdf"),
+    Row(f"{M}/{{upcoming}}/partners-agenda.pdf", 404, 202, 403, 202, "reports:partners_agenda_pdf"),
     Row(f"{M}/{{upcoming}}/chairs-brief.pdf", 404, 200, 403, 200, "reports:chair_brief_pdf"),
     # Board B's: board A's report still lists actions from unpublished minutes (see
     # test_the_public_actions_arising_report_leaves_out_actions_from_unpublished_minutes).
     Row(
         "/other/meetings/{upcoming_b}/actions-arising.pdf",
-        200,
-        200,
-        200,
-        200,
+        202,
+        202,
+        202,
+        202,
         "reports:actions_arising_pdf",
     ),
-    Row(f"{M}/{{upcoming}}/papers/strategy.pdf", 200, 200, 200, 200, "reports:paper_pdf"),
+    Row(f"{M}/{{upcoming}}/papers/strategy.pdf", 202, 202, 202, 202, "reports:paper_pdf"),
     # A refused paper is answered as a missing one, to everyone: its key comes from its title.
-    Row(f"{M}/{{upcoming}}/papers/commissioning.pdf", 404, 200, 404, 200, "reports:paper_pdf"),
-    Row(f"{M}/{{published}}/papers/mopac-briefing.pdf", 404, 200, 404, 200, "reports:paper_pdf"),
+    Row(f"{M}/{{upcoming}}/papers/commissioning.pdf", 404, 202, 404, 202, "reports:paper_pdf"),
+    Row(f"{M}/{{published}}/papers/mopac-briefing.pdf", 404, 202, 404, 202, "reports:paper_pdf"),
     Row(f"{M}/{{upcoming}}/papers/no-such-paper.pdf", 404, 404, 404, 404, "reports:paper_pdf"),
     Row(f"{M}/{{draft}}/papers/draft-paper.pdf", 404, 404, 404, 200, "reports:paper_pdf"),
     # The HTML page of a paper authored in sections: the same readers as its PDF.

@@ -18,6 +18,7 @@ from actions.models import Action, ActionUpdate
 from meetings.models import Declaration, Dissent, Meeting
 from members.models import Appointment, Interest
 from reports.models import Paper, StoredDocument
+from tests.jobs import run_jobs
 from tests.pdfs import read_pdf
 from tests.security.hostile.payloads import (
     HOSTILE,
@@ -264,7 +265,10 @@ class HostileOutputTests(HostileWorld, TestCase):
         ]
         texts = []
         for url in urls:
-            response = client.get(url)
+            with run_jobs():  # a published document never frozen is frozen by a job
+                response = client.get(url)
+            if response.status_code == 202:
+                response = client.get(url)
             assert response.status_code == 200, url
             data = b"".join(response.streaming_content)
             assert not pdf_problems(data), f"{url}: {pdf_problems(data)}"

@@ -1,8 +1,14 @@
-"""Thin views over the documents: check access (meetings/access.py), serve stored or render."""
+"""Thin views over the documents: check access (meetings/access.py), serve what is stored.
+
+A published document is always served as stored (frozen when published; one never frozen is
+frozen by a job, the reader told meanwhile that it is being prepared: reports/freeze_jobs.py).
+Only drafts, for those who may see them, and the chair's brief are rendered for a request, in
+worker processes with a hard time limit (reports.documents.render.rendered_in_workers)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
@@ -36,13 +42,17 @@ from reports.documents.minutes import build_minutes, minutes_html, render_minute
 from reports.documents.pack import Audience, build_pack
 from reports.documents.paper_files import render_draft_paper
 from reports.documents.papers import build_paper, paper_html
-from reports.documents.render import Rendered
+from reports.documents.render import Rendered, rendered_in_workers
+from reports.documents.worker_processes import RenderFailed
+from reports.freeze_jobs import ask_to_freeze
 from reports.models import Paper, StoredDocument
-from reports.services import frozen_paper
+from reports.services import stored_paper
 
 Kind = StoredDocument.Kind
 R = TypeVar("R", bound=HttpResponseBase)
 # The kinds as they appear in URLs (/documents/2/partners-pack.pdf).
+# How long a page saying a document is being prepared waits before it reloads itself.
+RETRY_SECONDS = 5
 KIND_SLUGS = {kind.value.replace("_", "-"): kind for kind in Kind}
 
 
@@ -127,21 +137,63 @@ def stored_file_response(
 
 
 def _live(meeting: Meeting, kind: str) -> Rendered:
-    """Render from the records: drafts for those who may see them, or nothing frozen yet."""
-    if kind == Kind.AGENDA:
-        rendered = build_pack(meeting, Audience.PUBLIC, with_pack=False).agenda
-    elif kind == Kind.PACK:
-        rendered = build_pack(meeting, Audience.PUBLIC, with_agenda=False).pack
-    elif kind == Kind.PARTNERS_PACK:
-        rendered = build_pack(meeting, Audience.PARTNERS, with_agenda=False).pack
-    elif kind == Kind.PARTNERS_AGENDA:
-        rendered = build_pack(meeting, Audience.PARTNERS, with_pack=False).agenda
-    elif kind == Kind.ACTIONS_ARISING:
-        rendered = render_actions_arising(meeting)
-    else:
-        rendered = render_minutes(meeting)
+    """Render a draft from the records, for those who may see it: in worker processes with
+    a hard time limit (rendered_in_workers), the request's only render."""
+    with rendered_in_workers() as pool:
+        if kind == Kind.AGENDA:
+            rendered = build_pack(meeting, Audience.PUBLIC, with_pack=False, pool=pool).agenda
+        elif kind == Kind.PACK:
+            rendered = build_pack(meeting, Audience.PUBLIC, with_agenda=False, pool=pool).pack
+        elif kind == Kind.PARTNERS_PACK:
+            rendered = build_pack(meeting, Audience.PARTNERS, with_agenda=False, pool=pool).pack
+        elif kind == Kind.PARTNERS_AGENDA:
+            rendered = build_pack(meeting, Audience.PARTNERS, with_pack=False, pool=pool).agenda
+        elif kind == Kind.ACTIONS_ARISING:
+            rendered = render_actions_arising(meeting)
+        else:
+            rendered = render_minutes(meeting)
     assert rendered is not None
     return rendered
+
+
+def _is_published(meeting: Meeting, kind: str) -> bool:
+    """The document is published: it is frozen, never rendered for a request."""
+    return meeting.minutes_are_public if kind == Kind.MINUTES else meeting.agenda_is_public
+
+
+def _being_prepared(request: HttpRequest, meeting: Meeting, title: str) -> HttpResponse:
+    """202 while the job freezes a published document never frozen (reports/freeze_jobs.py)."""
+    response = render(
+        request,
+        "public/document_pending.html",
+        {"body": meeting.body, "meeting": meeting, "title": title, "retry_seconds": RETRY_SECONDS},
+        status=202,
+    )
+    response["Retry-After"] = str(RETRY_SECONDS)
+    patch_cache_control(response, no_cache=True, no_store=True)
+    return response
+
+
+def _rendered_now(
+    request: HttpRequest, meeting: Meeting, filename: str, make: Callable[[], Rendered]
+) -> HttpResponseBase:
+    """A draft (or the chair's brief) rendered for this reader, private; a render past the
+    workers' time limit (or a worker that died) is answered 503 with the reason."""
+    try:
+        rendered = make()
+    except RenderFailed as exc:
+        response = render(
+            request,
+            "public/document_failed.html",
+            {"body": meeting.body, "meeting": meeting, "reason": " ".join(exc.messages)},
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_SECONDS * 12)
+        return _respond(response, public=False)
+    response = FileResponse(
+        io.BytesIO(rendered.pdf), content_type="application/pdf", filename=filename
+    )
+    return _respond(response, public=False)
 
 
 def _document(request: HttpRequest, body_slug: str, key: str, kind: str) -> HttpResponseBase:
@@ -150,15 +202,10 @@ def _document(request: HttpRequest, body_slug: str, key: str, kind: str) -> Http
     stored = meeting.stored_documents.filter(kind=kind).order_by("-version").first()
     if stored is not None:
         return _stored_response(request, stored, meeting)
-    rendered = _live(meeting, kind)
-    response = FileResponse(
-        io.BytesIO(rendered.pdf),
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=_filename(meeting, kind),
-    )
-    # A live rendering of a published document is public too, but it is not the frozen copy.
-    return _respond(response, public=False)
+    if _is_published(meeting, kind):
+        ask_to_freeze(meeting, kind)
+        return _being_prepared(request, meeting, Kind(kind).label)
+    return _rendered_now(request, meeting, _filename(meeting, kind), lambda: _live(meeting, kind))
 
 
 @require_safe
@@ -188,14 +235,12 @@ def chair_brief_pdf(request: HttpRequest, body_slug: str, key: str) -> HttpRespo
     meeting = meeting_for(request.user, body_slug, key)
     if not can_see_body_records(request.user, meeting.body):
         raise _refuse(request)
-    rendered = render_chair_brief(meeting)
-    response = FileResponse(
-        io.BytesIO(rendered.pdf),
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=_filename(meeting, "chairs_brief"),
-    )
-    return _respond(response, public=False)
+
+    def brief() -> Rendered:
+        with rendered_in_workers():
+            return render_chair_brief(meeting)
+
+    return _rendered_now(request, meeting, _filename(meeting, "chairs_brief"), brief)
 
 
 @require_safe
@@ -250,19 +295,20 @@ def paper_pdf(request: HttpRequest, body_slug: str, key: str, paper_key: str) ->
     filename = f"{meeting.body.slug}-{meeting.key}-{paper.key}.pdf"
     partners = can_see_body_records(request.user, meeting.body)
     if meeting.agenda_is_public:
-        document = frozen_paper(meeting, paper, partners=partners)
+        document = stored_paper(paper, partners=partners)
+        if document is None:
+            ask_to_freeze(meeting, Kind.PAPER, paper)
+            return _being_prepared(request, meeting, paper.title)
         return _stored_response(
             request, document, meeting, filename=filename, public=not paper.is_exempt
         )
     # A draft agenda's paper, for those who may see drafts: as it will be frozen, marked DRAFT.
-    rendered = render_draft_paper(meeting, paper)
-    response = FileResponse(
-        io.BytesIO(rendered.pdf),
-        content_type="application/pdf",
-        as_attachment=False,
-        filename=filename,
-    )
-    return _respond(response, public=False)
+
+    def draft() -> Rendered:
+        with rendered_in_workers() as pool:
+            return render_draft_paper(meeting, paper, pool)
+
+    return _rendered_now(request, meeting, filename, draft)
 
 
 @require_safe
@@ -277,7 +323,9 @@ def paper_page(request: HttpRequest, body_slug: str, key: str, paper_key: str) -
     partners = can_see_body_records(request.user, meeting.body)
     document = None
     if meeting.agenda_is_public:
-        document = frozen_paper(meeting, paper, partners=partners)
+        document = stored_paper(paper, partners=partners)
+        if document is None:  # shown from the records meanwhile (below)
+            ask_to_freeze(meeting, Kind.PAPER, paper)
     if document is not None and document.html:
         # Reviewed: the HTML stored when the paper was frozen, which paper_html made
         # (autoescaped; typed text through render_markdown).
