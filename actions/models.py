@@ -46,6 +46,14 @@ class Action(models.Model):
         related_name="actions",
         help_text="The minute paragraph whose 'Action:' line created it.",
     )
+    minutes_text = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="The action's own words as its 'Action:' line gave them, printed in the "
+        "minutes after its owners ('Action: Owner — text'); blank when the line named only its "
+        "owners (the seed's 'Action: Clerk'), whose paragraph says what is to be done. Follows "
+        "the wording until the minutes are approved; then changed only by a correction.",
+    )
     confirmed = models.BooleanField(
         default=True,
         help_text="False until the secretary confirms an action read from an 'Action:' line.",

@@ -184,14 +184,23 @@ def update_action(
     owners: list[Owner],
     confirm: bool = False,
     version: int | None = None,
+    correcting: bool = False,
 ) -> Action:
     """Change an action's wording, deadline and owners; confirm one read from the minutes.
+
+    An action whose 'Action:' line gave its own words prints them in the minutes: they follow
+    the wording until the minutes are approved, then only a correction (`correcting`) changes
+    them, so the action log's rewording does not change the approved minutes.
 
     A change made from a form opened before someone else changed the action is refused
     (EditConflict): `version` is the action's version the form was opened with."""
     action = _lock(action, version)
     # The owners first: their change is noted on the history row of this save.
     note = set_owners(action, owners)
+    if action.minutes_text and action.minutes_text != description:
+        meeting = Meeting.objects.only("status").get(pk=action.meeting_id)
+        if correcting or not meeting.minutes_locked:
+            action.minutes_text = description
     action.description = description
     action.deadline = None if ongoing else deadline
     action.ongoing = ongoing
@@ -268,7 +277,8 @@ def action_log(
 
 
 def _as_printed(action: Action) -> str:
-    return f"Owners: {join_names(current_owner_names(action))}\nAction: {action.description}"
+    printed = f"Owners: {join_names(current_owner_names(action))}\nAction: {action.description}"
+    return f"{printed}\nIn the minutes: {action.minutes_text}" if action.minutes_text else printed
 
 
 @transaction.atomic
@@ -303,9 +313,11 @@ def correct_action(
             ongoing=ongoing,
             owners=owners,
             version=None,
+            correcting=True,
         )
 
     def after() -> str:
+        locked.refresh_from_db()  # update_action saved a copy of its own
         now = _as_printed(locked)
         if now == before:
             raise ValidationError("The corrected owners and wording are the same as recorded.")

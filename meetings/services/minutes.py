@@ -124,8 +124,10 @@ def create_action_from_line(
 ) -> Action:
     """An unconfirmed action owned by the named people (or roles) for the secretary to confirm;
     its history's first entry names them. 'Action: Owner — text' gives the action its own
-    words; 'Action: Owner' alone takes the paragraph's. The minutes print the owners (as the
-    seed does); the action log and the actions-arising report print the words."""
+    words, which the minutes print after the owners as typed; 'Action: Owner' alone takes the
+    paragraph's words, and the minutes print the owners only (as the seed does, the paragraph
+    saying what is to be done). The action log and the actions-arising report print the
+    words."""
     owners, own_text = split_action_line(owners)
     named = owners_from_text(owners, people[0], people[1])
     action = Action(
@@ -135,6 +137,7 @@ def create_action_from_line(
         key=unique_action_key(meeting, item.number),
         position=meeting.actions.count(),
         description=plain(own_text or paragraph.text),
+        minutes_text=plain(own_text),
         confirmed=False,
     )
     action.full_clean()

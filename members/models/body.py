@@ -65,6 +65,12 @@ class Body(models.Model):
     slug = models.SlugField(unique=True, validators=[validate_body_slug])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    publisher_line = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The organisation printed at the top of the body's documents, as on its "
+        'published papers (the London VRU\'s: "MAYOR OF LONDON"); blank: no such line.',
+    )
     secretaries = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="secretary_of"
     )

@@ -132,7 +132,7 @@ def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsAr
     return ActionsArising(
         meeting=meeting,
         body_name=body.name,
-        masthead=masthead(),
+        masthead=masthead(body),
         running=f"{body.name}\n{short_date(meeting.date)} — Actions Arising",
         rows=rows,
         groups=groups,

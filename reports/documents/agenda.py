@@ -122,7 +122,7 @@ def build_agenda(
     return AgendaView(
         meeting=meeting,
         body_name=body.name,
-        masthead=masthead(),
+        masthead=masthead(body),
         date=long_date(meeting.date),
         time=clock(meeting.start_time),
         place=meeting.place,

@@ -185,7 +185,7 @@ def build_chair_brief(meeting: Meeting) -> ChairBrief:
     return ChairBrief(
         meeting=meeting,
         body_name=meeting.body.name,
-        masthead=masthead(),
+        masthead=masthead(meeting.body),
         date=long_date(meeting.date),
         timing=f"{clock(meeting.start_time)}{closing}",
         place=meeting.place,

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from meetings.models import AgendaItem, Attendance, Dissent, Meeting, paragraph_numbers
+from members.models import Body
 from reports.documents import records
 from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 from reports.markdown import render_markdown
@@ -150,6 +151,8 @@ def build_minutes(meeting: Meeting) -> Minutes:
             if not getattr(action, "confirmed", True):
                 continue  # an "Action:" line the secretary has not confirmed yet
             line = action.owners_display()
+            if action.minutes_text:  # "Action: Owner — text", as its line gave it
+                line = f"{line} — {action.minutes_text}"
             paragraph = by_pk.get(getattr(action, "paragraph_id", None))
             if paragraph is not None:
                 paragraph.actions.append(line)
@@ -229,15 +232,16 @@ def build_minutes(meeting: Meeting) -> Minutes:
         apologies=lines(("apologies",)),
         items=minutes_items,
         contact=records.contact_officer(meeting),
-        masthead=masthead(),
+        masthead=masthead(body),
         running=f"{body.name}\n{long_date(meeting.date)}",
         further_information=getattr(settings, "DOCUMENTS_FURTHER_INFORMATION_URL", ""),
     )
 
 
-def masthead() -> str:
-    """The organisation line printed top right (seed: "MAYOR OF LONDON"); a setting."""
-    return getattr(settings, "DOCUMENTS_MASTHEAD", "")
+def masthead(body: Body) -> str:
+    """The organisation line printed top right of the body's documents (the London VRU's,
+    as on the seed's pages: "MAYOR OF LONDON"); blank, none."""
+    return body.publisher_line
 
 
 def minutes_metadata(minutes: Minutes) -> Metadata:

@@ -132,7 +132,7 @@ def build_paper(paper: Paper, meeting: Meeting, *, partners: bool) -> PaperView:
         paper=paper,
         title=paper.title,
         body_name=body.name,
-        masthead=masthead(),
+        masthead=masthead(body),
         running=f"{body.name}\n{short_date(meeting.date)} — Item {item.number}: {paper.title}",
         rows=rows,
         exempt=paper.is_exempt,

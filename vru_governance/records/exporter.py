@@ -64,6 +64,8 @@ def _body(body: Body, files_dir: Path | None) -> dict[str, Any]:
     out: dict[str, Any] = {"slug": body.slug, "name": body.name}
     if body.description:
         out["description"] = body.description
+    if body.publisher_line:
+        out["publisher_line"] = body.publisher_line
     standard = serialise.standard_agenda_record(body)
     if standard:
         out["standard_agenda"] = standard

@@ -340,6 +340,8 @@ def action_record(action: Action, places: dict[int, int] | None = None) -> dict[
     out["status"] = action.status
     if places and action.paragraph_id in places:
         out["paragraph"] = places[action.paragraph_id]
+    if action.minutes_text:
+        out["minutes_text"] = action.minutes_text
     if action.status_note:
         out["status_note"] = action.status_note
     updates = list(action.updates.all())

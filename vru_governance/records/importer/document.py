@@ -56,7 +56,12 @@ class Importer(MeetingSteps, DeclarationSteps):
             "bodies",
             Body,
             {"slug": data["slug"]},
-            {"name": data["name"], "description": data.get("description", "")},
+            {
+                "name": data["name"],
+                "description": data.get("description", ""),
+                # Absent (a file written before the field): what the database holds stays.
+                **({"publisher_line": data["publisher_line"]} if "publisher_line" in data else {}),
+            },
             path,
             exclude=["secretaries"],
         )

@@ -213,6 +213,16 @@ class RecordSteps(PaperSteps):
                 )
                 return
             paragraph = paragraphs[number - 1]
+        own_words = {"minutes_text": data["minutes_text"]} if "minutes_text" in data else {}
+        if own_words and meeting.pk and meeting.minutes_locked:
+            printed = meeting.actions.filter(key=data["key"]).values_list("minutes_text", flat=True)
+            if printed and printed[0] != data["minutes_text"]:
+                self.error(
+                    f"{path}.minutes_text",
+                    "The approved minutes print this action's words; change them by a "
+                    "correction in the workspace.",
+                )
+                return
         action = self.upsert(
             "actions",
             Action,
@@ -225,6 +235,7 @@ class RecordSteps(PaperSteps):
                 "ongoing": deadline == "ongoing",
                 "status": data["status"],
                 "status_note": data.get("status_note", ""),
+                **own_words,
                 # In a batch the paragraph has no key yet: it is set once inserted (below).
                 **({"paragraph": paragraph} if batch is None else {}),
             },

@@ -69,8 +69,8 @@ class ParagraphForm(forms.Form):
         label="Paragraph",
         help_text="Markdown. A line 'Action: Name and Name' under the paragraph creates an "
         "action owned by them (or by a role such as Clerk); 'Action: Name — what to do' gives "
-        "the action its own words (otherwise it takes the paragraph's). The minutes print "
-        "'Action: Name'; the action log and the actions-arising report print the words.",
+        "the action its own words, printed so in the minutes (otherwise it takes the "
+        "paragraph's, and the minutes print 'Action: Name').",
     )
 
 
