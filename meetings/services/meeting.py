@@ -19,6 +19,11 @@ from members.models import Body, Person
 from vru_governance.rules.formats import clock
 from vru_governance.rules.versions import check_version
 
+# The standard items that follow on from an earlier meeting of the body: its minutes and the
+# actions it raised. A body's first meeting has neither, so it starts without them (the
+# secretary may still add one by hand).
+FOLLOWS_ON = (AgendaItem.Kind.MINUTES_OF_LAST_MEETING, AgendaItem.Kind.ACTIONS_ARISING)
+
 
 def unique_meeting_key(body: Body, date: dt.date) -> str:
     key, n = date.isoformat(), 1
@@ -40,7 +45,9 @@ def create_meeting_with_standard_agenda(
     contact_officer: Person | None = None,
 ) -> Meeting:
     """Create a draft meeting that starts with the body's standard agenda (and planned items);
-    the contact officer is the clerk on the day (the secretary creating it, as a rule)."""
+    the contact officer is the clerk on the day (the secretary creating it, as a rule). A
+    meeting with no earlier meeting of its body leaves out the standard items that follow on
+    from one ("Minutes of last meeting", "Actions Arising")."""
     Body.objects.select_for_update().get(pk=body.pk)  # one new meeting of a body at a time
     twin = body.meetings.exclude(status=Meeting.Status.CANCELLED).filter(
         date=date, start_time=start_time
@@ -65,7 +72,10 @@ def create_meeting_with_standard_agenda(
     )
     meeting.full_clean()
     meeting.save()
-    for position, row in enumerate(standard_agenda(body), start=1):
+    rows = standard_agenda(body)
+    if meeting.previous() is None:
+        rows = [row for row in rows if row.kind not in FOLLOWS_ON]
+    for position, row in enumerate(rows, start=1):
         AgendaItem.objects.create(
             meeting=meeting,
             number=str(position),

@@ -134,8 +134,10 @@ def _parts(
                     if circulated
                     else f"The minutes of the meeting held on {held} will follow."
                 )
-        if item.kind == AgendaItem.Kind.ACTIONS_ARISING and not papers:
-            # The report is generated from the action log unless the secretary attached one.
+        if item.kind == AgendaItem.Kind.ACTIONS_ARISING and not papers and follows_on(meeting):
+            # The report is generated from the action log unless the secretary attached one;
+            # a body's first meeting has no earlier actions, so no empty report (and no page
+            # reference to one on the agenda).
             add(
                 "actions_arising",
                 item,
@@ -147,6 +149,11 @@ def _parts(
             if on_part is not None:
                 on_part(parts[-1])
     return parts, notes
+
+
+def follows_on(meeting: Meeting) -> bool:
+    """Whether the meeting has an earlier meeting of its body (whose actions it reports)."""
+    return meeting.previous() is not None
 
 
 def pack_part_jobs(

@@ -4,6 +4,7 @@ appointments."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from django.utils import timezone
 from members import services
 from members.appointment_reminders import REMIND_AHEAD
 from members.forecast import forecast
-from members.models import Appointment, Body
+from members.models import Appointment, Body, Person
 from vru_governance.workspace.base import (
     form_errors,
     secretary_bodies,
@@ -70,14 +71,22 @@ def appoint(request: HttpRequest, body: Body) -> HttpResponse:
     """Appoint a person to a seat of the ToR in force on the first day (the address may give
     the first day: ?start=2018-05-01, as the roster of that date does)."""
     start = request.GET.get("start", "")
+    # ?person=<key>: a person of another board, offered from the namesakes a new person's
+    # name matched (forms/members.py), appointed here too rather than recorded twice.
+    also = (
+        Person.objects.filter(key=request.GET["person"]).first()
+        if "person" in request.GET
+        else None
+    )
+    initial: dict[str, Any] = {"start": start} if start else {}
+    if also is not None:
+        initial["person"] = also.pk
     if "show_seats" in request.POST:
         # Only the seat list is re-read, for the typed first day: what was typed stays as
         # typed, and nothing is judged yet (no "required" errors for fields still empty).
-        form = AppointForm(body=body, initial=request.POST.dict())
+        form = AppointForm(body=body, also=also, initial=request.POST.dict())
     else:
-        form = AppointForm(
-            request.POST or None, body=body, initial={"start": start} if start else {}
-        )
+        form = AppointForm(request.POST or None, body=body, also=also, initial=initial)
     if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             appt = services.appoint(

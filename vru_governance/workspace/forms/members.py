@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 
 from members.models import Appointment, Body, Interest, Person, Sector, TermsOfReference
@@ -19,7 +20,12 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AppointForm(forms.ModelForm):
-    """Appoint a person to a seat of the ToR in force on the start date."""
+    """Appoint a person to a seat of the ToR in force on the start date.
+
+    The people offered are the body's own (members, past and future, and people recorded at
+    its meetings or owning its actions) and people on no body's records yet (just added), not
+    everyone in the database; `also` adds one more, chosen from the namesakes listed when a
+    new person's name is already in another body's records."""
 
     class Meta:
         model = Appointment
@@ -32,10 +38,17 @@ class AppointForm(forms.ModelForm):
         }
         widgets = {"start": DATE, "end": DATE, "exception": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, body: Body, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, body: Body, also: Person | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.body = body
-        self.fields["person"].queryset = Person.objects.order_by("name")
+        offered = people_of(Body.objects.filter(pk=body.pk))
+        if also is not None:
+            offered = offered | Person.objects.filter(pk=also.pk)
+        self.fields["person"].queryset = offered.order_by("name", "key")
+        self.fields["person"].help_text = (
+            "The people of this board, and those just added. Someone else: add them as a new "
+            "person first (a name already in the records is offered to appoint from there)."
+        )
         self.fields["exception"].required = False
         # The seats, and their labels, of the version in force on the appointment's first day
         # (as typed, else as asked for, else today): a seat may be named otherwise in another.
@@ -130,16 +143,27 @@ class PersonForm(forms.ModelForm):
                     [
                         (
                             ", ".join(filter(None, [p.name, p.role, p.organisation])),
-                            reverse(
-                                "workspace:person", kwargs={"body": self.body.slug, "key": p.key}
-                            )
-                            if p.pk in linkable and self.body is not None
-                            else "",
+                            _namesake_link(self.body, p, p.pk in linkable),
                         )
                         for p in namesakes
                     ],
                 )
         return data
+
+
+def _namesake_link(body: Body | None, person: Person, linkable: bool) -> str:
+    """Where a namesake listed by the confirmation opens: their page when this body's
+    workspace may open it, else the appointment form with them offered (another board's
+    partner appointed here too, rather than recorded twice)."""
+    if body is None:
+        return ""
+    if linkable:
+        return reverse("workspace:person", kwargs={"body": body.slug, "key": person.key})
+    return (
+        reverse("workspace:appoint", kwargs={"body": body.slug})
+        + "?"
+        + urlencode({"person": person.key})
+    )
 
 
 class InterestForm(forms.ModelForm):
