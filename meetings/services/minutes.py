@@ -402,17 +402,32 @@ class MinutesView:
 def minutes_view(meeting: Meeting) -> MinutesView:
     """The minutes editor's items with their paragraphs, actions, declarations, dissents and
     quorum, in a fixed number of queries."""
-    appointments = list(meeting.body.appointments_on(meeting.date))
-    attendance = list(meeting.attendance.all())  # for quorum only: no names are printed
+    # Each query is ordered within its one meeting, item or action: the models' default
+    # orderings start with the parent, which joins the items, the meeting and the body only
+    # to sort by the body's name and the meeting's date (three joins a query, and half of
+    # the time Django spends compiling it).
+    appointments = list(
+        meeting.body.appointments_on(meeting.date).order_by("start", "person__name")
+    )
+    # For quorum only: no names are printed.
+    attendance = list(meeting.attendance.order_by("position", "pk"))
     items = list(
-        meeting.items.prefetch_related(
-            "paragraphs",
-            Prefetch("declarations", queryset=Declaration.objects.select_related("person")),
-            Prefetch("dissents", queryset=Dissent.objects.select_related("person")),
+        meeting.items.order_by("position", "pk").prefetch_related(
+            Prefetch("paragraphs", queryset=MinuteParagraph.objects.order_by("position", "pk")),
+            Prefetch(
+                "declarations",
+                queryset=Declaration.objects.select_related("person").order_by("pk"),
+            ),
+            Prefetch("dissents", queryset=Dissent.objects.select_related("person").order_by("pk")),
             Prefetch(
                 "actions",
-                queryset=Action.objects.prefetch_related(
-                    Prefetch("owners", queryset=ActionOwner.objects.select_related("person"))
+                queryset=Action.objects.order_by("position", "pk").prefetch_related(
+                    Prefetch(
+                        "owners",
+                        queryset=ActionOwner.objects.select_related("person").order_by(
+                            "position", "pk"
+                        ),
+                    )
                 ),
             ),
         )

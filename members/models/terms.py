@@ -91,7 +91,14 @@ class TermsOfReference(models.Model):
         return (
             cls.objects.filter(body=body, status__in=cls.IN_FORCE_STATUSES, effective_from__lte=on)
             .order_by(*cls.IN_FORCE_ORDER)
-            .prefetch_related("seats", "quorum_groups")
+            # Ordered here, not by the models' default ordering (terms first), which joins
+            # the terms and the body only to sort rows that all belong to one version.
+            .prefetch_related(
+                models.Prefetch("seats", queryset=Seat.objects.order_by("position", "pk")),
+                models.Prefetch(
+                    "quorum_groups", queryset=QuorumGroup.objects.order_by("position", "pk")
+                ),
+            )
             .first()
         )
 

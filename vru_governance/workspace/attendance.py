@@ -7,11 +7,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from meetings import lifecycle
-from meetings.models import AgendaItem, Attendance, Meeting
+from meetings.models import AgendaItem, Attendance, Declaration, Meeting
 from meetings.services import attendance as services
 from meetings.services import meeting as services_meeting
 from members.models import Appointment, Body, Person
@@ -43,11 +44,23 @@ class _Records:
 
 
 def _records(meeting: Meeting) -> _Records:
+    # Ordered within the meeting: the models' default orderings start with the meeting, which
+    # joins the meeting and the body (and each named item's) only to sort by them.
     return _Records(
-        items=list(meeting.items.prefetch_related("declarations")),
-        appointments=list(meeting.body.appointments_on(meeting.date).select_related("person")),
+        items=list(
+            meeting.items.order_by("position", "pk").prefetch_related(
+                Prefetch("declarations", queryset=Declaration.objects.order_by("pk"))
+            )
+        ),
+        appointments=list(
+            meeting.body.appointments_on(meeting.date)
+            .select_related("person")
+            .order_by("start", "person__name")
+        ),
         attendance=list(
-            meeting.attendance.select_related("person", "on_behalf_of", "from_item", "to_item")
+            meeting.attendance.select_related(
+                "person", "on_behalf_of", "from_item", "to_item"
+            ).order_by("position", "pk")
         ),
     )
 

@@ -182,7 +182,9 @@ def agenda_locked(meeting: Meeting) -> bool:
 
 def meeting_of(body: Body, key: str) -> Meeting:
     """A meeting fetched through its body (already checked by workspace_view)."""
-    meeting = body.meetings.select_related("body").filter(key=key).first()
+    # No join of the body (it is the one given) nor the default ordering (by body): a key
+    # names one meeting of a body.
+    meeting = body.meetings.filter(key=key).order_by("pk").first()
     if meeting is None:
         raise Http404("No such meeting.")
     meeting.body = body

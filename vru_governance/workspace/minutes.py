@@ -86,7 +86,9 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             else None,
             "circulate_form": step_date_form(meeting, "circulate"),
             "publish_form": step_date_form(meeting, "publish"),
-            "corrections": meeting.corrections.select_related("paragraph__item", "made_by"),
+            "corrections": meeting.corrections.select_related(
+                "paragraph__item", "made_by"
+            ).order_by("made_at", "pk"),  # not by the meeting first: one meeting's
             "conflict": conflict,
         },
         status=conflict_status(conflict),
