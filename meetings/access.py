@@ -12,7 +12,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -81,6 +81,23 @@ def is_secretary(user: AnyUser, body: Body) -> bool:
     if body.pk not in cache:
         cache[body.pk] = body.secretaries.filter(pk=user.pk).exists()
     return cache[body.pk]
+
+
+def body_by_slug(user: AnyUser, slug: str) -> Body | None:
+    """The body with this slug, with whether the user is its secretary in the same query
+    (kept for is_secretary, which still decides): the workspace asks both on every page."""
+    bodies = Body.objects.filter(slug=slug)
+    asks = user.is_authenticated and not user.is_superuser
+    if asks:
+        bodies = bodies.annotate(
+            user_is_secretary=Exists(
+                Body.secretaries.through.objects.filter(body_id=OuterRef("pk"), user_id=user.pk)
+            )
+        )
+    body = bodies.first()
+    if body is not None and asks:
+        _cache(user, "_secretary_of")[body.pk] = body.user_is_secretary
+    return body
 
 
 def is_partner(user: AnyUser, body: Body, on: dt.date | None = None) -> bool:

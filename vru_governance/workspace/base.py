@@ -32,7 +32,7 @@ View = Callable[..., HttpResponse]
 
 def secretary_body(request: HttpRequest, slug: str) -> Body:
     """The body, if the user is its secretary: 403 for its partners, 404 for everyone else."""
-    body = Body.objects.filter(slug=slug).first()
+    body = access.body_by_slug(request.user, slug)
     if body is None:
         raise Http404("No such body.")
     if access.is_secretary(request.user, body):
