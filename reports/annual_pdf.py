@@ -23,6 +23,7 @@ from django_tasks import task
 from members.models import Body
 from reports.annual import annual_report, report_years
 from reports.documents.annual_report import annual_report_source, render_annual_report
+from reports.documents.render import rendered_in_workers
 from reports.models import AnnualReportPdf
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,10 @@ def store_annual_pdf(body_id: int, year: int) -> str:
     source = annual_report_source(annual_report(body=body, year=year))
     if stored_annual_pdf(body, year, source.digest) is not None:
         return "already stored"
-    # Rendered outside any transaction: nothing is locked while the PDF is laid out.
-    rendered = render_annual_report(source)
+    # Rendered outside any transaction (nothing is locked while the PDF is laid out), in a
+    # worker process with the time limit: the embedded setup runs jobs in the web process.
+    with rendered_in_workers():
+        rendered = render_annual_report(source)
     document = AnnualReportPdf(
         body=body,
         year=year,

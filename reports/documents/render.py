@@ -111,11 +111,11 @@ def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Re
 
 @contextmanager
 def rendered_in_workers() -> Iterator[Pool]:
-    """For what a request still renders (drafts, the chair's brief): a pool of at least one
-    worker process, even where the site otherwise renders in-process (one core), so that
-    the render has the workers' hard time limit and memory cap and dies with the request's
-    process (reports/documents/worker_processes.py). Standalone documents rendered inside
-    go to it too; pass it to build_pack."""
+    """For what a request still renders (drafts, the chair's brief), and a job in the web
+    process (the annual report): a pool of at least one worker process, even where the site
+    otherwise renders in-process (one core), so that the render has the workers' hard time
+    limit and memory cap and dies with the process that asked (worker_processes.py).
+    Standalone documents rendered inside go to it too; pass it to build_pack."""
     count = workers()
     with Pool(max(2, count), processes=count) as pool:
         token = REQUEST_POOL.set(pool)
