@@ -47,7 +47,7 @@ class ItemRow:
 
 def frozen_papers(user: AnyUser, meeting: Meeting) -> dict[int, StoredDocument]:
     """The newest frozen copy of each paper of a published agenda, in the audience the user
-    is served (reports.services.frozen_paper), by paper id: one query, sizes and pages only."""
+    is served (reports.services.stored_paper), by paper id: one query, sizes and pages only."""
     if not meeting.agenda_is_public:
         return {}
     partners = access.can_see_body_records(user, meeting.body)

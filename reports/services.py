@@ -300,18 +300,6 @@ def stored_paper(paper: Paper, *, partners: bool) -> StoredDocument | None:
     return copies.order_by("-version").first()
 
 
-def frozen_paper(meeting: Meeting, paper: Paper, *, partners: bool) -> StoredDocument:
-    """The newest frozen copy of a paper of a published agenda, frozen now if it has none."""
-    audience = StoredDocument.Audience.PARTNERS if partners else StoredDocument.Audience.PUBLIC
-    document = stored_paper(paper, partners=partners)
-    copies = StoredDocument.objects.filter(kind=Kind.PAPER, paper=paper, audience=audience)
-    if document is None:
-        freeze_documents(meeting, [Kind.PAPER], papers=[paper])
-        document = copies.order_by("-version").first()
-    assert document is not None
-    return document
-
-
 def reissue_reports_listing(
     action_id: int, *, correction_note: str, user: User | None = None
 ) -> list[Meeting]:
