@@ -51,6 +51,17 @@ def _get(url: str) -> tuple[int, bytes]:
         return response.status, response.read()
 
 
+def _get_when_frozen(url: str, seconds: float = 120) -> tuple[int, bytes]:
+    """A paper never frozen is answered 202 while the job its request asked for freezes it
+    (reports/freeze_jobs.py, a thread of the web process here): asked again until served."""
+    deadline = time.monotonic() + seconds
+    status, body = _get(url)
+    while status == 202 and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status, body = _get(url)
+    return status, body
+
+
 def _health_p50(base: str, samples: int, *, until: threading.Event | None = None) -> float:
     times = []
     while len(times) < samples or (until is not None and not until.is_set()):
@@ -147,8 +158,8 @@ def test_forty_concurrent_paper_pdfs_leave_health_within_twice_its_idle_median(
         f"{base}/{p.item.meeting.body.slug}/meetings/{p.item.meeting.key}/papers/{p.key}.pdf"
         for p in public
     ]
-    for url in urls:  # a paper frozen before this test's records existed is frozen once here
-        status, pdf = _get(url)
+    for url in urls:  # never frozen (imported): frozen once, by the job the request asks for
+        status, pdf = _get_when_frozen(url)
         assert status == 200 and pdf.startswith(b"%PDF-")
     stored = StoredDocument.objects.count()
 
