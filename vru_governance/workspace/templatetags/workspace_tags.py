@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -50,26 +51,40 @@ def error_summary(*forms_: Any, extra: Any = None) -> dict[str, Any]:
     return {"rows": rows}
 
 
-# The widgets `crispy_plain` draws itself: plain inputs (no checkbox, file or multi-widget).
-_PLAIN_INPUTS = (
-    forms.TextInput,
-    forms.NumberInput,
-    forms.EmailInput,
-    forms.URLInput,
-    forms.DateInput,
-    forms.TimeInput,
-    forms.DateTimeInput,
-)
+# The widgets `crispy_plain` draws itself, with the class crispy's field template gives each
+# (no checkbox, radio, file, multiple select or multi-widget: those go to crispy).
+_PLAIN_WIDGETS = {
+    **dict.fromkeys(
+        (
+            forms.TextInput,
+            forms.NumberInput,
+            forms.EmailInput,
+            forms.URLInput,
+            forms.DateInput,
+            forms.TimeInput,
+            forms.DateTimeInput,
+            forms.Textarea,
+        ),
+        "form-control",
+    ),
+    forms.Select: "form-select",
+}
+
+
+def _plain(field: forms.BoundField) -> bool:
+    return field.is_hidden or (
+        type(field.field.widget) in _PLAIN_WIDGETS and bool(field.id_for_label)
+    )
 
 
 @register.filter
 def crispy_plain(form: forms.Form) -> SafeString:
-    """`form|crispy` (bootstrap5) for a form of hidden and plain text-like inputs without
-    errors, character for character, written out here instead of through crispy's field
-    template, which cost a tenth of the minutes editor's time for its two small forms.
-    Any other form (errors, selects, checkboxes...) goes to crispy itself."""
+    """`form|crispy` (bootstrap5), character for character, for a form without errors whose
+    fields are hidden, text-like inputs, text areas or single selects: written out here
+    instead of through crispy's field template (0.5 ms a form, 0.07 ms here). Any other form
+    goes to crispy itself."""
     fields = list(form)
-    if form.errors or not all(f.is_hidden or type(f.field.widget) in _PLAIN_INPUTS for f in fields):
+    if form.errors or not all(_plain(f) for f in fields):
         return as_crispy_form(form)
     parts = []
     for field in fields:
@@ -81,8 +96,9 @@ def crispy_plain(form: forms.Form) -> SafeString:
         name = type(widget).__name__.lower()
         css = widget.attrs.get("class", "")
         css = (css + f" {name}" if name not in css else css) if css else name
-        if "form-control" not in css.split():
-            css += " form-control"
+        bootstrap = _PLAIN_WIDGETS[type(widget)]
+        if bootstrap not in css.split():
+            css += f" {bootstrap}"
         widget.attrs["class"] = css
         required = field.field.required
         label = ""
@@ -115,4 +131,5 @@ def crispy_plain(form: forms.Form) -> SafeString:
                 help_text,
             )
         )
-    return mark_safe("\n\n" + " ".join(parts) + "\n")  # nosec B703, B308
+    # crispy's spaceless pass, over the same markup (a select's options, a text area's text).
+    return mark_safe("\n\n" + remove_spaces(" ".join(parts)) + "\n")  # nosec B703, B308
