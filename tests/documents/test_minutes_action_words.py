@@ -128,6 +128,13 @@ class ApprovedMinutesKeepTheirWordsTests(DemoWorld, TestCase):
         printed = [line for p in item.paragraphs for line in p.actions]
         assert printed == ["Lib Peck — To consider the data."]
 
+    def test_the_action_and_its_correction_pages_quote_the_line_as_printed(self) -> None:
+        client = self.client_for(self.secretary)
+        base = f"/manage/prg/actions/2019-03-06/{self.action.key}/"
+        for url in (base, f"{base}correct/"):
+            page = flat(client.get(url).content.decode())
+            assert "“Action: Lib Peck — To consider the data.”" in page, url
+
     def test_a_correction_changes_the_words_the_minutes_print(self) -> None:
         action = Action.objects.get(pk=self.action.pk)
         correct_action(
