@@ -7,7 +7,7 @@ from typing import Any
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from reports.markdown import render_markdown
@@ -133,3 +133,15 @@ def crispy_plain(form: forms.Form) -> SafeString:
         )
     # crispy's spaceless pass, over the same markup (a select's options, a text area's text).
     return mark_safe("\n\n" + remove_spaces(" ".join(parts)) + "\n")  # nosec B703, B308
+
+
+@register.filter
+def inline_radios(field: forms.BoundField) -> SafeString:
+    """A radio field's choices as Bootstrap's inline checks, each input drawn by its widget:
+    the attendance grid's twenty rows of four, without a template loop for each choice."""
+    return format_html_join(
+        "",
+        '<span class="form-check form-check-inline">{}<label class="form-check-label" '
+        'for="{}">{}</label></span>',
+        ((choice.tag(), choice.id_for_label, choice.choice_label) for choice in field),
+    )
