@@ -287,8 +287,6 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODU
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
 
-# The masthead printed at the top of the board's documents, as on the seed's pages.
-DOCUMENTS_MASTHEAD = env_str("DOCUMENTS_MASTHEAD", "MAYOR OF LONDON")
 # The minutes say where to find more about the board (the seed's page; empty: not printed).
 DOCUMENTS_FURTHER_INFORMATION_URL = env_str(
     "DOCUMENTS_FURTHER_INFORMATION_URL",
