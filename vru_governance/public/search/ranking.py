@@ -149,8 +149,11 @@ class RankedSearch:
     def build(self, hits: list[Hit]) -> None:
         """The hits' results: their meetings and snippets in two queries; their records rebuilt
         from the columns ranked, so that access judges them like any record it is given."""
-        meetings = Meeting.objects.select_related("body").in_bulk(
-            {h.record["meeting"] for h in hits if h.record}
+        # By primary key into a dict: not sorted by the default ordering (body name, date).
+        meetings = (
+            Meeting.objects.select_related("body")
+            .order_by()
+            .in_bulk({h.record["meeting"] for h in hits if h.record})
         )
         headlines = self.headlines(hits)
         urls = Urls()
