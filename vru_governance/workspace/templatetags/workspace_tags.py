@@ -51,6 +51,10 @@ def error_summary(*forms_: Any, extra: Any = None) -> dict[str, Any]:
     return {"rows": rows}
 
 
+# How crispy's label ends, for a required field and another (constant markup).
+_REQUIRED_LABEL_END = SafeString('<span class="asteriskField">*</span> </label> ')
+_LABEL_END = SafeString("\n            </label> ")
+
 # The widgets `crispy_plain` draws itself, with the class crispy's field template gives each
 # (no checkbox, radio, file, multiple select or multi-widget: those go to crispy).
 _PLAIN_WIDGETS = {
@@ -109,9 +113,7 @@ def crispy_plain(form: forms.Form) -> SafeString:
                 field.id_for_label,
                 " requiredField" if required else "",
                 field.label,
-                mark_safe('<span class="asteriskField">*</span> </label> ')
-                if required
-                else mark_safe("\n            </label> "),
+                _REQUIRED_LABEL_END if required else _LABEL_END,
             )
         help_text = ""
         if field.help_text:
