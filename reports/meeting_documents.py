@@ -68,9 +68,10 @@ def meeting_documents(
 ) -> list[Document]:
     """The agenda, packs and minutes of a meeting that the user may open (no queries).
 
-    Given the agenda's rows, the generated actions-arising report is left out when the
-    Actions Arising item carries a report of its own: the pack prints that one, so the
-    meeting offers one actions-arising report, not two that differ."""
+    Given the agenda's rows, the generated actions-arising report is listed only when the
+    agenda has an Actions Arising item that carries no report of its own: with one, the pack
+    prints that one, so the meeting offers one actions-arising report, not two that differ;
+    without the item (a body's first meeting), there is no report to offer."""
     docs: list[Document] = []
     if not access.can_see_agenda(user, meeting):
         return docs
@@ -83,10 +84,10 @@ def meeting_documents(
             stored_kind=Kind.PACK,
         )
     )
-    attached = any(
-        row.papers for row in agenda or [] if row.item.kind == AgendaItem.Kind.ACTIONS_ARISING
-    )
-    if not attached:
+    arising = [row for row in agenda or [] if row.item.kind == AgendaItem.Kind.ACTIONS_ARISING]
+    # Listed when the agenda has an Actions Arising item without a report of its own (a
+    # body's first meeting has none: there is no earlier meeting whose actions to report).
+    if agenda is None or (arising and not any(row.papers for row in arising)):
         docs.append(
             Document(
                 "Actions arising",
