@@ -306,21 +306,12 @@ def compute_quorum(
     """Build the pure quorum inputs from the records and compute quorum per item. A page that
     has loaded them already passes them in: every item of the meeting with its declarations
     prefetched, the body's appointments on the meeting date, the meeting's attendance."""
-    from meetings.models.minutes import Declaration  # (minutes.py imports this module)
-
     terms = meeting.terms()
-    # Ordered within the meeting, not by the default orderings' joins of the meeting and body.
     if items is None:
-        items = list(
-            meeting.items.order_by("position", "pk").prefetch_related(
-                models.Prefetch("declarations", queryset=Declaration.objects.order_by("pk"))
-            )
-        )
+        items = list(meeting.items.all().prefetch_related("declarations"))
     meeting._item_ids = [i.pk for i in items]
     if appointments is None:
-        appointments = list(
-            meeting.body.appointments_on(meeting.date).order_by("start", "person__name")
-        )
+        appointments = list(meeting.body.appointments_on(meeting.date))
     rules = (
         terms.quorum_rules()
         if terms
@@ -339,7 +330,7 @@ def compute_quorum(
         for a in appointments
     ]
     if attendance is None:
-        attendance = list(meeting.attendance.order_by("position", "pk"))
+        attendance = list(meeting.attendance.all())
     attendees = [a.as_attendee() for a in attendance]
     q_items = [
         q.Item(
