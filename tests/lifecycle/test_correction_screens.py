@@ -6,6 +6,7 @@ meeting page lists with their reason; only the body's own secretaries reach them
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 from django.http import HttpResponse, StreamingHttpResponse
@@ -278,6 +279,30 @@ class ActionCorrectionTests:
         detail = self.client.get(f"/manage/prg/actions/2019-03-06/{ACTION_KEY}/")
         self.assertIn(ACTION_URL, detail.content.decode())
         self.assertIn(ACTION_URL, self.client.get(WS_MARCH + "minutes/").content.decode())
+
+    def test_a_printed_actions_page_shows_its_owners_without_offering_them(self) -> None:
+        # Issue 13: a locked record's page shows it instead of a field refused on submit.
+        action = Action.objects.get(key=ACTION_KEY)
+        url = f"/manage/prg/actions/2019-03-06/{ACTION_KEY}/"
+        page = self.client.get(url).content.decode()
+        field = re.search(r"<input[^>]*name=\"owners\"[^>]*>", page)
+        assert field and "disabled" in field.group(0), page[:3000]
+        self.assertIn("change them by recording a correction", page)
+        # A posted change of owners is ignored; the rest of the form saves.
+        response = self.client.post(
+            url,
+            {
+                "save": "",
+                "description": action.description,
+                "deadline": "2019-06-30",
+                "owners": "Jake Ferguson",
+                "version": action.version,
+            },
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        saved = Action.objects.get(pk=action.pk)
+        self.assertEqual(saved.owners_display(), "Lib Peck")
+        self.assertEqual(saved.deadline.isoformat(), "2019-06-30")
 
     def test_correcting_an_actions_owner_reissues_the_minutes_that_print_it(self) -> None:
         action = Action.objects.get(key=ACTION_KEY)

@@ -99,7 +99,9 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
         "owners": action.owners_display(),
         "version": action.version,
     }
-    form = ActionForm(initial=initial)
+    # Owners the approved minutes print change only by a correction: shown, not offered.
+    printed = bool(action.confirmed and action.item_id and action.meeting.minutes_locked)
+    form = _action_form(None, initial, printed)
     update_form = UpdateForm(initial={"status": action.status, "version": action.version})
     conflict = None
     if request.method == "POST" and "update" in request.POST:
@@ -113,7 +115,7 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
                 messages.success(request, "Status update recorded.")
                 return redirect("workspace:action", body=body.slug, meeting=meeting, key=key)
     elif request.method == "POST":
-        form = ActionForm(request.POST)
+        form = _action_form(request.POST, initial, printed)
         if form.is_valid():
             data = form.cleaned_data
             people, preferred = owner_candidates(action.meeting)
@@ -151,6 +153,19 @@ def action_detail(request: HttpRequest, body: Body, meeting: str, key: str) -> H
     return render(
         request, "workspace/actions/detail.html", context, status=conflict_status(conflict)
     )
+
+
+def _action_form(data: Any, initial: dict[str, Any], printed: bool) -> ActionForm:
+    """The action's form; for an action the approved minutes print, its owners field is
+    disabled (a posted value is ignored: the owners stay as printed)."""
+    form = ActionForm(data, initial=initial)
+    if printed:
+        owners = form.fields["owners"]
+        owners.disabled = True
+        owners.help_text = (
+            "The approved minutes print these owners: change them by recording a correction."
+        )
+    return form
 
 
 @workspace_post_view
