@@ -134,10 +134,24 @@ RULES: dict[str, tuple[Rule, ...]] = {
 }
 
 
+def _known_meeting_pk(label: str, obj: models.Model) -> int | None:
+    """The pk of the record's meeting when the record itself holds it (no query)."""
+    if label == "meetings.meeting":
+        return obj.pk
+    if label in ("meetings.agendaitem", "meetings.attendance", "actions.action"):
+        return obj.meeting_id
+    parent = obj._state.fields_cache.get("action" if label == "actions.actionowner" else "item")
+    return parent.meeting_id if parent is not None else None
+
+
 def _meeting_of(label: str, obj: models.Model | None) -> tuple[int, str, str] | None:
-    """(pk, status, name) of the meeting a record belongs to, as stored (one query)."""
+    """(pk, status, name) of the meeting a record belongs to, as stored (one query; none
+    for a meeting exempt from the lock, such as one the current import created)."""
     if obj is None:
         return None
+    known = _known_meeting_pk(label, obj)
+    if known is not None and exempt(known):
+        return known, "", ""  # skipped as exempt: its status and name are not read
     Meeting = meeting_model()
     if label == "meetings.meeting":
         where: dict[str, Any] = {"pk": obj.pk}
