@@ -7,6 +7,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.test.utils import override_settings
 
 from members.models import Body, Person
 from reports.services import AGENDA_KINDS, MINUTES_KINDS, freeze_documents
@@ -35,6 +36,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        # Nothing rendered ahead by jobs while loading: on SQLite (make run) a job thread
+        # writing beside the freezes below left them "database is locked"; the documents
+        # are frozen here, and the annual report is rendered when first asked for.
+        with override_settings(DOCUMENTS_RENDER_AHEAD=False):
+            self._load(options)
+
+    def _load(self, options: dict) -> None:
         call_command("import_records", options["file"], stdout=self.stdout, stderr=self.stderr)
         secretariat, partners = ensure_groups()
         users = get_user_model()
