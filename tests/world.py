@@ -183,6 +183,18 @@ def account(username: str, **extra: object) -> User:
     return User.objects.create_user(username, password=PASSWORD, **extra)
 
 
+def new_body_with_secretary(
+    slug: str = "new", name: str = "New Partnership Board", username: str = "new-secretary"
+) -> tuple[Body, User]:
+    """A body with no terms of reference yet, and a secretary of it (in the secretariat)."""
+    secretariat, _ = ensure_groups()
+    body = Body.objects.create(slug=slug, name=name)
+    secretary = account(username)
+    secretary.groups.add(secretariat)
+    body.secretaries.add(secretary)
+    return body, secretary
+
+
 def build_cast(body_slug: str = "prg", partner_key: str = "jake-ferguson") -> Cast:
     """The cast on top of the records loaded, which hold body_slug and the person partner_key."""
     secretariat, partners = ensure_groups()

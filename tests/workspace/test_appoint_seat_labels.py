@@ -7,9 +7,8 @@ import datetime as dt
 
 from django.test import Client, TestCase
 
-from members.models import Appointment, Body
-from tests.world import account, add_terms, person
-from vru_governance.accounts.users import ensure_groups
+from members.models import Appointment
+from tests.world import add_terms, new_body_with_secretary, person
 
 D = dt.date
 URL = "/manage/new/members/appoint/"
@@ -20,11 +19,7 @@ class TwoVersions(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        secretariat, _ = ensure_groups()
-        cls.body = Body.objects.create(slug="new", name="New Partnership Board")
-        cls.secretary = account("new-secretary")
-        cls.secretary.groups.add(secretariat)
-        cls.body.secretaries.add(cls.secretary)
+        cls.body, cls.secretary = new_body_with_secretary()
         add_terms(
             cls.body,
             "interim",

@@ -7,8 +7,8 @@ import datetime as dt
 
 from django.test import Client, TestCase
 
-from members.models import Body, TermsOfReference
-from tests.world import account, add_terms
+from members.models import TermsOfReference
+from tests.world import account, add_terms, new_body_with_secretary
 from vru_governance.accounts.users import ensure_groups
 
 D = dt.date
@@ -49,11 +49,7 @@ class NewBody(TestCase):
 
     @classmethod
     def setUpTestData(cls) -> None:
-        secretariat, _ = ensure_groups()
-        cls.body = Body.objects.create(slug="new", name="New Partnership Board")
-        cls.secretary = account("new-secretary")
-        cls.secretary.groups.add(secretariat)
-        cls.body.secretaries.add(cls.secretary)
+        cls.body, cls.secretary = new_body_with_secretary()
 
     def setUp(self) -> None:
         self.client = Client()
