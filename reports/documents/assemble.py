@@ -352,7 +352,8 @@ def assemble(
     iso = moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = pdf.Root
     root.StructTreeRoot = structure.finish()
-    tagging.nest_headings(pdf)
+    walked = list(tagging.elements(pdf))  # walked once: the tree's shape changes no more
+    tagging.nest_headings(pdf, walked)
     root.PageLabels = pikepdf.Dictionary(
         Nums=pikepdf.Array(
             [
@@ -367,7 +368,7 @@ def assemble(
     root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     if outline:
         root.PageMode = pikepdf.Name.UseOutlines
-    xmp = pdf.make_stream(_xmp(metadata, iso, pdfua=not tagging.problems(pdf)))
+    xmp = pdf.make_stream(_xmp(metadata, iso, pdfua=not tagging.problems(pdf, walked)))
     xmp.Type = pikepdf.Name.Metadata
     xmp.Subtype = pikepdf.Name.XML
     root.Metadata = xmp

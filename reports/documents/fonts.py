@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -142,30 +143,115 @@ def _cmap(mapping: dict[int, bytes]) -> bytes:
     return b"\n".join(lines)
 
 
+class _Font:
+    """A TrueType subset read as raw tables: its glyphs (by glyph ID) and their metrics."""
+
+    def __init__(self, data: bytes) -> None:
+        from fontTools.ttLib.sfnt import SFNTReader
+
+        reader = SFNTReader(io.BytesIO(data))
+        self.version = reader.sfntVersion
+        self.tables = {str(tag): reader[tag] for tag in reader.keys()}
+        head, maxp, hhea = self.tables["head"], self.tables["maxp"], self.tables["hhea"]
+        self.glyph_count = struct.unpack_from(">H", maxp, 4)[0]
+        long_offsets = struct.unpack_from(">h", head, 50)[0] == 1
+        loca = self.tables["loca"]
+        count = self.glyph_count + 1
+        if long_offsets:
+            self.offsets = struct.unpack_from(f">{count}I", loca)
+        else:
+            self.offsets = tuple(2 * o for o in struct.unpack_from(f">{count}H", loca))
+        metrics = struct.unpack_from(">H", hhea, 34)[0]
+        hmtx = self.tables["hmtx"]
+        pairs = struct.unpack_from(f">{2 * metrics}h", hmtx)
+        advances = [a & 0xFFFF for a in pairs[0::2]]
+        bearings = list(pairs[1::2])
+        rest = self.glyph_count - metrics
+        if rest > 0:  # past numberOfHMetrics: the last advance, each its own bearing
+            advances += [advances[-1]] * rest
+            bearings += struct.unpack_from(f">{rest}h", hmtx, 4 * metrics)
+        self.metrics = list(zip(advances, bearings, strict=True))
+
+    def glyph(self, gid: int) -> bytes:
+        """The glyph's outline data; empty where this subset left it out."""
+        start, end = self.offsets[gid], self.offsets[gid + 1]
+        return self.tables["glyf"][start:end] if end > start else b""
+
+
+# Fields of maxp (version 1.0, from byte 6) and hhea that bound every glyph: the joined font's
+# are the largest (or smallest) of its subsets'.
+_MAXP_FIELDS = range(6, 32, 2)
+_HEAD_BOX = ((36, min), (38, min), (40, max), (42, max))  # xMin yMin xMax yMax
+_HHEA_BOUNDS = ((10, max, ">H"), (12, min, ">h"), (14, min, ">h"), (16, max, ">h"))
+
+
 def _join_font_files(files: list[bytes]) -> bytes:
     """One TrueType font with every glyph that any of the subsets (same face, same glyph IDs)
-    has drawn."""
-    from fontTools.ttLib import TTFont
+    has drawn, made from their raw tables (glyf, loca, hmtx; the bounds in head, hhea and
+    maxp the widest of theirs): the outlines are copied as they are, never parsed."""
+    from fontTools.ttLib.sfnt import SFNTWriter
 
-    fonts = [TTFont(io.BytesIO(data)) for data in files]
+    fonts = [_Font(data) for data in files]
     # A subset ends at the highest glyph it uses: the longest holds every glyph ID.
-    fonts.sort(key=lambda font: -len(font.getGlyphOrder()))
+    fonts.sort(key=lambda font: -font.glyph_count)
     base = fonts[0]
-    order = base.getGlyphOrder()
-    glyf, hmtx = base["glyf"], base["hmtx"]
+    count = base.glyph_count
+    glyphs = [base.glyph(gid) for gid in range(count)]
+    metrics = list(base.metrics)
     for other in fonts[1:]:
-        other_order = other.getGlyphOrder()
-        other_glyf, other_hmtx = other["glyf"], other["hmtx"]
-        for gid, name in enumerate(other_order):
-            glyph = other_glyf[name]
-            if glyph.numberOfContours == 0:
-                continue  # empty in this subset
-            if glyf[order[gid]].numberOfContours == 0:
-                glyf[order[gid]] = glyph
-                hmtx[order[gid]] = other_hmtx[name]
+        for gid in range(other.glyph_count):
+            if not glyphs[gid] and (glyph := other.glyph(gid)):
+                glyphs[gid] = glyph
+                metrics[gid] = other.metrics[gid]
+    glyf = bytearray()
+    offsets = []
+    for glyph in glyphs:
+        offsets.append(len(glyf))
+        glyf += glyph + b"\0" * (-len(glyph) % 4)
+    offsets.append(len(glyf))
+    tables = dict(base.tables)
+    tables["glyf"] = bytes(glyf)
+    short = len(glyf) < 0x20000  # offsets halved in 16 bits (every glyph is 4-byte aligned)
+    if short:
+        tables["loca"] = struct.pack(f">{count + 1}H", *(offset // 2 for offset in offsets))
+    else:
+        tables["loca"] = struct.pack(f">{count + 1}I", *offsets)
+    # The advances as far as the last that differs, then the bearings alone (as a subsetter
+    # writes them).
+    long_metrics = count
+    while long_metrics > 1 and metrics[long_metrics - 1][0] == metrics[long_metrics - 2][0]:
+        long_metrics -= 1
+    tables["hmtx"] = b"".join(
+        [struct.pack(">Hh", a, b) for a, b in metrics[:long_metrics]]
+        + [struct.pack(">h", b) for _, b in metrics[long_metrics:]]
+    )
+    head = bytearray(tables["head"])
+    struct.pack_into(">h", head, 50, 0 if short else 1)  # indexToLocFormat
+    for offset, pick in _HEAD_BOX:
+        struct.pack_into(">h", head, offset, pick(_field(f, "head", offset, ">h") for f in fonts))
+    tables["head"] = bytes(head)
+    hhea = bytearray(tables["hhea"])
+    struct.pack_into(">H", hhea, 34, long_metrics)  # numberOfHMetrics
+    for offset, pick, kind in _HHEA_BOUNDS:
+        struct.pack_into(kind, hhea, offset, pick(_field(f, "hhea", offset, kind) for f in fonts))
+    tables["hhea"] = bytes(hhea)
+    maxp = bytearray(tables["maxp"])
+    if len(maxp) >= 32:
+        for offset in _MAXP_FIELDS:
+            struct.pack_into(
+                ">H", maxp, offset, max(_field(f, "maxp", offset, ">H") for f in fonts)
+            )
+    tables["maxp"] = bytes(maxp)
     out = io.BytesIO()
-    base.save(out)
+    writer = SFNTWriter(out, len(tables), base.version)
+    for tag in sorted(tables):
+        writer[tag] = tables[tag]
+    writer.close()
     return out.getvalue()
+
+
+def _field(font: _Font, table: str, offset: int, kind: str) -> int:
+    return struct.unpack_from(kind, font.tables[table], offset)[0]
 
 
 def share_fonts(pdf: pikepdf.Pdf) -> int:

@@ -62,8 +62,8 @@ def elements(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:
         stack += reversed(members(element.get("/K")))
 
 
-def _reachable(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
-    return {element.objgen for element in elements(pdf) if element.is_indirect}
+def _reachable(walked: list[pikepdf.Dictionary]) -> set[tuple[int, int]]:
+    return {element.objgen for element in walked if element.is_indirect}
 
 
 def _parent_tree(pdf: pikepdf.Pdf) -> dict[int, Any]:
@@ -89,7 +89,7 @@ def artifact_margins(pdf: pikepdf.Pdf) -> int:
     artifacts and drop the orphans from the parent tree; the number of sequences changed."""
     import pikepdf
 
-    reachable = _reachable(pdf)
+    reachable = _reachable(list(elements(pdf)))
     tree = _parent_tree(pdf)
     changed = 0
     for page in pdf.pages:
@@ -187,14 +187,15 @@ def scope_table_headers(pdf: pikepdf.Pdf) -> int:
     return scoped
 
 
-def nest_headings(pdf: pikepdf.Pdf) -> int:
+def nest_headings(pdf: pikepdf.Pdf, walked: list[pikepdf.Dictionary] | None = None) -> int:
     """Make heading levels consecutive in reading order: the first is H1, and none is more
-    than one level below the one before it. The number of headings changed."""
+    than one level below the one before it. The number of headings changed. `walked`: the
+    elements (elements(pdf)) when the caller has them already."""
     import pikepdf
 
     changed = 0
     level = 0
-    for element in elements(pdf):
+    for element in elements(pdf) if walked is None else walked:
         match = HEADING.match(str(element.get("/S")))
         if not match:
             continue
@@ -206,8 +207,9 @@ def nest_headings(pdf: pikepdf.Pdf) -> int:
     return changed
 
 
-def problems(pdf: pikepdf.Pdf) -> list[str]:
-    """What stands between this PDF and PDF/UA-1, as far as a machine can tell (empty: none)."""
+def problems(pdf: pikepdf.Pdf, walked: list[pikepdf.Dictionary] | None = None) -> list[str]:
+    """What stands between this PDF and PDF/UA-1, as far as a machine can tell (empty: none).
+    `walked`: the structure elements (elements(pdf)) when the caller has them already."""
     import pikepdf
 
     found: list[str] = []
@@ -220,7 +222,8 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
         found.append("no language")
     if not bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle", False)):
         found.append("title not displayed")
-    reachable = _reachable(pdf)
+    walked = list(elements(pdf)) if walked is None else walked
+    reachable = _reachable(walked)
     tree = _parent_tree(pdf)
     for index, page in enumerate(pdf.pages, start=1):
         key = page.obj.get("/StructParents")
@@ -251,7 +254,7 @@ def problems(pdf: pikepdf.Pdf) -> list[str]:
                 found.append(f"page {index}: content neither tagged nor an artifact")
                 break
     level = 0
-    for element in elements(pdf):
+    for element in walked:
         role = str(element.get("/S"))
         if match := HEADING.match(role):
             if int(match[1]) > level + 1:
