@@ -4,15 +4,20 @@ The last meeting's minutes and the actions-arising report do not change when the
 published, so they are rendered before (reports/documents/ahead.py): when a paper of the
 meeting is saved (with its own parts, reports/publishing.py) and when the minutes of the
 meeting before it are frozen, which is when its minutes part takes its final form. Publishing
-then only stitches, numbers and freezes. An optimisation only (DOCUMENTS_RENDER_AHEAD, off in
-the tests): whatever is missing is rendered by the publication job.
+then only stitches, numbers and freezes. The same jobs then join the meeting's documents as
+they will be published (reports.services.join_ahead), so that publishing stores them as they
+were joined; saves in a row join once, in the last job queued (its `turn`). An optimisation
+only (DOCUMENTS_RENDER_AHEAD, off in the tests): whatever is missing is rendered, and joined,
+by the publication job.
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django_tasks import task
 
@@ -20,6 +25,31 @@ from meetings.models import Meeting
 from reports.documents.ahead import render_generated_ahead
 
 logger = logging.getLogger(__name__)
+
+
+def _turn_key(meeting_id: int) -> str:
+    return f"documents:ahead-turn:{meeting_id}"
+
+
+def latest_turn(meeting_id: int) -> str:
+    """A new turn for the meeting's documents to be joined ahead: a job queued with an
+    earlier turn leaves the joining to the one queued with this (saves in a row join once)."""
+    turn = uuid.uuid4().hex
+    try:
+        cache.set(_turn_key(meeting_id), turn, 24 * 3600)
+    except Exception:  # noqa: BLE001 — without the cache, every job joins
+        return ""
+    return turn
+
+
+def is_latest_turn(meeting_id: int, turn: str) -> bool:
+    """Whether a job queued with `turn` is the last queued for the meeting (or cannot tell)."""
+    if not turn:
+        return True
+    try:
+        return cache.get(_turn_key(meeting_id)) in (None, turn)
+    except Exception:  # noqa: BLE001
+        return True
 
 
 def render_meeting_ahead(meeting: Meeting) -> None:
@@ -54,15 +84,22 @@ def minutes_frozen(meeting: Meeting) -> None:
 
 def _enqueue(meeting_id: int) -> None:
     try:
-        render_meeting_ahead_job.enqueue(meeting_id)
+        render_meeting_ahead_job.enqueue(meeting_id, latest_turn(meeting_id))
     except Exception:  # an optimisation: publishing renders what is missing
         logger.warning("Could not queue the parts of meeting %s", meeting_id, exc_info=True)
 
 
 @task()
-def render_meeting_ahead_job(meeting_id: int) -> int:
-    """The job: the meeting's generated parts into the part cache; how many were rendered."""
+def render_meeting_ahead_job(meeting_id: int, turn: str = "") -> int:
+    """The job: the meeting's generated parts into the part cache (how many were rendered),
+    then its documents joined as they will be published, unless a later job will."""
+    # Imported here: reports.services, which freezes, imports this module to queue the job.
+    from reports.services import join_ahead
+
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None or meeting.agenda_is_public:
         return 0  # published meanwhile: its documents are frozen
-    return render_generated_ahead(meeting)
+    rendered = render_generated_ahead(meeting)
+    if is_latest_turn(meeting_id, turn):
+        join_ahead(meeting)
+    return rendered

@@ -30,9 +30,11 @@ from django_tasks import task
 
 from meetings.models import Meeting
 from meetings.services.publication import check_publishable, publish_agenda
+from reports.ahead_jobs import is_latest_turn, latest_turn
 from reports.documents.ahead import meeting_part_jobs, render_ahead, render_generated_ahead
 from reports.documents.ahead import render_paper_ahead as render_paper_ahead_now
 from reports.models import Paper, Publication
+from reports.services import join_ahead
 
 logger = logging.getLogger(__name__)
 
@@ -172,29 +174,33 @@ def _set(publication_id: int, **fields: object) -> None:
     Publication.objects.filter(pk=publication_id).update(updated_at=now, **fields)
 
 
-# Parts rendered ahead -----------------------------------------------------------------------
+# Parts rendered and documents joined ahead ----------------------------------------------------
 
 
 def render_paper_ahead(paper: Paper) -> None:
-    """Once the current transaction commits, queue the job rendering the paper's parts
-    (DOCUMENTS_RENDER_AHEAD; off in the tests, where it would render on every save)."""
+    """Once the current transaction commits, queue the job rendering the paper's parts and
+    joining its meeting's documents as they will be published (DOCUMENTS_RENDER_AHEAD; off in
+    the tests, where it would render on every save)."""
     if not getattr(settings, "DOCUMENTS_RENDER_AHEAD", False):
         return
     pk = paper.pk
-    transaction.on_commit(lambda: _enqueue_paper(pk))
+    meeting_id = Paper.objects.filter(pk=pk).values_list("item__meeting_id", flat=True).first()
+    transaction.on_commit(lambda: _enqueue_paper(pk, meeting_id))
 
 
-def _enqueue_paper(paper_id: int) -> None:
+def _enqueue_paper(paper_id: int, meeting_id: int | None) -> None:
     try:
-        render_paper_job.enqueue(paper_id)
+        render_paper_job.enqueue(paper_id, latest_turn(meeting_id) if meeting_id else "")
     except Exception:  # an optimisation: publishing renders what is missing
         logger.warning("Could not queue the parts of paper %s", paper_id, exc_info=True)
 
 
 @task()
-def render_paper_job(paper_id: int) -> int:
+def render_paper_job(paper_id: int, turn: str = "") -> int:
     """The job: the paper's parts of the public and partners' packs, and the parts its
-    meeting's packs generate from the records (reports/ahead_jobs.py), into the part cache."""
+    meeting's packs generate from the records (reports/ahead_jobs.py), into the part cache;
+    then, unless a later save queued its own job (`turn`), the meeting's documents joined as
+    they will be published (services.join_ahead). Returns how many parts it rendered."""
     paper = Paper.objects.select_related("item__meeting__body").filter(pk=paper_id).first()
     if paper is None:
         return 0
@@ -202,4 +208,6 @@ def render_paper_job(paper_id: int) -> int:
     rendered = render_paper_ahead_now(paper)
     if not meeting.agenda_is_public:
         rendered += render_generated_ahead(meeting)
+        if is_latest_turn(meeting.pk, turn):
+            join_ahead(meeting)
     return rendered

@@ -90,8 +90,9 @@ def _render(
     papers: list[Paper],
     paper_corrections: dict[int, Correction] | None = None,
 ) -> _Rendering:
-    """Render each kind asked for in one pool: the public pack once for the agenda and the
-    pack; each paper from its part of the partners' pack when that pack is rendered too."""
+    """Render each kind asked for in one pool, as published: the public pack once for the
+    agenda and the pack; each paper from its part of the partners' pack when that pack is
+    rendered too."""
     out = _Rendering()
     rendered = out.documents
     with Pool(workers()) as pool:
@@ -104,6 +105,7 @@ def _render(
                 with_pack=Kind.PACK in kinds,
                 with_agenda=Kind.AGENDA in kinds,
                 pool=pool,
+                draft=False,
             )
             if result.pack is not None:
                 rendered[Kind.PACK] = result.pack
@@ -124,6 +126,7 @@ def _render(
                 with_pack=Kind.PARTNERS_PACK in kinds,
                 with_agenda=Kind.PARTNERS_AGENDA in kinds,
                 pool=pool,
+                draft=False,
             )
             if result.pack is not None:
                 rendered[Kind.PARTNERS_PACK] = result.pack
@@ -137,11 +140,27 @@ def _render(
             )
     if Kind.ACTIONS_ARISING in kinds:
         rendered[Kind.ACTIONS_ARISING] = render_actions_arising(
-            meeting, correction=corrections.get(Kind.ACTIONS_ARISING)
+            meeting, correction=corrections.get(Kind.ACTIONS_ARISING), draft=False
         )
     if Kind.MINUTES in kinds:
         rendered[Kind.MINUTES] = render_minutes(meeting, correction=corrections.get(Kind.MINUTES))
     return out
+
+
+def join_ahead(meeting: Meeting) -> None:
+    """Render and join every document publishing the agenda will freeze, as it will be
+    published, into the part cache, with nothing stored (a job's work, before the Publish
+    button: reports/publishing.py). The freeze then finds each joined document there while
+    nothing it prints has changed, and stores it as it is."""
+    papers = list(
+        Paper.objects.filter(item__meeting=meeting)
+        .select_related("item")
+        .order_by("item__position", "position", "pk")
+    )
+    for paper in papers:
+        paper.item.meeting = meeting
+    kinds = [k for k in AGENDA_KINDS if k != Kind.PAPER]
+    _render(meeting, kinds, {}, papers)
 
 
 def _store(

@@ -151,11 +151,15 @@ def actions_arising_metadata(report: ActionsArising) -> Metadata:
     )
 
 
-def render_actions_arising(meeting: Meeting, *, correction: Correction | None = None) -> Rendered:
-    """The actions-arising report as a PDF of its own."""
+def render_actions_arising(
+    meeting: Meeting, *, correction: Correction | None = None, draft: bool | None = None
+) -> Rendered:
+    """The actions-arising report as a PDF of its own: marked DRAFT while the agenda is not
+    published, unless `draft` says (rendered ahead as it will be published)."""
     report = build_actions_arising(meeting)
+    draft = not meeting.agenda_is_public if draft is None else draft
     return render_pdf(
         "reports/pdf/actions_arising.html",
-        {"report": report, "correction": correction, "draft": not meeting.agenda_is_public},
+        {"report": report, "correction": correction, "draft": draft},
         actions_arising_metadata(report),
     )

@@ -28,10 +28,10 @@ from reports.documents.agenda import (
     lead_in,
     next_meeting_line,
 )
-from reports.documents.assemble import Assembly, Piece, run_assembly
+from reports.documents.assemble import Assembly, Piece
 from reports.documents.minutes import Minutes, build_minutes
 from reports.documents.papers import PaperView, build_paper
-from reports.documents.parts import PartRenderer, render_parts, workers
+from reports.documents.parts import PartRenderer, join_all, render_parts, workers
 from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import Upload, read_upload
 from reports.documents.workers import PartJob, PartPdf, Pool
@@ -316,14 +316,18 @@ def build_pack(
     with_pack: bool = True,
     with_agenda: bool = True,
     pool: Pool | None = None,
+    draft: bool | None = None,
 ) -> PackResult:
     """Render (or reuse) the parts, compute the agenda's page references, join what is asked.
 
-    In `pool` when given (freezing renders the packs and the papers in one), else its own."""
+    In `pool` when given (freezing renders the packs and the papers in one), else its own.
+    Marked DRAFT while the agenda is not published, unless `draft` says (a pack joined ahead
+    of publishing is joined as it will be published)."""
+    draft = not meeting.agenda_is_public if draft is None else draft
     if pool is not None:
-        return _build(meeting, audience, correction, with_pack, with_agenda, pool)
+        return _build(meeting, audience, correction, with_pack, with_agenda, pool, draft)
     with Pool(workers()) as own:
-        return _build(meeting, audience, correction, with_pack, with_agenda, own)
+        return _build(meeting, audience, correction, with_pack, with_agenda, own, draft)
 
 
 def _build(
@@ -333,6 +337,7 @@ def _build(
     with_pack: bool,
     with_agenda: bool,
     pool: Pool,
+    draft: bool,
 ) -> PackResult:
     items = records.load_items(meeting, papers=True)
     # Each part goes to the workers as soon as its HTML is made (or comes from the cache).
@@ -340,7 +345,6 @@ def _build(
     parts, notes = _parts(
         meeting, items, audience, on_part=lambda part: renderer.add(part_job(part, meeting))
     )
-    draft = not meeting.agenda_is_public
     renderer.add(_blank_job(draft))
     first = renderer.finish()
     *rendered, blank = first.parts
@@ -389,7 +393,7 @@ def _build(
         joins["pack"] = Assembly(tuple(pieces), pack_meta, numbers=numbers.pdf if numbers else None)
     if with_agenda:
         joins["agenda"] = Assembly((Piece(results["agenda alone"].pdf, numbered=False),), metadata)
-    done_joins = pool.map(run_assembly, list(joins.values()))
+    done_joins = join_all(list(joins.values()), pool)
     joined = dict(zip(joins, done_joins, strict=True))
 
     pack = None

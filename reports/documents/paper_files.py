@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from meetings.models import Meeting
-from reports.documents.assemble import Assembly, Piece, run_assembly
+from reports.documents.assemble import Assembly, Piece
 from reports.documents.pack import Part, paper_part, part_job
 from reports.documents.papers import paper_html
-from reports.documents.parts import PartRenderer
+from reports.documents.parts import PartRenderer, join_all
 from reports.documents.render import Correction, Metadata, Rendered, render_html
 from reports.documents.uploads import read_upload
 from reports.documents.workers import PartJob, PartPdf, Pool
@@ -98,7 +98,7 @@ def render_paper_files(
             notice = notices.get(paper.pk)
             if notice is not None:  # the upload as it is, after the correction's page
                 pieces = (_notice_piece(notice), Piece(data, numbered=False, anchors=False))
-                data = pool.map(run_assembly, [Assembly(pieces, metadata)])[0]
+                data = join_all([Assembly(pieces, metadata)], pool)[0]
                 pages += notice.pages
             done[paper.pk] = Rendered(pdf=data, pages=pages, metadata=metadata)
             continue
@@ -128,7 +128,7 @@ def render_paper_files(
         )
         for c, pdf, stamp in zip(copies, pdfs, stamps, strict=True)
     ]
-    joined = pool.map(run_assembly, jobs)
+    joined = join_all(jobs, pool)
     for copy, pdf, data, job in zip(copies, pdfs, joined, jobs, strict=True):
         notice = notices.get(copy.paper.pk)
         pages = pdf.pages + (notice.pages if notice is not None else 0)

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 
-from reports.documents.workers import PartJob, PartPdf, Pool, available_cores, render_part
+from reports.documents.assemble import Assembly, run_assembly
+from reports.documents.workers import Metadata, PartJob, PartPdf, Pool, available_cores, render_part
 
 logger = logging.getLogger(__name__)
 
@@ -148,3 +150,88 @@ def render_parts(jobs: Iterable[PartJob], pool: Pool | None = None) -> PartsRend
     for job in jobs:
         renderer.add(job)
     return renderer.finish()
+
+
+# Joined documents -----------------------------------------------------------------------------
+# A joined document (a pack, an agenda, a paper's copy) is kept too, keyed by its pieces, its
+# metadata, and the code that joins them (a change to it makes every key new): so when the
+# documents publishing freezes were joined ahead (reports/documents/ahead.py), publishing
+# stores them as they were joined. Their PDF dates say when they were joined.
+
+
+# The modules that join and finish documents (a standalone one is written by render.py).
+JOINING_CODE = ("assemble.py", "fonts.py", "tagging.py", "workers.py", "render.py")
+
+
+@cache
+def _joining_code() -> str:
+    digest = hashlib.sha256()
+    for name in JOINING_CODE:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return f"{_versions()}|{digest.hexdigest()}"
+
+
+def joined_key(job: Assembly) -> str:
+    """The cache key of a joined document: what is joined and how, not when."""
+    digest = hashlib.sha256()
+    digest.update(_joining_code().encode())
+    digest.update(repr(job.metadata).encode())
+    for piece in job.pieces:
+        digest.update(f"|piece numbered={piece.numbered} anchors={piece.anchors}|".encode())
+        digest.update(hashlib.sha256(piece.pdf).digest())
+    if job.numbers is not None:
+        digest.update(b"|numbers=" + hashlib.sha256(job.numbers).digest())
+    return f"documents:joined:{digest.hexdigest()}"
+
+
+def join_all(jobs: Sequence[Assembly], pool: Pool) -> list[bytes]:
+    """Each document joined, in order: from the cache when the same pieces were joined the
+    same way before, else joined in the pool (and kept)."""
+    store = _cache()
+    keys = [joined_key(job) for job in jobs]
+    try:
+        found = store.get_many(keys)
+    except Exception:  # noqa: BLE001 — the cache is an optimisation
+        logger.warning("Document part cache unavailable: joining every document", exc_info=True)
+        return pool.map(run_assembly, list(jobs))
+    ready = {k: v for k, v in found.items() if isinstance(v, bytes) and v.startswith(b"%PDF-")}
+    missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in ready}
+    if missing:
+        fresh = dict(zip(missing, pool.map(run_assembly, list(missing.values())), strict=True))
+        ready.update(fresh)
+        timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+        try:
+            store.set_many(fresh, timeout)
+        except Exception:  # noqa: BLE001 — the cache is an optimisation
+            logger.warning("Document part cache unavailable: documents not kept", exc_info=True)
+    return [ready[key] for key in keys]
+
+
+def document_key(html: str, metadata: Metadata) -> str:
+    """The cache key of a standalone document (render.render_pdf): its HTML and metadata."""
+    digest = hashlib.sha256()
+    digest.update(_joining_code().encode())
+    digest.update(repr(metadata).encode())
+    digest.update(b"|html=" + html.encode())
+    return f"documents:whole:{digest.hexdigest()}"
+
+
+def kept_document(key: str) -> tuple[bytes, int] | None:
+    """A standalone document kept under this key: its PDF and page count, or None."""
+    try:
+        value = _cache().get(key)
+    except Exception:  # noqa: BLE001 — the cache is an optimisation
+        logger.warning("Document part cache unavailable", exc_info=True)
+        return None
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes)):
+        return None
+    pdf, pages = value
+    return (pdf, pages) if pdf.startswith(b"%PDF-") and isinstance(pages, int) else None
+
+
+def keep_document(key: str, pdf: bytes, pages: int) -> None:
+    timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+    try:
+        _cache().set(key, (pdf, pages), timeout)
+    except Exception:  # noqa: BLE001 — the cache is an optimisation
+        logger.warning("Document part cache unavailable: document not kept", exc_info=True)

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reports.documents.assemble import Piece, assemble
-from reports.documents.parts import workers
+from reports.documents.parts import document_key, keep_document, kept_document, workers
 from reports.documents.workers import (
     PDF_VARIANT,
     Metadata,
@@ -103,9 +103,15 @@ def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Re
     """A standalone document: laid out and written here, or in the workers of the pool that
     rendered_in_workers() set up (a render on request)."""
     html = render_html(template, {**context, "metadata": metadata})
+    # The same HTML written before (ahead of publishing, or for an earlier reader) is kept.
+    key = document_key(html, metadata)
+    kept = kept_document(key)
+    if kept is not None:
+        return Rendered(pdf=kept[0], pages=kept[1], metadata=metadata)
     job = DocumentJob(html=html, metadata=metadata, now=timezone.now())
     pool = REQUEST_POOL.get()
     pdf, pages = pool.submit(write_document, job)() if pool is not None else write_document(job)
+    keep_document(key, pdf, pages)
     return Rendered(pdf=pdf, pages=pages, metadata=metadata)
 
 
