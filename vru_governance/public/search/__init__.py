@@ -107,14 +107,16 @@ def ranked(
         scope &= Q(meeting=meeting)
     if year is not None:
         scope &= Q(meeting__date__year=year)
-    items = AgendaItem.objects.filter(scope, meeting__status__in=AGENDA_PUBLIC_STATUSES)
+    # What is public is asked as "not under an unpublished meeting": a short list of ids each
+    # match is checked against, instead of a join of every match with its item and meeting.
+    agenda_hidden = AgendaItem.objects.exclude(meeting__status__in=AGENDA_PUBLIC_STATUSES)
+    minutes_hidden = AgendaItem.objects.exclude(meeting__status__in=MINUTES_PUBLIC_STATUSES)
+    items = AgendaItem.objects.filter(scope).exclude(pk__in=agenda_hidden.values("pk"))
     papers = Paper.objects.filter(
-        _under_item(scope),
-        classification=Paper.Classification.PUBLIC,
-        item__meeting__status__in=AGENDA_PUBLIC_STATUSES,
-    )
-    paragraphs = MinuteParagraph.objects.filter(
-        _under_item(scope), item__meeting__status__in=MINUTES_PUBLIC_STATUSES
+        _under_item(scope), classification=Paper.Classification.PUBLIC
+    ).exclude(item__in=agenda_hidden.values("pk"))
+    paragraphs = MinuteParagraph.objects.filter(_under_item(scope)).exclude(
+        item__in=minutes_hidden.values("pk")
     )
     hits = _best_per_item(_engine(parsed).hits(items, papers, paragraphs))
     hits.sort(key=lambda h: (-h.rank, -h.date.toordinal(), h.title))
