@@ -7,14 +7,15 @@ import datetime as dt
 
 import pytest
 from django.db import connection, transaction
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from meetings.lock_scope import recording_history
 from meetings.models import MinuteParagraph
 from members.models import Body
 from tests.public_world import WorldMixin, add_item, add_meeting, add_paper
-from vru_governance.public.search import fts5, postgres, ranked
+from vru_governance import page_cache
+from vru_governance.public.search import filters, fts5, postgres, ranked
 
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the ranking query's plan is PostgreSQL's"
@@ -81,6 +82,30 @@ class RankingTests(WorldMixin, TestCase):
         assert "60 results" in page  # 24 items, 24 papers, 12 items' minutes
         # The boards and years, the ranking, the shown results' meetings and their snippets.
         assert len(ctx.captured_queries) == 4
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
+class CachedFiltersTests(WorldMixin, TestCase):
+    def test_the_boards_and_years_are_read_once_until_a_record_changes(self) -> None:
+        page_cache.invalidate()
+        with CaptureQueriesContext(connection) as ctx:
+            first = filters()
+            again = filters()
+        assert len(ctx.captured_queries) == 1
+        assert [b.slug for b in again.bodies] == [b.slug for b in first.bodies]
+        assert again.years_of == first.years_of
+        add_meeting(self.world.body_b, dt.date(2032, 5, 1), "agenda_published")
+        assert 2032 not in filters().years(self.world.body_b)  # until the change is committed
+        page_cache.invalidate()  # as the commit does (page_cache._on_record_change)
+        assert 2032 in filters().years(self.world.body_b)
+
+    def test_with_pages_not_cached_the_boards_and_years_are_read_each_time(self) -> None:
+        with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
+            filters()
+            add_meeting(self.world.body_b, dt.date(2033, 5, 1), "agenda_published")
+            with CaptureQueriesContext(connection) as ctx:
+                assert 2033 in filters().years(self.world.body_b)
+        assert len(ctx.captured_queries) == 1
 
 
 @on_postgres

@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.db.models.functions import ExtractYear
@@ -30,6 +32,7 @@ from meetings.models import AgendaItem, Meeting, MinuteParagraph
 from members.models import Body
 from reports.models import Paper
 from reports.published import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+from vru_governance import page_cache
 from vru_governance.public.search.fts5 import Fts5Search
 from vru_governance.public.search.hits import Hit, Result, highlighted
 from vru_governance.public.search.postgres import PostgresSearch
@@ -48,6 +51,8 @@ __all__ = [
     "search",
 ]
 
+FILTERS_KEY = "public-search:filters"
+
 
 @dataclass
 class Filters:
@@ -63,7 +68,23 @@ class Filters:
 
 
 def filters() -> Filters:
-    """Every body by name, with the years of its published meetings: one query for both."""
+    """Every body by name, with the years of its published meetings: the same for every search,
+    so kept with the cached pages, under the records' generation, while pages are cached."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return _filters()
+    cache = caches[settings.PUBLIC_PAGE_CACHE]
+    # The generation is read first, as for a page: filters read before a publication was
+    # committed are kept under the generation it replaces.
+    key = f"{FILTERS_KEY}:{page_cache.generation()}"
+    found = cache.get(key)
+    if found is None:
+        found = _filters()
+        cache.set(key, found, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return found
+
+
+def _filters() -> Filters:
+    """The filters from the database: one query for the bodies and their years."""
     rows = (
         Body.objects.annotate(
             published=FilteredRelation(
