@@ -13,14 +13,13 @@ from vru_governance.warmup import warm_up  # noqa: E402 — needs the apps loade
 
 warm_up()
 
-# The embedded setup renders in a job thread of this process, whose render workers come from a
-# fork server: started now, not by the first publication (reports/documents/workers.py).
-from django.conf import settings  # noqa: E402
+# This process's render workers (a publication in the job thread, a draft or the chair's brief
+# on request) come from a fork server, with only WeasyPrint loaded: forked from this process
+# they would start with all of it. Started now, not by the first render
+# (reports/documents/workers.py).
+from reports.documents.workers import start_fork_server  # noqa: E402
 
-if settings.JOBS_BACKEND == "thread" and settings.DOCUMENTS_RENDER_WORKERS != 1:
-    from reports.documents.workers import start_fork_server  # noqa: E402
-
-    start_fork_server()
+start_fork_server()
 
 # What is loaded by now (Django, the apps, the compiled templates) lives as long as the worker:
 # keep it out of the garbage collector's full passes, which otherwise walk every one of those

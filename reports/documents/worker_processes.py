@@ -5,9 +5,11 @@ A web worker that dies mid-render (a timeout, `kill -9`) must not leave its rend
 behind: they would keep burning CPU and, holding a copy of its PostgreSQL socket, keep its
 session "idle in transaction" with the meeting's row lock, so that every later edit of the
 meeting hangs. So each worker asks the kernel to kill it when its parent dies
-(PR_SET_PDEATHSIG), closes its copies of the parent's database sockets, takes back the default
-signal handlers (a gunicorn worker's own would make it ignore SIGTERM), and runs under an
-address-space limit. Nothing here needs Django's settings (a worker may run without them).
+(PR_SET_PDEATHSIG; a fork server's worker, whose parent is the server, also watches the
+process it renders for and kills itself when that one ends), closes its copies of the
+parent's database sockets, takes back the default signal handlers (a gunicorn worker's own
+would make it ignore SIGTERM), and runs under an address-space limit. Nothing here needs
+Django's settings (a worker may run without them).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import ctypes
 import logging
 import os
 import resource
+import select
 import signal
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -50,9 +54,12 @@ def setting(name: str, default: int) -> int:
         return default
 
 
-def start_worker(parent: int | None, memory_mb: int) -> None:
-    """The pool's initializer, run first in every worker."""
-    _die_with_parent(parent)
+def start_worker(owner: int, memory_mb: int, forked: bool) -> None:
+    """The pool's initializer, run first in every worker: `owner` is the process that renders
+    in it, its parent when `forked`, else the one that asked the fork server for it."""
+    _die_with_parent(owner if forked else None)
+    if not forked:
+        _die_with_owner(owner)
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
     forget_parent()
@@ -71,6 +78,28 @@ def _die_with_parent(parent: int | None) -> None:
     # The parent may have died before the request above was made: nothing would kill us then.
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+
+
+def _die_with_owner(owner: int) -> None:
+    """SIGKILL this process when `owner`, which is not its parent, ends.
+
+    A fork server's worker is the server's child, and the server outlives the process that
+    asked for the worker as long as the worker lives (each worker holds the server's "alive"
+    pipe): so a thread waits on the owner's pidfd, which becomes readable when it ends.
+    """
+    try:
+        pidfd = os.pidfd_open(owner)
+    except ProcessLookupError:  # it has already ended
+        os._exit(1)
+    except (OSError, AttributeError) as exc:  # not Linux 5.3+
+        logger.warning("A render worker cannot be tied to its owner: %s", exc)
+        return
+
+    def watch() -> None:
+        select.select([pidfd], [], [])
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
 
 
 def forget_parent() -> None:

@@ -1,12 +1,15 @@
 """Rendering parts of a document to PDF bytes, in worker processes where they can start.
 
 Nothing here imports Django: a worker gets plain HTML (and an uploaded PDF's bytes) and returns
-PDF bytes, so it never touches the ORM or a database connection. The pool is forked from the
-calling process when that process has a single thread (WeasyPrint is then already imported and
-shared copy-on-write); a process with other threads (a threaded server, a live-server test)
-uses a fork server instead, because a thread inside fontconfig or a lock at the moment of a
-fork could leave the child stuck. Where no pool can start (a daemonic process, a platform
-without fork, a sandbox refusing processes) the parts are rendered one after the other.
+PDF bytes, so it never touches the ORM or a database connection. The workers come from a fork
+server (WeasyPrint, pypdf and pikepdf preloaded, nothing else) when this process started one
+(start_fork_server: the web server does at boot): a worker forked from the calling process
+starts with every page that process has touched (Django, the apps, the records), about 90 MiB
+of its peak. A process that started none forks its workers from itself when it has a single
+thread, and otherwise starts a fork server then, because a thread inside fontconfig or a lock
+at the moment of a fork could leave the child stuck. Where no pool can start (a daemonic
+process, a platform without fork, a sandbox refusing processes) the parts are rendered one
+after the other.
 """
 
 from __future__ import annotations
@@ -303,10 +306,18 @@ def available_cores() -> int:
 
 FORK_SERVER_PRELOAD = ["weasyprint", "pypdf", "pikepdf", __name__, "reports.documents.assemble"]
 
+# The process that called start_fork_server (a process forked from it has the server's
+# address but is not its parent: it cannot check on it, nor own its workers).
+_fork_server_owner: int | None = None
+
 
 def _context() -> BaseContext:
-    """fork from a single-threaded process; a fork server (WeasyPrint preloaded) otherwise."""
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+    """The fork server this process started; else fork from a single-threaded process; else a
+    fork server started now (WeasyPrint preloaded)."""
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods and _fork_server_owner == os.getpid():
+        return multiprocessing.get_context("forkserver")
+    if threading.active_count() == 1 and "fork" in methods:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(FORK_SERVER_PRELOAD)
@@ -314,14 +325,16 @@ def _context() -> BaseContext:
 
 
 def start_fork_server() -> None:
-    """Start, in the background, the fork server a multi-threaded process's render workers
-    come from (the embedded setup's job thread), so that the first publication does not wait
-    for it to load WeasyPrint. It ends with this process."""
+    """Start, in the background, the fork server this process's render workers will come from,
+    so that they start small (only what rendering needs is loaded there) and the first render
+    does not wait for it to load WeasyPrint. It ends with this process."""
+    global _fork_server_owner
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
     from multiprocessing import forkserver
 
     multiprocessing.get_context("forkserver").set_forkserver_preload(FORK_SERVER_PRELOAD)
+    _fork_server_owner = os.getpid()
     threading.Thread(target=forkserver.ensure_running, name="fork-server", daemon=True).start()
 
 
@@ -385,18 +398,18 @@ class Pool:
         try:
             if self.executor is None:
                 context = _context()
-                # Imported once here (a second or so), shared by the forked workers.
-                import pikepdf  # noqa: F401
-                import weasyprint  # noqa: F401
+                forked = context.get_start_method() == "fork"
+                if forked:  # Imported once here (a second or so), shared by the workers.
+                    import pikepdf  # noqa: F401
+                    import weasyprint  # noqa: F401
 
-                # A forked worker checks that we are still its parent; a fork server's
-                # workers are its children (it ends when we do, and they with it).
-                parent = os.getpid() if context.get_start_method() == "fork" else None
+                # A forked worker is our child; a fork server's worker is the server's, and
+                # watches us instead (worker_processes.start_worker).
                 self.executor = ProcessPoolExecutor(
                     max_workers=self.processes,
                     mp_context=context,
                     initializer=hygiene.start_worker,
-                    initargs=(parent, self.memory_mb),
+                    initargs=(os.getpid(), self.memory_mb, forked),
                 )
             future = self.executor.submit(function, job)
         except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:

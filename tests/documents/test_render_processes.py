@@ -12,12 +12,15 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
 
 from meetings.models import Meeting
+from reports.documents import workers as workers_module
 from reports.documents.worker_processes import RenderFailed
 from reports.documents.workers import Pool
 from tests.demo import ROOT
@@ -96,6 +99,66 @@ time.sleep(120)
     assert wait_until_gone(workers, GRACE) == [], "render workers outlived their parent"
 
 
+def test_a_fork_servers_workers_die_with_the_process_they_render_for_and_the_server_too() -> None:
+    # Their parent is the fork server, which would outlive the process that asked for them as
+    # long as they live (each holds its "alive" pipe): they watch that process themselves.
+    parent, pids = start(
+        """
+import signal, time
+from multiprocessing import forkserver
+from reports.documents.workers import Pool, start_fork_server
+start_fork_server()
+signal.signal(signal.SIGTERM, lambda *args: None)
+pool = Pool(2)
+pool.submit(time.sleep, 120)
+pool.submit(time.sleep, 120)
+print(*pool.executor._processes, forkserver._forkserver._forkserver_pid, flush=True)
+time.sleep(120)
+"""
+    )
+    *workers, server = pids
+    assert all(_parent_of(pid) == server for pid in workers)
+    time.sleep(1)  # the workers' initializer has run
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(10)
+    assert wait_until_gone(workers, GRACE) == [], "fork-server workers outlived their owner"
+    assert wait_until_gone([server], GRACE) == [], "the fork server outlived its owner"
+
+
+def test_a_fork_servers_worker_starts_without_the_memory_of_the_process_it_renders_for() -> None:
+    # A forked worker starts with every page its parent has touched (Django, the records):
+    # one from the fork server has only what rendering needs, whatever its owner holds.
+    script = """
+import os
+from pathlib import Path
+from reports.documents.workers import Pool, _context, start_fork_server
+start_fork_server()
+ballast = b"x" * (300 * 1024 * 1024)
+with Pool(2) as pool:
+    status = pool.submit(Path.read_text, Path("/proc/self/status"))()
+    stat = pool.submit(Path.read_text, Path("/proc/self/stat"))()
+parent = int(stat.rsplit(")", 1)[1].split()[1])
+print(_context().get_start_method(), parent == os.getpid(), flush=True)
+print(*(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "/bin"), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    method, workers_parent, rss_kib = done.stdout.split()
+    assert (method, workers_parent) == ("forkserver", "False")
+    assert int(rss_kib) < 200 * 1024
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
 def test_a_render_worker_answers_sigterm_whatever_its_parent_does_with_it() -> None:
     parent, workers = start(
         """
@@ -117,7 +180,20 @@ time.sleep(60)
     assert wait_until_gone(workers, GRACE) == []
 
 
-def test_a_render_past_its_time_limit_is_stopped_with_a_message_and_its_worker_killed() -> None:
+@pytest.fixture(params=["fork", "fork server"])
+def start_method(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Workers forked from this process (as if it had one thread: an earlier test may have left
+    one behind), or from a fork server this process started."""
+    owner = os.getpid() if request.param == "fork server" else None
+    one_thread = mock.patch("reports.documents.workers.threading.active_count", return_value=1)
+    with mock.patch.object(workers_module, "_fork_server_owner", owner), one_thread:
+        yield "forkserver" if owner else "fork"
+
+
+def test_a_render_past_its_time_limit_is_stopped_with_a_message_and_its_worker_killed(
+    start_method: str,
+) -> None:
+    assert workers_module._context().get_start_method() == start_method
     with Pool(2, time_limit=1) as pool:
         result = pool.submit(time.sleep, 30)
         workers = list(pool.executor._processes)
@@ -149,6 +225,7 @@ import time, django
 django.setup()
 from django.db import transaction
 from meetings.models import Meeting
+from reports.documents import workers as workers_module
 with transaction.atomic():
     Meeting.objects.select_for_update().get(pk={meeting.pk})
     with Pool(2) as pool:

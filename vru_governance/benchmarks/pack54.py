@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 import time
 from typing import Any
 
@@ -16,7 +15,13 @@ from reports.documents.render import CAPTURED_HTML
 from reports.models import Paper
 from vru_governance.benchmarks.cases import CASES, PART_CACHE, generated_meeting, load_demo
 from vru_governance.benchmarks.libreoffice import LibreOffice
-from vru_governance.benchmarks.measure import cpu_seconds, ratio_goal, rss_mib, sample_figures
+from vru_governance.benchmarks.measure import (
+    cpu_seconds,
+    ratio_goal,
+    rss_mib,
+    sample_figures,
+    workers_peak_mib,
+)
 
 # The goals of the agenda-pack work (issue: agenda-pack rendering speed).
 GOAL_COLD_RATIO = 1.5  # cold render / LibreOffice converting the same content
@@ -77,7 +82,7 @@ def measure_pack_54(options: dict[str, Any]) -> dict[str, Any]:
         samples["changed"].append((seconds, cpu))
         rendered_after_change = [again.pack.extra["rendered"]]
         peak_self = rss_mib()
-        peak_workers = rss_mib(resource.RUSAGE_CHILDREN)  # before LibreOffice runs
+        peak_workers = workers_peak_mib()  # before LibreOffice runs
 
         libreoffice = LibreOffice(html)
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import platform
 import subprocess
 import sys
@@ -25,9 +26,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test import override_settings
 
-from vru_governance.benchmarks.cases import CASES, PART_CACHE, measure_document
+from reports.documents.parts import workers
+from reports.documents.workers import start_fork_server
+from vru_governance.benchmarks.cases import CASES, LAID_OUT_HERE, PART_CACHE, measure_document
 from vru_governance.benchmarks.libreoffice import convert_documents
-from vru_governance.benchmarks.measure import cpus, has_harfbuzz_subset, package_version
+from vru_governance.benchmarks.measure import (
+    cpus,
+    has_harfbuzz_subset,
+    package_version,
+    reading_workers,
+)
 from vru_governance.benchmarks.pack54 import measure_pack_54
 
 
@@ -66,8 +74,11 @@ class Command(BaseCommand):
             "note": "seconds_first: first render in a fresh process (after imports), nothing "
             "cached; seconds_warm: best later render (agenda and packs: their parts cached; "
             "pack-54: after one paper changed); peak_rss_mib: the process's peak resident "
-            "memory, peak_rss_mib_workers: its largest worker's; baseline_rss_mib: before the "
-            "first render (Django, WeasyPrint imported).",
+            "memory, peak_rss_mib_workers: its largest worker's (they come from a fork "
+            "server started with the process, as the web server starts one; read from /proc "
+            "before each pool ends); baseline_rss_mib: before the "
+            "first render (Django; WeasyPrint too when this process renders or forks its "
+            "workers: weasyprint_import_seconds is then not None).",
             "documents": documents,
             "libreoffice": convert_documents(documents),
         }
@@ -93,26 +104,37 @@ class Command(BaseCommand):
     # One document, in this (child) process ------------------------------------------------
 
     def _measure(self, options: dict[str, Any]) -> dict[str, Any]:
-        started = time.perf_counter()
-        # Timed on their own: they are paid once per process.
-        import pikepdf  # noqa: F401
-        import weasyprint  # noqa: F401
+        # Started at once, in the background, as the web server does at boot (wsgi.py): the
+        # render workers come from it, with only what rendering needs loaded, and this process
+        # loads WeasyPrint only if it lays documents out itself.
+        served = workers() != 1 and "forkserver" in multiprocessing.get_all_start_methods()
+        import_seconds = None
+        if served:
+            start_fork_server()
+        if not served or options["case"] in LAID_OUT_HERE:  # this process renders, or forks
+            started = time.perf_counter()
+            # Timed on their own: they are paid once per process.
+            import pikepdf  # noqa: F401
+            import weasyprint  # noqa: F401
 
-        import_seconds = time.perf_counter() - started
+            import_seconds = round(time.perf_counter() - started, 2)
         # A part cache of this process's own: "first" is a render with nothing cached.
         part_cache = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": PART_CACHE,
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
-        with override_settings(
-            CACHES={**settings.CACHES, PART_CACHE: part_cache}, DOCUMENTS_PART_CACHE=PART_CACHE
+        with (
+            override_settings(
+                CACHES={**settings.CACHES, PART_CACHE: part_cache}, DOCUMENTS_PART_CACHE=PART_CACHE
+            ),
+            reading_workers(),
         ):
             if options["case"] == "pack-54":
                 result = measure_pack_54(options)
             else:
                 result = measure_document(options)
-        result["weasyprint_import_seconds"] = round(import_seconds, 2)
+        result["weasyprint_import_seconds"] = import_seconds  # None: in the fork server
         return result
 
     def _child(self, case: str, options: dict[str, Any]) -> dict[str, Any]:
