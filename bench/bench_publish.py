@@ -1,6 +1,6 @@
 """The publish row of make bench: from the Publish POST to the Publish page saying every
-document is frozen, for the 54-page pack of a draft meeting whose papers were saved (their
-parts rendered ahead, as the job a save enqueues does) before.
+document is frozen, for the 54-page pack of a draft meeting whose papers were saved before
+(their parts rendered and the documents joined ahead, as the job a save enqueues does).
 
 `prepare` makes the meeting in the bench's database (Django set up in this process), before
 gunicorn starts; `measure` publishes it over HTTP as the secretary, polling the page as a
@@ -34,6 +34,7 @@ def prepare(body_slug: str) -> dict[str, Any]:
     from members.models import Body
     from reports.documents.ahead import render_generated_ahead, render_paper_ahead
     from reports.models import Paper
+    from reports.services import join_ahead
     from vru_governance.benchmarks.cases import generated_meeting
 
     body = Body.objects.get(slug=body_slug)
@@ -50,8 +51,10 @@ def prepare(body_slug: str) -> dict[str, Any]:
     for paper in Paper.objects.filter(item__meeting=meeting).select_related("item"):
         render_paper_ahead(paper)  # what the job a saved paper enqueues does
     # That job renders the parts the packs generate from the records too (the last minutes,
-    # the actions arising: reports/publishing.render_paper_job).
+    # the actions arising), then joins the documents as they will be published
+    # (reports/publishing.render_paper_job).
     render_generated_ahead(meeting)
+    join_ahead(meeting)
     ahead = time.perf_counter() - started
     reasons = {c.key: "Measured by make bench." for c in agenda_checks(meeting) if c.blocks}
     log(f"publish: {meeting} in draft, its parts rendered ahead in {ahead:.1f} s")

@@ -17,7 +17,11 @@ from django.utils import timezone
 from meetings.models import AgendaItem, Meeting
 from reports.ahead_jobs import minutes_frozen
 from reports.annual_pdf import annual_pdfs_changed
-from reports.documents.actions_arising import render_actions_arising, report_actions
+from reports.documents.actions_arising import (
+    render_actions_arising,
+    report_actions,
+    reports_reused,
+)
 from reports.documents.facts import agenda_facts
 from reports.documents.minutes import render_minutes
 from reports.documents.pack import Audience, Part, build_pack
@@ -95,7 +99,7 @@ def _render(
     rendered too."""
     out = _Rendering()
     rendered = out.documents
-    with Pool(workers()) as pool:
+    with Pool(workers()) as pool, reports_reused():
         if Kind.AGENDA in kinds or Kind.PACK in kinds:
             correction = corrections.get(Kind.PACK) or corrections.get(Kind.AGENDA)
             result = build_pack(
@@ -138,10 +142,10 @@ def _render(
             out.papers = render_paper_files(
                 meeting, papers, pool=pool, parts=paper_parts, corrections=paper_corrections
             )
-    if Kind.ACTIONS_ARISING in kinds:
-        rendered[Kind.ACTIONS_ARISING] = render_actions_arising(
-            meeting, correction=corrections.get(Kind.ACTIONS_ARISING), draft=False
-        )
+        if Kind.ACTIONS_ARISING in kinds:
+            rendered[Kind.ACTIONS_ARISING] = render_actions_arising(
+                meeting, correction=corrections.get(Kind.ACTIONS_ARISING), draft=False
+            )
     if Kind.MINUTES in kinds:
         rendered[Kind.MINUTES] = render_minutes(meeting, correction=corrections.get(Kind.MINUTES))
     return out

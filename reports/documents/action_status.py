@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from actions.models import CLOSED, Action, Status
+from actions.models import CLOSED, Action, ActionUpdate, Status
 from meetings.models import Meeting
 
 
@@ -45,8 +45,18 @@ def report_moment(meeting: Meeting) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(meeting.date, dt.time.min))
 
 
+# Where a caller prefetched an action's updates as a plain list (Prefetch(to_attr=UPDATES)).
+UPDATES = "listed_updates"
+
+
+def _updates(action: Action) -> list[ActionUpdate]:
+    """The action's updates in (date, pk) order, as its caller prefetched them."""
+    listed = getattr(action, UPDATES, None)
+    return listed if listed is not None else list(action.updates.all())
+
+
 def _current(action: Action) -> StatusAt:
-    closing = [u.date for u in action.updates.all() if u.status in CLOSED]
+    closing = [u.date for u in _updates(action) if u.status in CLOSED]
     return StatusAt(action.status, action.status_note, max(closing) if closing else None)
 
 
@@ -76,7 +86,8 @@ def statuses_at(
 ) -> dict[int, StatusAt]:
     """Each action's status at `moment` (now when None), by action id.
 
-    The actions come with their updates prefetched in (date, pk) order. One query reads the
+    The actions come with their updates prefetched in (date, pk) order (as `updates`, or as a
+    list in the attribute UPDATES). One query reads the
     actions' history when a moment is given. At the moment: the later of the last update dated
     by then (entered by then, when dated that very day) and the last saved state by then.
     Before anything was recorded by then, every action reads "Open" (as it was agreed), with
@@ -99,10 +110,9 @@ def statuses_at(
     agendas = _PublishedAgendas(body_id)
     found: dict[int, StatusAt] = {}
     for action in actions:
+        all_updates = _updates(action)
         updates = [
-            u
-            for u in action.updates.all()
-            if u.date < day or (u.date == day and u.created_at <= moment)
+            u for u in all_updates if u.date < day or (u.date == day and u.created_at <= moment)
         ]
         closing = [u.date for u in updates if u.status in CLOSED]
         closed_on = max(closing) if closing else None
@@ -118,7 +128,7 @@ def statuses_at(
             found[action.pk] = _current(action)
         else:
             when, status, note = recorded[0]
-            since = None if action.updates.all() else agendas.last_by(when)
+            since = None if all_updates else agendas.last_by(when)
             undated = since is not None and since <= day
             found[action.pk] = StatusAt(status, note) if undated else StatusAt(Status.OPEN, "")
     return found

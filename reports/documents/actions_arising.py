@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from actions.models import Action, ActionOwner, ActionUpdate
-from meetings.models import Meeting
+from actions.models import Action, ActionOwner, ActionUpdate, join_names
+from meetings.models import AgendaItem, Meeting
 from reports.documents import records
-from reports.documents.action_status import StatusAt, report_moment, statuses_at
+from reports.documents.action_status import UPDATES, StatusAt, report_moment, statuses_at
 from reports.documents.minutes import masthead
 from reports.documents.render import Correction, Metadata, Rendered, render_pdf
 from vru_governance.rules.formats import short_date
@@ -65,35 +69,95 @@ def _listed(status: StatusAt, since: dt.date | None) -> bool:
 # partners also those circulated to them (DESIGN: "sees draft minutes once circulated").
 PUBLIC_MINUTES = Meeting.MINUTES_PUBLIC_STATUSES
 PARTNER_MINUTES = Meeting.MINUTES_CIRCULATED_STATUSES
+OWNERS = "listed_owners"  # the owners' names, in order
 
 
 def report_actions(meeting: Meeting, partners: bool = False) -> list[tuple[Action, StatusAt]]:
     """Actions of the body's earlier meetings that the report for this meeting lists, each
-    with its status as it stood when the meeting's agenda was published (action_status.py)."""
+    with its status as it stood when the meeting's agenda was published (action_status.py).
+
+    The public's report lists those of the partners' whose meeting's minutes are published;
+    within reports_reused() the partners' list is read once for both."""
+    built = _BUILT.get()
+    key = ("actions", meeting.pk, meeting.status, timezone.localdate())
+    listed = built.get(key) if built is not None else None
+    if listed is None:
+        listed = _partners_actions(meeting)
+        if built is not None:
+            built[key] = listed
+    if partners:
+        return listed
+    return [(a, status) for a, status in listed if a.meeting.status in PUBLIC_MINUTES]
+
+
+def _partners_actions(meeting: Meeting) -> list[tuple[Action, StatusAt]]:
     previous = meeting.previous()
     since = previous.date if previous else None
-    owners = ActionOwner.objects.select_related("person").order_by("position", "pk")
+    # A decade's report reads thousands of actions: their meetings and items are read once
+    # each (not one copy per action), their owners as names, their updates into plain lists
+    # (to_attr), all of which cost more than the queries when made per action.
+    reported = Q(
+        meeting__body_id=meeting.body_id,
+        meeting__date__lt=meeting.date,
+        meeting__status__in=PARTNER_MINUTES,
+        confirmed=True,
+    )
     actions = (
-        Action.objects.filter(
-            meeting__body_id=meeting.body_id,
-            meeting__date__lt=meeting.date,
-            meeting__status__in=PARTNER_MINUTES if partners else PUBLIC_MINUTES,
-            confirmed=True,
-        )
-        .select_related("meeting", "item")
+        Action.objects.filter(reported)
         .prefetch_related(
-            Prefetch("owners", queryset=owners),
-            Prefetch("updates", queryset=ActionUpdate.objects.order_by("date", "pk")),
+            Prefetch(
+                "updates", queryset=ActionUpdate.objects.order_by("date", "pk"), to_attr=UPDATES
+            ),
         )
         .order_by("-meeting__date", "item__position", "position", "pk")
     )
     actions = list(actions)
+    meetings = Meeting.objects.order_by().in_bulk({a.meeting_id for a in actions})
+    items = AgendaItem.objects.order_by().in_bulk({a.item_id for a in actions if a.item_id})
+    names: dict[int, list[str]] = {}
+    owners = (
+        ActionOwner.objects.filter(action__in=Action.objects.filter(reported))
+        .order_by("position", "pk")
+        .values_list("action_id", "person__name", "role")
+    )
+    for action_id, name, role in owners:
+        names.setdefault(action_id, []).append(name if name is not None else role)
+    for action in actions:
+        action.meeting = meetings[action.meeting_id]
+        action.item = items.get(action.item_id) if action.item_id else None
+        setattr(action, OWNERS, names.get(action.pk, []))
     statuses = statuses_at(actions, report_moment(meeting), body_id=meeting.body_id)
     return [(a, statuses[a.pk]) for a in actions if _listed(statuses[a.pk], since)]
 
 
+# Set by reports_reused(): what was already read and built, by meeting, status and day.
+_BUILT: ContextVar[dict[tuple, Any] | None] = ContextVar("built", default=None)
+
+
+@contextmanager
+def reports_reused() -> Iterator[None]:
+    """Within, each meeting's report is built once per audience: a freeze prints the public
+    one in the pack and on its own, while holding the meeting's lock (nothing changes)."""
+    token = _BUILT.set({})
+    try:
+        yield
+    finally:
+        _BUILT.reset(token)
+
+
 def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsArising:
     """Group the listed actions by their meeting, newest first, and mark the overdue ones."""
+    built = _BUILT.get()
+    key = ("report", meeting.pk, partners, meeting.status, timezone.localdate())
+    if built is not None and key in built:
+        return built[key]
+    report = _build(meeting, partners)
+    if built is not None:
+        built[key] = report
+    return report
+
+
+def _build(meeting: Meeting, partners: bool) -> ActionsArising:
     as_of = min(timezone.localdate(), meeting.date)
     groups: list[Group] = []
     for action, status in report_actions(meeting, partners=partners):
@@ -114,7 +178,7 @@ def build_actions_arising(meeting: Meeting, partners: bool = False) -> ActionsAr
                 action=action.description,
                 deadline=action.deadline_display(),
                 status=status.display(),
-                owner=action.owners_display(),
+                owner=join_names(getattr(action, OWNERS)),
                 overdue=not status.closed
                 and action.deadline is not None
                 and action.deadline < as_of,
