@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 
 from meetings.models import Meeting
+from reports.documents.actions_arising import reports_reused
 from reports.documents.pack import Audience, pack_part_jobs, paper_part, part_job
 from reports.documents.paper_files import as_uploaded, numbers_job
 from reports.documents.parts import PartRenderer, part_key, render_parts, workers
@@ -47,11 +48,13 @@ def render_paper_ahead(paper: Paper) -> int:
 
 
 def meeting_part_jobs(meeting: Meeting, kinds: Collection[str] | None = None) -> list[PartJob]:
-    """Every part of the meeting's two packs (or those of these `kinds`), each once."""
+    """Every part of the meeting's two packs (or those of these `kinds`), each once (the two
+    packs' actions-arising reports from one reading of the action log)."""
     jobs: dict[str, PartJob] = {}
-    for audience in (Audience.PUBLIC, Audience.PARTNERS):
-        for job in pack_part_jobs(meeting, audience, kinds):
-            jobs.setdefault(part_key(job), job)
+    with reports_reused():
+        for audience in (Audience.PUBLIC, Audience.PARTNERS):
+            for job in pack_part_jobs(meeting, audience, kinds):
+                jobs.setdefault(part_key(job), job)
     return list(jobs.values())
 
 
