@@ -24,6 +24,7 @@ from tests.jobs import run_jobs
 from tests.no_render import no_render
 from tests.public_world import add_item, add_meeting
 from tests.world import DemoWorld
+from vru_governance import page_cache
 
 URL = "/prg/annual/2019/annual-report.pdf"
 PAGE = "/prg/annual/2019/"
@@ -160,3 +161,46 @@ class AnnualReportPdfTests(DemoWorld, TestCase):
     def rendered_again(self) -> None:
         with run_jobs():
             assert self.client.get(URL).status_code == 202
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
+class AnnualReportDigestKeptTests(DemoWorld, TestCase):
+    """While public pages are cached, the digest the PDF is stored under is kept with them:
+    a request of the PDF renders the report's HTML once per generation of the records, not
+    once per request; a saved record (a new generation) gives the new figures' digest."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.build_world()
+        cls.body = Body.objects.get(slug="prg")
+
+    def setUp(self) -> None:
+        cache.clear()
+
+    def test_the_digest_is_computed_once_per_generation(self) -> None:
+        from reports.documents import annual_report as source_module
+
+        with run_jobs(), no_render():
+            assert self.client.get(URL).status_code == 202
+        real = source_module.annual_report_source
+        with (
+            mock.patch(
+                "vru_governance.public.annual.annual_report_source", side_effect=real
+            ) as computed,
+            no_render(),
+        ):
+            assert self.client.get(URL).status_code == 200
+            assert self.client.get(URL).status_code == 200
+            assert computed.call_count <= 1  # the job's request computed it already
+            # A record saved: after its commit the records' generation moves on (page_cache;
+            # a TestCase never commits, so the move is made here), and the next request
+            # computes the new figures' digest.
+            action = Action.objects.filter(meeting__body=self.body).first()
+            ActionUpdate.objects.create(
+                action=action, date=dt.date(2019, 12, 1), status="complete", note="Done."
+            )
+            page_cache.invalidate()
+            before = computed.call_count
+            response = self.client.get(URL)
+            assert computed.call_count == before + 1
+        assert response.status_code in (200, 202)

@@ -4,6 +4,8 @@ the same report as a stored PDF that a job renders (reports/annual_pdf.py)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -15,10 +17,12 @@ from reports.annual_pdf import ask_for_annual_pdf, stored_annual_pdf
 from reports.documents.annual_report import annual_report_source
 from reports.models import AnnualReportPdf
 from reports.published import body_or_404
+from vru_governance import page_cache
 from vru_governance.public.documents import stored_file_response
 
 # How long the page saying the PDF is being prepared waits before it reloads itself.
 RETRY_SECONDS = 10
+DIGEST_KEY = "public-annual:digest"
 
 
 def report_or_404(body_slug: str, year: int) -> AnnualReport:
@@ -29,10 +33,26 @@ def report_or_404(body_slug: str, year: int) -> AnnualReport:
     return annual_report(body=body, year=year)
 
 
+def _digest(report: AnnualReport) -> str:
+    """The digest of the report's PDF source (its HTML): the same for every reader while the
+    records are, so kept with the cached pages, under the records' generation, while pages
+    are cached, instead of the report's HTML rendered for every request of its PDF."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return annual_report_source(report).digest
+    cache = caches[settings.PUBLIC_PAGE_CACHE]
+    # The generation is read first, as for a page: a digest computed before a publication
+    # was committed is kept under the generation it replaces.
+    key = f"{DIGEST_KEY}:{page_cache.generation()}:{report.body.pk}:{report.year}"
+    digest = cache.get(key)
+    if not isinstance(digest, str):
+        digest = annual_report_source(report).digest
+        cache.set(key, digest, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return digest
+
+
 def _current_pdf(report: AnnualReport) -> AnnualReportPdf | None:
     """The stored PDF of the report's current figures; when none, its job is asked for."""
-    digest = annual_report_source(report).digest
-    stored = stored_annual_pdf(report.body, report.year, digest)
+    stored = stored_annual_pdf(report.body, report.year, _digest(report))
     if stored is None:
         ask_for_annual_pdf(report.body, report.year)
     return stored
