@@ -7,14 +7,17 @@ raises a shared generation number, and the generation is part of every key: a pu
 on one app server is seen at once on all the others that share the cache (Redis in a
 deployment, files under ``var/cache`` on one machine). The date is part of the key too,
 since "upcoming" and "serving" change at midnight; entries also expire after
-``PUBLIC_PAGE_CACHE_SECONDS``.
+``PUBLIC_PAGE_CACHE_SECONDS``. A page missed by several readers at once (every popular page,
+just after a publication) is made by the first; the others wait for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
@@ -30,6 +33,10 @@ RECORD_APPS = {"members", "meetings", "actions", "reports"}
 # Records of those apps no public page shows: the outbox and the readers' alerts. A reader
 # asking for an alert must not empty the cache (nor can a flood of them).
 NOT_SHOWN = {"meetings.MailDelivery", "meetings.AlertSubscription"}
+# A reader who misses a page another reader is making waits for it this long at most,
+# looking every FILL_POLL_SECONDS.
+FILL_WAIT_SECONDS = 2.0
+FILL_POLL_SECONDS = 0.005
 # Response headers worth keeping with a cached page (middleware adds the security ones).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Access-Control-Allow-Origin", "Allow")
 
@@ -67,6 +74,20 @@ def _key(request: HttpRequest) -> str:
     return f"public-pages:{generation()}:{timezone.localdate().isoformat()}:{path}"
 
 
+def _made_meanwhile(cache: Any, key: str, filling: str) -> tuple | None:
+    """The page another reader is making, once stored; None when they stopped without
+    storing it (an error, a page not to keep) or took longer than FILL_WAIT_SECONDS."""
+    deadline = time.monotonic() + FILL_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(FILL_POLL_SECONDS)
+        stored = cache.get(key)
+        if stored is not None:
+            return stored
+        if cache.get(filling) is None:
+            return None
+    return None
+
+
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Serve ``view`` from the shared cache to readers who are not signed in."""
 
@@ -77,6 +98,13 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         cache = _cache()
         key = _key(request)
         stored = cache.get(key)
+        filling = f"{key}:filling"
+        making = stored is None and cache.add(filling, 1, FILL_WAIT_SECONDS + 1)
+        if stored is None and not making:
+            # Another reader is making this page (a publication emptied the cache, and every
+            # reader of a popular page misses at once): wait for theirs instead of making it
+            # again beside them, unless they give up or take too long.
+            stored = _made_meanwhile(cache, key, filling)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -84,16 +112,20 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
                 response[name] = value
             response["X-Page-Cache"] = "hit"
             return response
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
-            cache.set(
-                key,
-                (response.status_code, headers, response.content),
-                settings.PUBLIC_PAGE_CACHE_SECONDS,
-            )
+        try:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            if response.status_code == 200 and not response.streaming and not response.cookies:
+                headers = [(name, response[name]) for name in KEPT_HEADERS if name in response]
+                cache.set(
+                    key,
+                    (response.status_code, headers, response.content),
+                    settings.PUBLIC_PAGE_CACHE_SECONDS,
+                )
+        finally:
+            if making:
+                cache.delete(filling)
         response["X-Page-Cache"] = "miss"
         return response
 

@@ -3,11 +3,12 @@ records empties it, and nothing made for a signed-in reader is ever served to th
 
 from __future__ import annotations
 
+import threading
 from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, TestCase, override_settings
+from django.test import Client, RequestFactory, TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import AgendaItem, Meeting
@@ -145,3 +146,46 @@ class PageCacheOffTests(WorldMixin, TestCase):
         with override_settings(PUBLIC_PAGE_CACHE_SECONDS=0):
             self.client.get(MAY)
             assert "X-Page-Cache" not in self.client.get(MAY)
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=600)
+class PageMadeOnceTests(WorldMixin, TestCase):
+    """A page missed by several readers at once is made by the first; the others wait for
+    it (just after a publication, every reader of a popular page misses at once)."""
+
+    def setUp(self) -> None:
+        cache.clear()
+        self.key = page_cache._key(RequestFactory().get(MAY))
+        self.filling = f"{self.key}:filling"
+
+    def test_a_reader_missing_a_page_being_made_waits_for_it(self) -> None:
+        assert cache.add(self.filling, 1, 10)  # another reader is making it
+        made = (200, [("Content-Type", "text/html; charset=utf-8")], b"made by the other reader")
+        other = threading.Timer(0.05, cache.set, args=(self.key, made, 600))
+        other.start()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(MAY)
+        other.join()
+        assert response.content == b"made by the other reader"
+        assert response["X-Page-Cache"] == "hit"
+        assert len(queries) == 0  # not made again
+
+    def test_when_the_other_reader_stops_without_storing_it_the_waiter_makes_it(self) -> None:
+        assert cache.add(self.filling, 1, 10)
+        other = threading.Timer(0.05, cache.delete, args=(self.filling,))
+        other.start()
+        response = self.client.get(MAY)
+        other.join()
+        assert response.status_code == 200 and response["X-Page-Cache"] == "miss"
+        assert b"1 May 2019" in response.content
+
+    def test_the_reader_making_a_page_removes_its_mark_even_when_the_view_fails(self) -> None:
+        assert self.client.get(MAY)["X-Page-Cache"] == "miss"
+        assert cache.get(self.filling) is None
+        cache.clear()
+        with (
+            mock.patch("vru_governance.public.meetings.render", side_effect=RuntimeError),
+            self.assertRaises(RuntimeError),
+        ):
+            self.client.get(MAY)
+        assert cache.get(self.filling) is None
