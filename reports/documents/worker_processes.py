@@ -96,7 +96,9 @@ def _die_with_owner(owner: int) -> None:
         return
 
     def watch() -> None:
-        select.select([pidfd], [], [])
+        ended = select.poll()
+        ended.register(pidfd, select.POLLIN)
+        ended.poll()
         os.kill(os.getpid(), signal.SIGKILL)
 
     threading.Thread(target=watch, name="owner-watch", daemon=True).start()

@@ -77,8 +77,9 @@ class Command(BaseCommand):
             "memory, peak_rss_mib_workers: its largest worker's (they come from a fork "
             "server started with the process, as the web server starts one; read from /proc "
             "before each pool ends); baseline_rss_mib: before the "
-            "first render (Django; WeasyPrint too when this process renders or forks its "
-            "workers: weasyprint_import_seconds is then not None).",
+            "first render (Django; WeasyPrint too when this process lays documents out or "
+            "forks its workers; weasyprint_import_seconds: until WeasyPrint is loaded where "
+            "the renders happen).",
             "documents": documents,
             "libreoffice": convert_documents(documents),
         }
@@ -104,20 +105,22 @@ class Command(BaseCommand):
     # One document, in this (child) process ------------------------------------------------
 
     def _measure(self, options: dict[str, Any]) -> dict[str, Any]:
-        # Started at once, in the background, as the web server does at boot (wsgi.py): the
-        # render workers come from it, with only what rendering needs loaded, and this process
-        # loads WeasyPrint only if it lays documents out itself.
+        # The workers come from a fork server, as the web server's do (wsgi.py starts it at
+        # boot), with only what rendering needs loaded: this process loads WeasyPrint only if it
+        # lays documents out itself. Timed on their own, and waited for, like the imports
+        # (paid once per process, long before a server's first render).
+        started = time.perf_counter()
         served = workers() != 1 and "forkserver" in multiprocessing.get_all_start_methods()
-        import_seconds = None
         if served:
             start_fork_server()
+            ready = multiprocessing.get_context("forkserver").Process(target=time.sleep, args=(0,))
+            ready.start()  # once the server has loaded WeasyPrint
+            ready.join()
         if not served or options["case"] in LAID_OUT_HERE:  # this process renders, or forks
-            started = time.perf_counter()
-            # Timed on their own: they are paid once per process.
             import pikepdf  # noqa: F401
             import weasyprint  # noqa: F401
 
-            import_seconds = round(time.perf_counter() - started, 2)
+        import_seconds = time.perf_counter() - started
         # A part cache of this process's own: "first" is a render with nothing cached.
         part_cache = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -134,7 +137,7 @@ class Command(BaseCommand):
                 result = measure_pack_54(options)
             else:
                 result = measure_document(options)
-        result["weasyprint_import_seconds"] = import_seconds  # None: in the fork server
+        result["weasyprint_import_seconds"] = round(import_seconds, 2)
         return result
 
     def _child(self, case: str, options: dict[str, Any]) -> dict[str, Any]:
