@@ -117,12 +117,19 @@ time.sleep(120)
 """
     )
     *workers, server = pids
-    assert all(_parent_of(pid) == server for pid in workers)
-    time.sleep(1)  # the workers' initializer has run
-    parent.send_signal(signal.SIGKILL)
-    parent.wait(10)
-    assert wait_until_gone(workers, GRACE) == [], "fork-server workers outlived their owner"
-    assert wait_until_gone([server], GRACE) == [], "the fork server outlived its owner"
+    try:
+        assert all(_parent_of(pid) == server for pid in workers)
+        time.sleep(1)  # the workers' initializer has run
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(10)
+        assert wait_until_gone(workers, GRACE) == [], "fork-server workers outlived their owner"
+        assert wait_until_gone([server], GRACE) == [], "the fork server outlived its owner"
+    finally:  # left behind, they would idle for ever: each holds both ends of its queues
+        for pid in [*workers, server]:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        parent.kill()
+        parent.wait(10)
 
 
 def test_a_fork_servers_worker_starts_without_the_memory_of_the_process_it_renders_for() -> None:
