@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from html import escape  # Django's escape is this, made lazy and marked safe: slower
 from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import Action, ActionOwner, ActionUpdate, join_names
 from meetings.models import AgendaItem, Meeting
@@ -41,6 +43,23 @@ class Group:
     heading: str
     meeting: Meeting
     rows: list[Row]
+
+    @property
+    def rows_html(self) -> SafeString:
+        """The table's rows, as the template's loop wrote them (byte for byte: the parts'
+        cache keys stay the same), in Python: a decade's report has thousands of rows, and
+        the loop took 65 ms of each of the five times a publication prints the report."""
+        out = []
+        for row in self.rows:
+            overdue = ' class="overdue"' if row.overdue else ""
+            flag = '<span class="overdue-flag">Overdue</span>' if row.overdue else ""
+            out.append(
+                f"\n      <tr{overdue}><td>{escape(row.item)}</td><td>{escape(row.action)}</td>"
+                f"<td>{flag}{escape(row.deadline)}</td><td>{escape(row.status)}</td>"
+                f"<td>{escape(row.owner)}</td></tr>\n      "
+            )
+        # Every value above is escaped; the markup is ours.
+        return mark_safe("".join(out))  # nosec B703, B308
 
 
 @dataclass
