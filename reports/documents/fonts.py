@@ -200,7 +200,11 @@ def _join_font_files(files: list[bytes]) -> bytes:
     metrics = list(base.metrics)
     for other in fonts[1:]:
         for gid in range(other.glyph_count):
-            if not glyphs[gid] and (glyph := other.glyph(gid)):
+            # A subset has a glyph when it kept its outline or, for a blank one (a space, a
+            # no-break space), its advance: a subsetter zeroes the advances it left out.
+            has = bool(glyphs[gid]) or metrics[gid][0] != 0
+            glyph = other.glyph(gid)
+            if not has and (glyph or other.metrics[gid][0] != 0):
                 glyphs[gid] = glyph
                 metrics[gid] = other.metrics[gid]
     glyf = bytearray()

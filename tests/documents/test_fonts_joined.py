@@ -116,3 +116,28 @@ def test_joining_keeps_each_subsets_outlines_byte_for_byte() -> None:
         else:
             assert joined.glyph(gid) == b""
     TTFont(io.BytesIO(fonts._join_font_files(files)))["glyf"]  # fontTools reads it back
+
+
+def test_a_blank_glyph_keeps_its_advance_when_the_largest_subset_lacks_it() -> None:
+    """A space has no outline, only an advance: the subset that holds the highest glyph ID (the
+    joined font's base) may lack it, with its advance zeroed, while another part draws it."""
+    # The first part holds the highest glyph ID (a thin space) and no plain space.
+    texts = ["\u03a9mega\u2009\u03bbambda", "a b"]
+    files: list[bytes] = []
+    widths: dict[int, float] = {}
+    for text in texts:
+        part = render_part(PartJob(html=f'<html lang="en-GB"><body><p>{text}</p></body></html>'))
+        with pikepdf.open(io.BytesIO(part.pdf)) as pdf:
+            for resources in fonts._resources(pdf):
+                for font in (resources.get("/Font") or {}).values():
+                    cid = font.DescendantFonts[0]
+                    files.append(cid.FontDescriptor.FontFile2.read_bytes())
+                    widths.update({g: float(w) for g, w in fonts._widths(cid.get("/W")).items()})
+    assert len(files) == 2  # one face, one subset a part
+    base = max((fonts._Font(data) for data in files), key=lambda font: font.glyph_count)
+    assert any(not base.glyph(gid) and base.metrics[gid][0] == 0 for gid in widths)
+    program = TTFont(io.BytesIO(fonts._join_font_files(files)))
+    scale = 1000 / program["head"].unitsPerEm
+    order = program.getGlyphOrder()
+    for gid, width in widths.items():
+        assert abs(program["hmtx"][order[gid]][0] * scale - width) < 1, (gid, width)
