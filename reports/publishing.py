@@ -2,9 +2,12 @@
 
 The Publish button (request_publication) checks the checklist under the meeting's lock,
 records what was asked in a Publication row and enqueues the job when that commits: the
-request renders nothing. The job (run) first renders, with no transaction open, the parts of
-both packs the part cache does not hold (most were rendered when their paper was saved), the
-row counting them for the secretary's page; then it publishes through
+request renders nothing. The job (run) first tries to publish from the part cache alone: when
+the documents were joined ahead (the job a saved paper enqueues joins them as they will be
+published), it stores them as they were joined. Otherwise (something changed since, or
+nothing was rendered ahead) that attempt is rolled back and the job renders, with no
+transaction open, the parts of both packs the part cache does not hold, the row counting them
+for the secretary's page; then it publishes through
 meetings.services.publication.publish_agenda in one short transaction, which checks
 everything again, keeps the acknowledgements, freezes the documents (stitching, numbering
 and storing cached parts) and records the partners' e-mails, sent by their own job once it
@@ -33,6 +36,7 @@ from meetings.services.publication import check_publishable, publish_agenda
 from reports.ahead_jobs import is_latest_turn, latest_turn
 from reports.documents.ahead import meeting_part_jobs, render_ahead, render_generated_ahead
 from reports.documents.ahead import render_paper_ahead as render_paper_ahead_now
+from reports.documents.parts import PartsMissing, cached_only
 from reports.models import Paper, Publication
 from reports.services import join_ahead
 
@@ -135,14 +139,8 @@ def run(publication_id: int) -> str:
         pk=publication_id
     )
     meeting = publication.meeting
-    try:
-        if getattr(settings, "DOCUMENTS_RENDER_AHEAD", False):
-            # Outside any transaction: the lock below is held only to stitch and store.
-            render_ahead(
-                meeting_part_jobs(meeting),
-                on_progress=lambda done, total: _set(publication_id, done=done, total=total),
-            )
-        _set(publication_id, state=State.FREEZING)
+
+    def publish() -> None:
         publish_agenda(
             meeting,
             publication.requested_by,
@@ -150,6 +148,30 @@ def run(publication_id: int) -> str:
             base_url=publication.base_url,
             published_on=publication.published_on,
         )
+
+    try:
+        ahead = getattr(settings, "DOCUMENTS_RENDER_AHEAD", False)
+        stored = False
+        if ahead:
+            # First from the cache alone: documents joined ahead (services.join_ahead) are
+            # stored as they were joined. Anything missing rolls that attempt back, before
+            # anything was stored, and is rendered below without the lock.
+            _set(publication_id, state=State.FREEZING)
+            try:
+                with cached_only():
+                    publish()
+                stored = True
+            except PartsMissing:
+                _set(publication_id, state=State.RENDERING)
+        if not stored:
+            if ahead:
+                # Outside any transaction: the lock below is held only to stitch and store.
+                render_ahead(
+                    meeting_part_jobs(meeting),
+                    on_progress=lambda done, total: _set(publication_id, done=done, total=total),
+                )
+            _set(publication_id, state=State.FREEZING)
+            publish()
     except ValidationError as exc:
         _set(publication_id, state=State.FAILED, error=" ".join(exc.messages))
         return State.FAILED

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.metadata import version
@@ -50,6 +52,30 @@ def part_key(job: PartJob) -> str:
     digest.update(b"|html=")
     digest.update(job.html.encode())
     return f"documents:part:{digest.hexdigest()}"
+
+
+class PartsMissing(Exception):
+    """Within cached_only(): a part or document asked for is not in the cache."""
+
+
+_CACHED_ONLY: ContextVar[bool] = ContextVar("cached_only", default=False)
+
+
+@contextmanager
+def cached_only() -> Iterator[None]:
+    """Within, parts, joined documents and standalone documents come from the cache or not at
+    all: PartsMissing is raised instead of rendering or joining one. A publication first tries
+    so, under the meeting's lock, to store what was joined ahead; when something is missing it
+    renders that before taking the lock again (reports/publishing.py)."""
+    token = _CACHED_ONLY.set(True)
+    try:
+        yield
+    finally:
+        _CACHED_ONLY.reset(token)
+
+
+def is_cached_only() -> bool:
+    return _CACHED_ONLY.get()
 
 
 def workers() -> int:
@@ -103,6 +129,8 @@ class PartRenderer:
         cached = self._cached(key)
         if cached is not None:
             self.ready[key] = cached
+        elif _CACHED_ONLY.get():
+            raise PartsMissing("A part of the document is not in the cache.")
         else:
             self.pending[key] = self.pool.submit(render_part, job)
 
@@ -196,6 +224,8 @@ def join_all(jobs: Sequence[Assembly], pool: Pool) -> list[bytes]:
         return pool.map(run_assembly, list(jobs))
     ready = {k: v for k, v in found.items() if isinstance(v, bytes) and v.startswith(b"%PDF-")}
     missing = {key: job for key, job in zip(keys, jobs, strict=True) if key not in ready}
+    if missing and _CACHED_ONLY.get():
+        raise PartsMissing("A joined document is not in the cache.")
     if missing:
         fresh = dict(zip(missing, pool.map(run_assembly, list(missing.values())), strict=True))
         ready.update(fresh)

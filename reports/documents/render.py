@@ -13,7 +13,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from reports.documents.assemble import Piece, assemble
-from reports.documents.parts import document_key, keep_document, kept_document, workers
+from reports.documents.parts import (
+    PartsMissing,
+    document_key,
+    is_cached_only,
+    keep_document,
+    kept_document,
+    workers,
+)
 from reports.documents.workers import (
     PDF_VARIANT,
     Metadata,
@@ -108,6 +115,8 @@ def render_pdf(template: str, context: dict[str, Any], metadata: Metadata) -> Re
     kept = kept_document(key)
     if kept is not None:
         return Rendered(pdf=kept[0], pages=kept[1], metadata=metadata)
+    if is_cached_only():
+        raise PartsMissing("The document is not in the cache.")
     job = DocumentJob(html=html, metadata=metadata, now=timezone.now())
     pool = REQUEST_POOL.get()
     pdf, pages = pool.submit(write_document, job)() if pool is not None else write_document(job)

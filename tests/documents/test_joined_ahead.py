@@ -139,3 +139,88 @@ def test_a_document_written_before_is_kept_by_its_html() -> None:
         assert len(calls) == 2
         assert again.pdf == first.pdf and again.pages == first.pages
         assert other.pdf != first.pdf
+
+
+@with_part_cache(DOCUMENTS_RENDER_AHEAD=True)
+class PublicationFromTheCacheTests(PaperWorld):
+    """The publication job first publishes from the cache alone; when something is missing
+    it rolls that back, renders the missing parts without the lock, and publishes."""
+
+    URL = "/manage/prg/meetings/2019-06-12/publish/"
+
+    def setUp(self) -> None:
+        caches[PARTS].clear()
+        self.client.force_login(self.secretary)
+
+    def publish_by_job(self) -> list[str]:
+        from meetings.services.publication import agenda_checks
+        from reports import publishing
+
+        states: list[str] = []
+        real = publishing._set
+
+        def spy(pk: int, **fields: object) -> None:
+            if "state" in fields:
+                states.append(str(fields["state"]))
+            real(pk, **fields)
+
+        reasons = {c.key: "Test." for c in agenda_checks(self.june) if not c.passed}
+        with mock.patch("reports.publishing._set", spy), run_jobs():
+            self.client.post(self.URL, reasons)
+        return states
+
+    def test_joined_ahead_the_job_stores_them_without_rendering_before_the_lock(self) -> None:
+        join_ahead(self.draft())
+        with mock.patch("reports.publishing.render_ahead") as before_lock:
+            states = self.publish_by_job()
+        before_lock.assert_not_called()
+        assert states == ["freezing", "done"]
+        assert Meeting.objects.get(pk=self.june.pk).agenda_is_public
+
+    def test_with_a_part_missing_it_renders_it_before_the_lock_then_publishes(self) -> None:
+        join_ahead(self.draft())
+        paper = Paper.objects.get(pk=self.strategy.pk)
+        paper.title = "Strategy, changed after joining"
+        paper.save()
+        states = self.publish_by_job()
+        assert states == ["freezing", "rendering", "freezing", "done"]
+        pack = self.stored()[("pack", None, "")]
+        assert "Strategy, changed after joining" in read_pdf(pack.file.read()).all_text()
+        # The attempt from the cache stored nothing: one version of each document.
+        assert {d.version for d in StoredDocument.objects.filter(meeting=self.june)} == {1}
+
+    def draft(self) -> Meeting:
+        return Meeting.objects.select_related("body").get(pk=self.june.pk)
+
+    def stored(self) -> dict[tuple[str, int | None, str], StoredDocument]:
+        return {
+            (d.kind, d.paper_id, d.audience): d
+            for d in StoredDocument.objects.filter(meeting=self.june)
+        }
+
+
+def test_a_joined_documents_key_changes_with_everything_it_is_joined_from() -> None:
+    """Not with when it was joined: the same pieces, metadata and numbers give the same key;
+    any of them changed gives a new one (a stale joined document is never found)."""
+    from dataclasses import replace
+
+    from reports.documents.assemble import Assembly, Piece
+    from reports.documents.parts import joined_key
+    from reports.documents.render import Metadata
+
+    metadata = Metadata(title="Pack", author="Board", subject="Agenda pack")
+    job = Assembly((Piece(b"%PDF-a"), Piece(b"%PDF-b")), metadata)
+    changed = [
+        replace(job, metadata=replace(metadata, title="Pack, corrected")),
+        replace(job, metadata=replace(metadata, keywords=("board",))),
+        replace(job, pieces=(Piece(b"%PDF-a"), Piece(b"%PDF-c"))),
+        replace(job, pieces=(Piece(b"%PDF-b"), Piece(b"%PDF-a"))),
+        replace(job, pieces=(Piece(b"%PDF-a"), Piece(b"%PDF-b", numbered=False))),
+        replace(job, pieces=(Piece(b"%PDF-a"), Piece(b"%PDF-b", anchors=False))),
+        replace(job, pieces=(Piece(b"%PDF-a"),)),
+        replace(job, numbers=b"%PDF-numbers"),
+    ]
+    keys = {joined_key(other) for other in changed}
+    assert len(keys) == len(changed) and joined_key(job) not in keys
+    same = Assembly((Piece(b"%PDF-a"), Piece(b"%PDF-b")), replace(metadata))
+    assert joined_key(same) == joined_key(job)
