@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from django.test import TestCase
 
-from reports.documents.actions_arising import ActionsArising, build_actions_arising
+from reports.documents.actions_arising import (
+    ActionsArising,
+    build_actions_arising,
+    reports_reused,
+)
 from tests.public_world import CIRCULATED_ACTION, SECRET_DRAFT_ACTION, WorldMixin
 
 
@@ -23,3 +27,14 @@ class ActionsArisingAudienceTests(WorldMixin, TestCase):
         listed = " ".join(descriptions(report))
         assert CIRCULATED_ACTION in listed
         assert SECRET_DRAFT_ACTION not in listed
+
+    def test_read_once_for_both_audiences_the_public_report_still_lists_only_published_minutes(
+        self,
+    ) -> None:
+        # Within reports_reused the public report is the partners' list, read first, less the
+        # actions of minutes not published (the freeze and the jobs rendering ahead).
+        with reports_reused():
+            partners = " ".join(descriptions(build_actions_arising(self.world.upcoming, True)))
+            public = " ".join(descriptions(build_actions_arising(self.world.upcoming)))
+        assert CIRCULATED_ACTION in partners
+        assert CIRCULATED_ACTION not in public and SECRET_DRAFT_ACTION not in public
