@@ -151,6 +151,16 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded setup (and the tests on SQLite): requests and the job thread share one
+    # file. Readers go on while a job writes (WAL), a write waits up to 20 s for another to
+    # finish instead of failing at once with "database is locked", and a transaction takes
+    # the write lock when it begins (IMMEDIATE): in WAL mode a transaction that read first
+    # fails at once when it comes to write beside another writer, whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+
 if TESTING and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # One test database per test process, so that parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
