@@ -101,5 +101,8 @@ def render_meeting_ahead_job(meeting_id: int, turn: str = "") -> int:
         return 0  # published meanwhile: its documents are frozen
     rendered = render_generated_ahead(meeting)
     if is_latest_turn(meeting_id, turn):
-        join_ahead(meeting)
+        try:
+            join_ahead(meeting)
+        except Exception:  # an optimisation: publishing joins what is missing
+            logger.warning("Could not join meeting %s's documents ahead", meeting.pk, exc_info=True)
     return rendered

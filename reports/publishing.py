@@ -231,5 +231,10 @@ def render_paper_job(paper_id: int, turn: str = "") -> int:
     if not meeting.agenda_is_public:
         rendered += render_generated_ahead(meeting)
         if is_latest_turn(meeting.pk, turn):
-            join_ahead(meeting)
+            try:
+                join_ahead(meeting)
+            except Exception:  # an optimisation: publishing joins what is missing
+                logger.warning(
+                    "Could not join meeting %s's documents ahead", meeting.pk, exc_info=True
+                )
     return rendered

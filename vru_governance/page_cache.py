@@ -17,7 +17,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -27,6 +27,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+T = TypeVar("T")
 GENERATION_KEY = "public-pages:generation"
 # The apps whose records appear on public pages; a change to any of them empties the cache.
 RECORD_APPS = {"members", "meetings", "actions", "reports"}
@@ -48,6 +49,23 @@ def _cache():
 def generation() -> int:
     """The current generation of the records (0 when the cache has never been emptied)."""
     return _cache().get(GENERATION_KEY) or 0
+
+
+def kept_with_pages(name: str, make: Callable[[], T]) -> T:
+    """What `make` returns, kept with the cached pages under the records' generation while
+    pages are cached (what is the same for every reader until the records change: the
+    search's filters, the annual report's digest); made each time when pages are not."""
+    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
+        return make()
+    cache = _cache()
+    # The generation is read first, as for a page: what was made before a publication was
+    # committed is kept under the generation it replaces.
+    key = f"public-kept:{generation()}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found, settings.PUBLIC_PAGE_CACHE_SECONDS)
+    return found
 
 
 def invalidate() -> None:

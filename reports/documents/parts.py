@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 # (parts-2: margins as artifacts, table headers scoped; reports/documents/tagging.py).
 FORMAT = "parts-2"
 DEFAULT_SECONDS = 60 * 24 * 3600
+# A joined document (or a standalone one) is kept a week at most: it serves the publication
+# it was joined ahead of, and each save joins a new set, so older ones are of no more use
+# and would crowd the parts out of the cache.
+JOINED_SECONDS = 7 * 24 * 3600
 
 
 @cache
@@ -82,6 +86,13 @@ def workers() -> int:
     """Processes to render in: DOCUMENTS_RENDER_WORKERS, or one per core when 0 or unset."""
     configured = getattr(settings, "DOCUMENTS_RENDER_WORKERS", 0) or 0
     return configured if configured > 0 else available_cores()
+
+
+def _timeout(at_most: int | None = None) -> int:
+    """How long a cached part is kept (DOCUMENTS_PART_CACHE_SECONDS), or a document when
+    shorter (`at_most`)."""
+    seconds = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+    return min(seconds, at_most) if at_most is not None else seconds
 
 
 def _cache() -> BaseCache:
@@ -154,7 +165,7 @@ class PartRenderer:
             if on_rendered is not None:
                 on_rendered(len(fresh), len(self.pending))
         if fresh and self.cache_works:
-            timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
+            timeout = _timeout()
             try:
                 self.store.set_many(
                     {k: (p.pdf, p.pages, p.upload_pages) for k, p in fresh.items()}, timeout
@@ -229,9 +240,8 @@ def join_all(jobs: Sequence[Assembly], pool: Pool) -> list[bytes]:
     if missing:
         fresh = dict(zip(missing, pool.map(run_assembly, list(missing.values())), strict=True))
         ready.update(fresh)
-        timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
         try:
-            store.set_many(fresh, timeout)
+            store.set_many(fresh, _timeout(JOINED_SECONDS))
         except Exception:  # noqa: BLE001 — the cache is an optimisation
             logger.warning("Document part cache unavailable: documents not kept", exc_info=True)
     return [ready[key] for key in keys]
@@ -260,8 +270,7 @@ def kept_document(key: str) -> tuple[bytes, int] | None:
 
 
 def keep_document(key: str, pdf: bytes, pages: int) -> None:
-    timeout = getattr(settings, "DOCUMENTS_PART_CACHE_SECONDS", DEFAULT_SECONDS)
     try:
-        _cache().set(key, (pdf, pages), timeout)
+        _cache().set(key, (pdf, pages), _timeout(JOINED_SECONDS))
     except Exception:  # noqa: BLE001 — the cache is an optimisation
         logger.warning("Document part cache unavailable: document not kept", exc_info=True)

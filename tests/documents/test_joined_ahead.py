@@ -111,6 +111,17 @@ class JoinedAheadTests(PaperWorld):
             render_paper_job.call(paper.pk, second)
             join.assert_called_once()
 
+    def test_a_join_ahead_that_fails_is_logged_and_the_job_still_succeeds(self) -> None:
+        from reports.publishing import render_paper_job
+
+        paper = Paper.objects.get(pk=self.strategy.pk)
+        with (
+            mock.patch("reports.publishing.join_ahead", side_effect=RuntimeError("stopped")),
+            self.assertLogs("reports.publishing", "WARNING") as logs,
+        ):
+            assert render_paper_job.call(paper.pk, "") >= 0
+        assert "Could not join meeting" in logs.output[0]
+
     def test_a_published_meeting_is_not_joined_ahead(self) -> None:
         self.publish()
         with mock.patch("reports.services._render") as render:

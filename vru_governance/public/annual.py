@@ -4,8 +4,6 @@ the same report as a stored PDF that a job renders (reports/annual_pdf.py)."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -35,19 +33,12 @@ def report_or_404(body_slug: str, year: int) -> AnnualReport:
 
 def _digest(report: AnnualReport) -> str:
     """The digest of the report's PDF source (its HTML): the same for every reader while the
-    records are, so kept with the cached pages, under the records' generation, while pages
-    are cached, instead of the report's HTML rendered for every request of its PDF."""
-    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-        return annual_report_source(report).digest
-    cache = caches[settings.PUBLIC_PAGE_CACHE]
-    # The generation is read first, as for a page: a digest computed before a publication
-    # was committed is kept under the generation it replaces.
-    key = f"{DIGEST_KEY}:{page_cache.generation()}:{report.body.pk}:{report.year}"
-    digest = cache.get(key)
-    if not isinstance(digest, str):
-        digest = annual_report_source(report).digest
-        cache.set(key, digest, settings.PUBLIC_PAGE_CACHE_SECONDS)
-    return digest
+    records are, so kept with the cached pages, instead of the report's HTML rendered for
+    every request of its PDF."""
+    return page_cache.kept_with_pages(
+        f"{DIGEST_KEY}:{report.body.pk}:{report.year}",
+        lambda: annual_report_source(report).digest,
+    )
 
 
 def _current_pdf(report: AnnualReport) -> AnnualReportPdf | None:

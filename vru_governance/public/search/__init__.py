@@ -22,8 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import FilteredRelation, Q
 from django.db.models.functions import ExtractYear
@@ -70,17 +68,7 @@ class Filters:
 def filters() -> Filters:
     """Every body by name, with the years of its published meetings: the same for every search,
     so kept with the cached pages, under the records' generation, while pages are cached."""
-    if settings.PUBLIC_PAGE_CACHE_SECONDS <= 0:
-        return _filters()
-    cache = caches[settings.PUBLIC_PAGE_CACHE]
-    # The generation is read first, as for a page: filters read before a publication was
-    # committed are kept under the generation it replaces.
-    key = f"{FILTERS_KEY}:{page_cache.generation()}"
-    found = cache.get(key)
-    if found is None:
-        found = _filters()
-        cache.set(key, found, settings.PUBLIC_PAGE_CACHE_SECONDS)
-    return found
+    return page_cache.kept_with_pages(FILTERS_KEY, _filters)
 
 
 def _filters() -> Filters:
