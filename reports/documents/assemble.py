@@ -64,6 +64,7 @@ class Piece:
     pdf: bytes
     numbered: bool = True
     anchors: bool = True  # its named destinations are link targets for the other parts
+    checked: bool = False  # its pages' content passed tagging.content_problems already
 
 
 def _pdf_date(moment: dt.datetime) -> str:
@@ -281,6 +282,7 @@ def assemble(
     destinations: dict[str, tuple] = {}
     numbered: list[Any] = []
     is_numbered: list[bool] = []
+    checked_pages: set[int] = set()
     links: list[Any] = []
     sources = []  # kept open until the join is saved
     for piece in pieces:
@@ -293,6 +295,8 @@ def assemble(
             warnings.simplefilter("ignore", pikepdf.exceptions.PageCopyWarning)
             pdf.pages.extend(source.pages)
         added = [pdf.pages[offset + i].obj for i in range(len(source.pages))]
+        if piece.checked:
+            checked_pages.update(range(offset, offset + len(added)))
         shift = structure.add(source)
         for page in added:
             if shift is None:
@@ -368,7 +372,9 @@ def assemble(
     root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
     if outline:
         root.PageMode = pikepdf.Name.UseOutlines
-    xmp = pdf.make_stream(_xmp(metadata, iso, pdfua=not tagging.problems(pdf, walked)))
+    xmp = pdf.make_stream(
+        _xmp(metadata, iso, pdfua=not tagging.problems(pdf, walked, checked_pages))
+    )
     xmp.Type = pikepdf.Name.Metadata
     xmp.Subtype = pikepdf.Name.XML
     root.Metadata = xmp

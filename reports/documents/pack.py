@@ -381,18 +381,21 @@ def _build(
     pack_meta = pack_metadata(view, audience)
     if with_pack:
         agenda_pdf = results["agenda"]
-        pieces = [Piece(agenda_pdf.pdf, numbered=False, anchors=False)]
+        pieces = [Piece(agenda_pdf.pdf, numbered=False, anchors=False, checked=agenda_pdf.checked)]
         if agenda_pdf.pages % 2:
-            pieces.append(Piece(blank.pdf, numbered=False, anchors=False))
+            pieces.append(Piece(blank.pdf, numbered=False, anchors=False, checked=blank.checked))
         offset = agenda_pdf.pages + agenda_pdf.pages % 2
         for pdf in rendered:
-            pieces.append(Piece(pdf.pdf))
+            pieces.append(Piece(pdf.pdf, checked=pdf.checked))
             if pdf.pages % 2:
-                pieces.append(Piece(blank.pdf, anchors=False))
+                pieces.append(Piece(blank.pdf, anchors=False, checked=blank.checked))
         numbers = results.get("page numbers")
         joins["pack"] = Assembly(tuple(pieces), pack_meta, numbers=numbers.pdf if numbers else None)
     if with_agenda:
-        joins["agenda"] = Assembly((Piece(results["agenda alone"].pdf, numbered=False),), metadata)
+        alone = results["agenda alone"]
+        joins["agenda"] = Assembly(
+            (Piece(alone.pdf, numbered=False, checked=alone.checked),), metadata
+        )
     done_joins = join_all(list(joins.values()), pool)
     joined = dict(zip(joins, done_joins, strict=True))
 

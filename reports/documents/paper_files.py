@@ -122,7 +122,7 @@ def render_paper_files(
     stamps = numbers.finish().parts if pdfs else []
     jobs = [
         Assembly(
-            _with_notice(notices.get(c.paper.pk), Piece(pdf.pdf)),
+            _with_notice(notices.get(c.paper.pk), Piece(pdf.pdf, checked=pdf.checked)),
             paper_file_metadata(c.paper, meeting),
             numbers=stamp.pdf,
         )
@@ -158,7 +158,7 @@ def _notices(
 
 
 def _notice_piece(notice: PartPdf) -> Piece:
-    return Piece(notice.pdf, numbered=False, anchors=False)
+    return Piece(notice.pdf, numbered=False, anchors=False, checked=notice.checked)
 
 
 def _with_notice(notice: PartPdf | None, piece: Piece) -> tuple[Piece, ...]:

@@ -101,12 +101,15 @@ def _cache() -> BaseCache:
 
 def _from_cache(value: object) -> PartPdf | None:
     """A cached value as a part, or None when it is not one (an older format, a bad entry)."""
-    if not (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], bytes)):
+    # (pdf, pages, upload pages, checked); kept before `checked` was: three, never checked.
+    if not (isinstance(value, tuple) and len(value) in (3, 4) and isinstance(value[0], bytes)):
         return None
-    pdf, pages, upload_pages = value
+    pdf, pages, upload_pages, *checked = value
     if not pdf.startswith(b"%PDF-") or not isinstance(pages, int) or pages < 1:
         return None
-    return PartPdf(pdf=pdf, pages=pages, upload_pages=tuple(upload_pages))
+    return PartPdf(
+        pdf=pdf, pages=pages, upload_pages=tuple(upload_pages), checked=checked == [True]
+    )
 
 
 @dataclass
@@ -168,7 +171,8 @@ class PartRenderer:
             timeout = _timeout()
             try:
                 self.store.set_many(
-                    {k: (p.pdf, p.pages, p.upload_pages) for k, p in fresh.items()}, timeout
+                    {k: (p.pdf, p.pages, p.upload_pages, p.checked) for k, p in fresh.items()},
+                    timeout,
                 )
             except Exception:  # noqa: BLE001 — the cache is an optimisation
                 logger.warning("Document part cache unavailable: parts not kept", exc_info=True)
@@ -216,7 +220,8 @@ def joined_key(job: Assembly) -> str:
     digest.update(_joining_code().encode())
     digest.update(repr(job.metadata).encode())
     for piece in job.pieces:
-        digest.update(f"|piece numbered={piece.numbered} anchors={piece.anchors}|".encode())
+        flags = f"numbered={piece.numbered} anchors={piece.anchors} checked={piece.checked}"
+        digest.update(f"|piece {flags}|".encode())
         digest.update(hashlib.sha256(piece.pdf).digest())
     if job.numbers is not None:
         digest.update(b"|numbers=" + hashlib.sha256(job.numbers).digest())

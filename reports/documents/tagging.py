@@ -20,7 +20,7 @@ it, whose own tags are not carried over, does not claim it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pikepdf is imported where a PDF is finished.
@@ -207,25 +207,25 @@ def nest_headings(pdf: pikepdf.Pdf, walked: list[pikepdf.Dictionary] | None = No
     return changed
 
 
-def problems(pdf: pikepdf.Pdf, walked: list[pikepdf.Dictionary] | None = None) -> list[str]:
-    """What stands between this PDF and PDF/UA-1, as far as a machine can tell (empty: none).
-    `walked`: the structure elements (elements(pdf)) when the caller has them already."""
+def content_problems(
+    pdf: pikepdf.Pdf,
+    walked: list[pikepdf.Dictionary] | None = None,
+    skip: Collection[int] = (),
+) -> list[str]:
+    """What the pages' content breaks (but the pages whose indexes are in `skip`): marked
+    content with no structure element, an orphan one or one used twice; painting neither
+    tagged nor an artifact."""
     import pikepdf
 
-    found: list[str] = []
-    root = pdf.Root
-    if root.get("/StructTreeRoot") is None:
+    if pdf.Root.get("/StructTreeRoot") is None:
         return ["not tagged"]
-    if not bool((root.get("/MarkInfo") or {}).get("/Marked", False)):
-        found.append("not marked as tagged")
-    if not str(root.get("/Lang", "")).strip():
-        found.append("no language")
-    if not bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle", False)):
-        found.append("title not displayed")
+    found: list[str] = []
     walked = list(elements(pdf)) if walked is None else walked
     reachable = _reachable(walked)
     tree = _parent_tree(pdf)
     for index, page in enumerate(pdf.pages, start=1):
+        if index - 1 in skip:
+            continue
         key = page.obj.get("/StructParents")
         mapped = members(tree.get(int(key))) if key is not None else []
         depth = 0
@@ -253,6 +253,32 @@ def problems(pdf: pikepdf.Pdf, walked: list[pikepdf.Dictionary] | None = None) -
             elif operator in PAINTING and depth <= 0:
                 found.append(f"page {index}: content neither tagged nor an artifact")
                 break
+    return found
+
+
+def problems(
+    pdf: pikepdf.Pdf,
+    walked: list[pikepdf.Dictionary] | None = None,
+    checked_pages: Collection[int] = (),
+) -> list[str]:
+    """What stands between this PDF and PDF/UA-1, as far as a machine can tell (empty: none).
+    `walked`: the structure elements (elements(pdf)) when the caller has them already;
+    `checked_pages`: indexes of pages whose content passed content_problems in the part they
+    come from (a join, assemble.py, does not scan them again)."""
+    import pikepdf
+
+    found: list[str] = []
+    root = pdf.Root
+    if root.get("/StructTreeRoot") is None:
+        return ["not tagged"]
+    if not bool((root.get("/MarkInfo") or {}).get("/Marked", False)):
+        found.append("not marked as tagged")
+    if not str(root.get("/Lang", "")).strip():
+        found.append("no language")
+    if not bool((root.get("/ViewerPreferences") or {}).get("/DisplayDocTitle", False)):
+        found.append("title not displayed")
+    walked = list(elements(pdf)) if walked is None else walked
+    found += content_problems(pdf, walked, skip=checked_pages)
     level = 0
     for element in walked:
         role = str(element.get("/S"))

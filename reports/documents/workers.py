@@ -83,6 +83,9 @@ class PartPdf:
     pdf: bytes
     pages: int
     upload_pages: tuple[int, ...] = ()
+    # Its pages' content passed tagging.content_problems (a tagged part with no upload): a
+    # join need not scan them again.
+    checked: bool = False
 
 
 def fetcher() -> URLFetcher:
@@ -181,9 +184,10 @@ def render_part(job: PartJob) -> PartPdf:
 def _render_part(job: PartJob) -> PartPdf:
     document = layout_html(job.html, tagged=job.tagged)
     pdf = document.write_pdf(pdf_variant=PDF_VARIANT if job.tagged else None)
+    checked = False
     if job.tagged:
         prefix = hashlib.sha256(job.html.encode()).hexdigest()[:12]
-        pdf = finish_tagged(pdf, f"{prefix}-")
+        pdf, checked = _finish_tagged(pdf, f"{prefix}-", check=job.upload is None)
     indexes: tuple[int, ...] = ()
     if job.upload is not None:
         first_page: dict[str, int] = {}
@@ -192,7 +196,7 @@ def _render_part(job: PartJob) -> PartPdf:
                 first_page.setdefault(anchor, index)
         indexes = tuple(first_page[anchor] for anchor in job.upload_anchors)
         pdf = draw_upload(pdf, job.upload, indexes, exempt=job.exempt)
-    return PartPdf(pdf=pdf, pages=len(document.pages), upload_pages=indexes)
+    return PartPdf(pdf=pdf, pages=len(document.pages), upload_pages=indexes, checked=checked)
 
 
 def _members(value: pikepdf.Object) -> list[pikepdf.Object]:
@@ -206,17 +210,25 @@ def _members(value: pikepdf.Object) -> list[pikepdf.Object]:
 def finish_tagged(pdf: bytes, prefix: str) -> bytes:
     """A tagged part as PDF/UA wants it (reports/documents/tagging.py): its margins marked as
     artifacts, its table headers scoped, and its IDs made unique (unique_ids)."""
+    return _finish_tagged(pdf, prefix, check=False)[0]
+
+
+def _finish_tagged(pdf: bytes, prefix: str, *, check: bool) -> tuple[bytes, bool]:
+    """finish_tagged, and (when asked to check) whether its pages' content then passes
+    tagging.content_problems: checked here, in the worker and once per part, a join of the
+    part does not scan those pages again (assemble.py)."""
     import pikepdf
 
     with pikepdf.open(io.BytesIO(pdf)) as document:
         if document.Root.get("/StructTreeRoot") is None:
-            return pdf
+            return pdf, False
         tagging.artifact_margins(document)
         tagging.scope_table_headers(document)
         unique_ids(document, prefix)
+        checked = check and not tagging.content_problems(document)
         out = io.BytesIO()
         document.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return out.getvalue(), checked
 
 
 def unique_ids(document: pikepdf.Pdf, prefix: str) -> bool:

@@ -141,3 +141,27 @@ def test_a_blank_glyph_keeps_its_advance_when_the_largest_subset_lacks_it() -> N
     order = program.getGlyphOrder()
     for gid, width in widths.items():
         assert abs(program["hmtx"][order[gid]][0] * scale - width) < 1, (gid, width)
+
+
+def test_a_tagged_part_is_checked_once_where_it_is_rendered() -> None:
+    """A tagged part's pages pass the content check in the render worker and say so, so that
+    a join does not scan them again; an untagged part, or one with an upload drawn under it,
+    is not checked (its join scans it, and finds what costs the PDF/UA claim)."""
+    from reports.documents import tagging
+
+    html = '<html lang="en-GB"><body><h1>Title</h1><p>Text</p></body></html>'
+    tagged = render_part(PartJob(html=html))
+    untagged = render_part(PartJob(html=html, tagged=False))
+    assert tagged.checked and not untagged.checked
+    with pikepdf.open(io.BytesIO(tagged.pdf)) as pdf:
+        assert tagging.content_problems(pdf) == []
+    with pikepdf.open(io.BytesIO(untagged.pdf)) as pdf:
+        assert tagging.content_problems(pdf)
+    metadata = Metadata(title="Checked", author="Tests", subject="Parts checked once")
+    # The join scans the untagged piece's page (unchecked) and finds its content.
+    joined = assemble((Piece(tagged.pdf, checked=True), Piece(untagged.pdf)), metadata=metadata)
+    with pikepdf.open(io.BytesIO(joined)) as pdf:
+        found = tagging.problems(pdf)
+        assert any("page 2" in problem for problem in found)
+        assert not any("page 1" in problem for problem in found)
+        assert tagging.content_problems(pdf, skip={1}) == []
