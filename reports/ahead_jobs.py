@@ -93,16 +93,24 @@ def _enqueue(meeting_id: int) -> None:
 def render_meeting_ahead_job(meeting_id: int, turn: str = "") -> int:
     """The job: the meeting's generated parts into the part cache (how many were rendered),
     then its documents joined as they will be published, unless a later job will."""
-    # Imported here: reports.services, which freezes, imports this module to queue the job.
-    from reports.services import join_ahead
-
     meeting = Meeting.objects.select_related("body").filter(pk=meeting_id).first()
     if meeting is None or meeting.agenda_is_public:
         return 0  # published meanwhile: its documents are frozen
     rendered = render_generated_ahead(meeting)
-    if is_latest_turn(meeting_id, turn):
-        try:
-            join_ahead(meeting)
-        except Exception:  # an optimisation: publishing joins what is missing
-            logger.warning("Could not join meeting %s's documents ahead", meeting.pk, exc_info=True)
+    join_if_last(meeting, turn)
     return rendered
+
+
+def join_if_last(meeting: Meeting, turn: str) -> None:
+    """Join the meeting's documents ahead (services.join_ahead) unless a job queued after the
+    one holding `turn` will; a join that fails is only logged (publishing joins what is
+    missing)."""
+    # Imported here: reports.services, which freezes, imports this module to queue the job.
+    from reports import services
+
+    if not is_latest_turn(meeting.pk, turn):
+        return
+    try:
+        services.join_ahead(meeting)
+    except Exception:  # an optimisation: publishing joins what is missing
+        logger.warning("Could not join meeting %s's documents ahead", meeting.pk, exc_info=True)

@@ -33,12 +33,11 @@ from django_tasks import task
 
 from meetings.models import Meeting
 from meetings.services.publication import check_publishable, publish_agenda
-from reports.ahead_jobs import is_latest_turn, latest_turn
+from reports.ahead_jobs import join_if_last, latest_turn
 from reports.documents.ahead import meeting_part_jobs, render_ahead, render_generated_ahead
 from reports.documents.ahead import render_paper_ahead as render_paper_ahead_now
 from reports.documents.parts import PartsMissing, cached_only
 from reports.models import Paper, Publication
-from reports.services import join_ahead
 
 logger = logging.getLogger(__name__)
 
@@ -230,11 +229,5 @@ def render_paper_job(paper_id: int, turn: str = "") -> int:
     rendered = render_paper_ahead_now(paper)
     if not meeting.agenda_is_public:
         rendered += render_generated_ahead(meeting)
-        if is_latest_turn(meeting.pk, turn):
-            try:
-                join_ahead(meeting)
-            except Exception:  # an optimisation: publishing joins what is missing
-                logger.warning(
-                    "Could not join meeting %s's documents ahead", meeting.pk, exc_info=True
-                )
+        join_if_last(meeting, turn)
     return rendered

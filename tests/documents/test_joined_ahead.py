@@ -40,10 +40,8 @@ def pool_work() -> Iterator[list[str]]:
         yield sent
 
 
-@with_part_cache(DOCUMENTS_RENDER_AHEAD=True)
-class JoinedAheadTests(PaperWorld):
-    def setUp(self) -> None:
-        caches[PARTS].clear()
+class JuneDocuments(PaperWorld):
+    """June's draft as the jobs read it, and what its freeze stored."""
 
     def draft(self) -> Meeting:
         return Meeting.objects.select_related("body").get(pk=self.june.pk)
@@ -53,6 +51,12 @@ class JoinedAheadTests(PaperWorld):
             (d.kind, d.paper_id, d.audience): d
             for d in StoredDocument.objects.filter(meeting=self.june)
         }
+
+
+@with_part_cache(DOCUMENTS_RENDER_AHEAD=True)
+class JoinedAheadTests(JuneDocuments):
+    def setUp(self) -> None:
+        caches[PARTS].clear()
 
     def test_publishing_after_joining_ahead_joins_and_writes_nothing(self) -> None:
         join_ahead(self.draft())
@@ -92,7 +96,7 @@ class JoinedAheadTests(PaperWorld):
 
     def test_a_saved_papers_job_joins_the_meetings_documents(self) -> None:
         paper = Paper.objects.get(pk=self.strategy.pk)
-        with mock.patch("reports.publishing.join_ahead") as join, run_jobs():
+        with mock.patch("reports.services.join_ahead") as join, run_jobs():
             save_paper(paper, version=paper.version)
         assert [call.args[0].pk for call in join.call_args_list] == [self.june.pk]
 
@@ -103,7 +107,7 @@ class JoinedAheadTests(PaperWorld):
         assert ahead_jobs.is_latest_turn(self.june.pk, second)
         assert ahead_jobs.is_latest_turn(self.june.pk, "")  # queued without a turn
         paper = Paper.objects.get(pk=self.strategy.pk)
-        with mock.patch("reports.publishing.join_ahead") as join:
+        with mock.patch("reports.services.join_ahead") as join:
             from reports.publishing import render_paper_job
 
             render_paper_job.call(paper.pk, first)
@@ -116,8 +120,8 @@ class JoinedAheadTests(PaperWorld):
 
         paper = Paper.objects.get(pk=self.strategy.pk)
         with (
-            mock.patch("reports.publishing.join_ahead", side_effect=RuntimeError("stopped")),
-            self.assertLogs("reports.publishing", "WARNING") as logs,
+            mock.patch("reports.services.join_ahead", side_effect=RuntimeError("stopped")),
+            self.assertLogs("reports.ahead_jobs", "WARNING") as logs,
         ):
             assert render_paper_job.call(paper.pk, "") >= 0
         assert "Could not join meeting" in logs.output[0]
@@ -153,7 +157,7 @@ def test_a_document_written_before_is_kept_by_its_html() -> None:
 
 
 @with_part_cache(DOCUMENTS_RENDER_AHEAD=True)
-class PublicationFromTheCacheTests(PaperWorld):
+class PublicationFromTheCacheTests(JuneDocuments):
     """The publication job first publishes from the cache alone; when something is missing
     it rolls that back, renders the missing parts without the lock, and publishes."""
 
@@ -199,15 +203,6 @@ class PublicationFromTheCacheTests(PaperWorld):
         assert "Strategy, changed after joining" in read_pdf(pack.file.read()).all_text()
         # The attempt from the cache stored nothing: one version of each document.
         assert {d.version for d in StoredDocument.objects.filter(meeting=self.june)} == {1}
-
-    def draft(self) -> Meeting:
-        return Meeting.objects.select_related("body").get(pk=self.june.pk)
-
-    def stored(self) -> dict[tuple[str, int | None, str], StoredDocument]:
-        return {
-            (d.kind, d.paper_id, d.audience): d
-            for d in StoredDocument.objects.filter(meeting=self.june)
-        }
 
 
 def test_a_joined_documents_key_changes_with_everything_it_is_joined_from() -> None:
