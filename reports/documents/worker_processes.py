@@ -14,6 +14,7 @@ Django's settings (a worker may run without them).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -22,6 +23,7 @@ import select
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -62,8 +64,31 @@ def start_worker(owner: int, memory_mb: int, forked: bool) -> None:
         _die_with_owner(owner)
     for name in RESET_SIGNALS:
         signal.signal(getattr(signal, name), signal.SIG_DFL)
+    # Held since the fork (signals_held): one that came before the line above is taken now,
+    # by the default handler, not by the parent's (which may ignore it).
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _reset_signals())
     forget_parent()
     _limit_memory(memory_mb)
+
+
+def _reset_signals() -> set[signal.Signals]:
+    return {getattr(signal, name) for name in RESET_SIGNALS if hasattr(signal, name)}
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Block the signals a worker resets while workers are forked here, so that a worker
+    signalled before its initializer has run keeps the signal pending until its default
+    handler is back, instead of running the parent's (a gunicorn worker ignores SIGTERM)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _reset_signals())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _die_with_parent(parent: int | None) -> None:

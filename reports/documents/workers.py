@@ -423,7 +423,8 @@ class Pool:
                     initializer=hygiene.start_worker,
                     initargs=(os.getpid(), self.memory_mb, forked),
                 )
-            future = self.executor.submit(function, job)
+            with hygiene.signals_held():  # workers may be forked in here
+                future = self.executor.submit(function, job)
         except (BrokenProcessPool, OSError, AssertionError, ValueError) as exc:
             # AssertionError: "daemonic processes are not allowed to have children";
             # ValueError: no such start method on this platform.

@@ -162,16 +162,36 @@ print(*(line.split()[1] for line in status.splitlines() if line.startswith("VmRS
     assert int(rss_kib) < 200 * 1024
 
 
+def _blocked(pid: int) -> int:
+    """The signal mask of a process's main thread."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("SigBlk:"))
+    return int(line.split()[1], 16)
+
+
 def _parent_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
-def test_a_render_worker_answers_sigterm_whatever_its_parent_does_with_it() -> None:
+@pytest.mark.parametrize("before_its_initializer", [False, True])
+def test_a_render_worker_answers_sigterm_whatever_its_parent_does_with_it(
+    before_its_initializer: bool,
+) -> None:
+    # Signalled before its initializer has given it the default handlers back, a worker forked
+    # from a process that ignores SIGTERM holds the signal until then (signals_held), instead
+    # of ignoring it as its parent would: the initializer is slowed down here to be sure.
     parent, workers = start(
-        """
+        f"""
 import signal, time
+from reports.documents import worker_processes
 from reports.documents.workers import Pool
 signal.signal(signal.SIGTERM, lambda *args: None)
+if {before_its_initializer}:
+    start_worker = worker_processes.start_worker
+    def slow_start(*args):
+        time.sleep(3)
+        start_worker(*args)
+    worker_processes.start_worker = slow_start
 pool = Pool(2)
 pool.submit(time.sleep, 60)
 print(*pool.executor._processes, flush=True)
@@ -181,6 +201,7 @@ time.sleep(60)
     try:
         os.kill(workers[0], signal.SIGTERM)
         assert wait_until_gone(workers[:1], GRACE) == []
+        assert not _blocked(parent.pid) & (1 << (signal.SIGTERM - 1)), "held in the parent"
     finally:
         parent.kill()
         parent.wait(10)
