@@ -280,6 +280,10 @@ LOGGING = {
 # Security. Production (DEBUG off) is HTTPS-only behind a proxy that sets X-Forwarded-Proto;
 # `manage.py check --deploy` reports nothing with these settings (a test runs it).
 PRODUCTION = not DEBUG and not TESTING
+# Sessions are read from the shared cache and written through to the database: a signed-in
+# page is spared a query, and a session ended (accounts/second_factor.end_other_sessions goes
+# through the store) leaves both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
