@@ -65,7 +65,14 @@ def public_status(meeting: Meeting) -> str:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return reverse("public:meeting", args=[meeting.body.slug, meeting.key])
+    """The meeting's public page. Reversed once per meeting object: its documents and papers
+    are addresses under it, and a page such as the partners' dashboard asks for dozens."""
+    args = (meeting.body.slug, meeting.key)
+    known = getattr(meeting, "_public_url", None)
+    if known is None or known[0] != args:  # (a key or slug changed since: reverse again)
+        known = (args, reverse("public:meeting", args=args))
+        meeting._public_url = known
+    return known[1]
 
 
 def document_url(meeting: Meeting, name: str) -> str:

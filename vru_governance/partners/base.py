@@ -13,9 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from actions.models import Action
 from meetings import access
+from meetings.access import AnyUser
 from meetings.models import ForwardPlanItem, Meeting
 from members.declaration_rounds import rounds_for
 from members.models import Body, Person
@@ -103,26 +105,52 @@ class Section:
     proposal_form: ProposalForm | None = None
 
 
-def _papers_of(request: HttpRequest, meetings: list[Meeting]) -> dict[int, list[PaperRow]]:
+def _unwrapped(user: AnyUser) -> AnyUser:
+    """request.user out of its two lazy wrappers (auth's, then django-otp's): the dashboard asks
+    access about it a hundred times, and every attribute read goes through both. The User
+    itself holds what they set (django-otp's is_verified, access's caches), so access answers
+    the same for it."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:  # (no public way in: evaluate it as any read would)
+            user._setup()
+        user = user._wrapped
+    return user
+
+
+def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRow]]:
     """Every paper of the meetings, public and exempt, checked with access (one query)."""
     rows: dict[int, list[PaperRow]] = {}
+    shown = {m.pk: m for m in meetings}
     papers = (
         Paper.objects.filter(item__meeting__in=meetings)
-        .select_related("item__meeting__body")
+        .select_related("item")
+        # What the cards show: not the sections' text, nor an uploaded file's.
+        .only(
+            "key",
+            "title",
+            "classification",
+            "exemption_section",
+            "supplement",
+            "file",
+            "item__meeting",
+            "item__number",
+        )
         .order_by("item__position", "position", "pk")
     )
     for paper in papers:
-        visible = access.can_see_paper(request.user, paper)
-        url = paper_url(paper.item.meeting, paper) if visible else ""
+        # The meeting already fetched (with its body): one object, so one reverse() of its URL.
+        meeting = paper.item.meeting = shown[paper.item.meeting_id]
+        visible = access.can_see_paper(user, paper)
+        url = paper_url(meeting, paper) if visible else ""
         # A paper written by section has a web page too (its own copy for partners).
-        page = paper_page_url(paper.item.meeting, paper.key) if visible and not paper.file else ""
+        page = paper_page_url(meeting, paper.key) if visible and not paper.file else ""
         rows.setdefault(paper.item.meeting_id, []).append(
             PaperRow(paper, visible, url, html_url=page)
         )
     return rows
 
 
-def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpdateForm]) -> dict:
+def _actions(user: AnyUser, partner: Partner, bound: dict[int, ActionUpdateForm]) -> dict:
     """The partner's actions from minutes they may read, by body, overdue first."""
     today = timezone.localdate()
     found = (
@@ -132,7 +160,7 @@ def _actions(request: HttpRequest, partner: Partner, bound: dict[int, ActionUpda
     )
     by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
     for action in found:
-        if not access.can_see_minutes(request.user, action.meeting):
+        if not access.can_see_minutes(user, action.meeting):
             continue
         open_rows, closed = by_body.setdefault(action.meeting.body_id, ([], []))
         if action.is_closed and action.pk not in bound:
@@ -167,20 +195,21 @@ def dashboard_context(
 ) -> dict:
     """Everything on the dashboard; bound forms with errors replace the empty ones."""
     today = timezone.localdate()
+    user = _unwrapped(request.user)
     sections = []
     upcoming_of: dict[int, list[Meeting]] = {}
     recent_of: dict[int, list[Meeting]] = {}
     for body in partner.bodies:
-        visible = meetings_visible_to(request.user, body)
+        visible = meetings_visible_to(user, body)
         upcoming_of[body.pk] = only_visible(
-            request.user, list(visible.filter(date__gte=today).order_by("date")[:UPCOMING])
+            user, list(visible.filter(date__gte=today).order_by("date")[:UPCOMING])
         )
         recent_of[body.pk] = only_visible(
-            request.user, list(visible.filter(date__lt=today).order_by("-date")[:RECENT])
+            user, list(visible.filter(date__lt=today).order_by("-date")[:RECENT])
         )
     shown = [m for ms in [*upcoming_of.values(), *recent_of.values()] for m in ms]
-    papers = _papers_of(request, shown)
-    actions = _actions(request, partner, action_forms or {})
+    papers = _papers_of(user, shown)
+    actions = _actions(user, partner, action_forms or {})
     proposals: dict[int, list[ForwardPlanItem]] = {}
     for item in (
         ForwardPlanItem.objects.filter(proposed_by=partner.person, body__in=partner.bodies)
@@ -191,12 +220,12 @@ def dashboard_context(
         # see its agenda: a draft meeting's date is not theirs to know.
         item.shown_placed_on = (
             item.placed_item.meeting
-            if item.is_placed and access.can_see_agenda(request.user, item.placed_item.meeting)
+            if item.is_placed and access.can_see_agenda(user, item.placed_item.meeting)
             else None
         )
         item.shown_target = (
             item.target_meeting
-            if item.target_meeting_id and access.can_see_agenda(request.user, item.target_meeting)
+            if item.target_meeting_id and access.can_see_agenda(user, item.target_meeting)
             else None
         )
         proposals.setdefault(item.body_id, []).append(item)
@@ -207,7 +236,7 @@ def dashboard_context(
     )
     circulated_of: dict[int, list[Meeting]] = {}
     for meeting in circulated:
-        if access.can_see_minutes(request.user, meeting):
+        if access.can_see_minutes(user, meeting):
             circulated_of.setdefault(meeting.body_id, []).append(meeting)
     for body in partner.bodies:
         upcoming = upcoming_of[body.pk]
@@ -218,15 +247,13 @@ def dashboard_context(
         sections.append(
             Section(
                 body=body,
-                upcoming=[
-                    (m, meeting_documents(request.user, m), papers.get(m.pk, [])) for m in upcoming
-                ],
+                upcoming=[(m, meeting_documents(user, m), papers.get(m.pk, [])) for m in upcoming],
                 recent=[
-                    (m, meeting_documents(request.user, m), papers.get(m.pk, []))
+                    (m, meeting_documents(user, m), papers.get(m.pk, []))
                     for m in recent_of[body.pk]
                 ],
                 circulated=[
-                    (m, meeting_documents(request.user, m)) for m in circulated_of.get(body.pk, [])
+                    (m, meeting_documents(user, m)) for m in circulated_of.get(body.pk, [])
                 ],
                 open_actions=open_rows,
                 closed_actions=closed[:10],
