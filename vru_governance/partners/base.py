@@ -4,11 +4,13 @@ vru_governance/partners/views.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,7 +26,13 @@ from members.models import Body, Person
 from reports.meeting_documents import meeting_documents
 from reports.meeting_facts import PaperRow
 from reports.models import Paper
-from reports.published import meetings_visible_to, only_visible, paper_page_url, paper_url
+from reports.published import (
+    meeting_url,
+    meetings_visible_to,
+    only_visible,
+    paper_page_url,
+    paper_url,
+)
 from vru_governance.accounts.views import second_step_redirect
 from vru_governance.partners.forms import ActionUpdateForm, InterestForm, ProposalForm
 
@@ -144,6 +152,11 @@ def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRo
         url = paper_url(meeting, paper) if visible else ""
         # A paper written by section has a web page too (its own copy for partners).
         page = paper_page_url(meeting, paper.key) if visible and not paper.file else ""
+        if visible:  # (reversed here rather than by {% url %} in the card: cheaper)
+            paper.note_url = reverse(
+                "public:partner-note",
+                args=[meeting.body.slug, meeting.key, paper.item.number, paper.key],
+            )
         rows.setdefault(paper.item.meeting_id, []).append(
             PaperRow(paper, visible, url, html_url=page)
         )
@@ -185,6 +198,36 @@ def _actions(user: AnyUser, partner: Partner, bound: dict[int, ActionUpdateForm]
     return by_body
 
 
+def _meetings(
+    user: AnyUser, partner: Partner, today: dt.date
+) -> tuple[dict[int, list[Meeting]], dict[int, list[Meeting]], list[Meeting]]:
+    """By body, the next UPCOMING and the last RECENT meetings whose agenda the user may see;
+    and every meeting whose minutes are circulated for comment, newest first. One query: the
+    first two are subqueries, and the circulated meetings come with them."""
+    circulated = Meeting.Status.MINUTES_CIRCULATED
+    wanted = Q(body__in=partner.bodies, status=circulated)
+    for body in partner.bodies:
+        visible = meetings_visible_to(user, body).values("pk")
+        wanted |= Q(pk__in=visible.filter(date__gte=today).order_by("date")[:UPCOMING])
+        wanted |= Q(pk__in=visible.filter(date__lt=today).order_by("-date")[:RECENT])
+    found = list(Meeting.objects.filter(wanted).order_by("-date"))
+    bodies = {body.pk: body for body in partner.bodies}
+    for meeting in found:
+        meeting.body = bodies[meeting.body_id]  # (the body fetched already, not a copy per row)
+        meeting.public_url = meeting_url(meeting)  # for the cards and the circulated minutes
+    # A meeting found for its circulated minutes is one whose agenda anyone may see
+    # (AGENDA_PUBLIC_STATUSES), so among the subqueries' meetings it sits where their order
+    # would put it: a body's first UPCOMING (RECENT) meetings found are the subqueries' own.
+    upcoming_of: dict[int, list[Meeting]] = {}
+    recent_of: dict[int, list[Meeting]] = {}
+    for body in partner.bodies:
+        own = [m for m in found if m.body_id == body.pk]
+        coming = sorted((m for m in own if m.date >= today), key=lambda m: m.date)
+        upcoming_of[body.pk] = only_visible(user, coming[:UPCOMING])
+        recent_of[body.pk] = only_visible(user, [m for m in own if m.date < today][:RECENT])
+    return upcoming_of, recent_of, [m for m in found if m.status == circulated]
+
+
 def dashboard_context(
     request: HttpRequest,
     partner: Partner,
@@ -197,16 +240,7 @@ def dashboard_context(
     today = timezone.localdate()
     user = _unwrapped(request.user)
     sections = []
-    upcoming_of: dict[int, list[Meeting]] = {}
-    recent_of: dict[int, list[Meeting]] = {}
-    for body in partner.bodies:
-        visible = meetings_visible_to(user, body)
-        upcoming_of[body.pk] = only_visible(
-            user, list(visible.filter(date__gte=today).order_by("date")[:UPCOMING])
-        )
-        recent_of[body.pk] = only_visible(
-            user, list(visible.filter(date__lt=today).order_by("-date")[:RECENT])
-        )
+    upcoming_of, recent_of, circulated = _meetings(user, partner, today)
     shown = [m for ms in [*upcoming_of.values(), *recent_of.values()] for m in ms]
     papers = _papers_of(user, shown)
     actions = _actions(user, partner, action_forms or {})
@@ -229,11 +263,6 @@ def dashboard_context(
             else None
         )
         proposals.setdefault(item.body_id, []).append(item)
-    circulated = (
-        Meeting.objects.filter(body__in=partner.bodies, status=Meeting.Status.MINUTES_CIRCULATED)
-        .select_related("body")
-        .order_by("-date")
-    )
     circulated_of: dict[int, list[Meeting]] = {}
     for meeting in circulated:
         if access.can_see_minutes(user, meeting):
