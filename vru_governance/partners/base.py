@@ -10,14 +10,14 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from actions.models import Action
+from actions.models import Action, ActionOwner
 from meetings import access
 from meetings.access import AnyUser
 from meetings.models import ForwardPlanItem, Meeting
@@ -166,13 +166,17 @@ def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRo
 def _actions(user: AnyUser, partner: Partner, bound: dict[int, ActionUpdateForm]) -> dict:
     """The partner's actions from minutes they may read, by body, overdue first."""
     today = timezone.localdate()
+    # Owned, as a subquery rather than a join: no DISTINCT over the wide rows to undo it.
+    owned = ActionOwner.objects.filter(action=OuterRef("pk"), person=partner.person)
     found = (
-        Action.objects.filter(owners__person=partner.person, meeting__body__in=partner.bodies)
-        .distinct()
-        .select_related("meeting__body", "item")
+        Action.objects.filter(Exists(owned), meeting__body__in=partner.bodies)
+        .select_related("meeting", "item")
+        .defer("minutes_text")
     )
+    bodies = {body.pk: body for body in partner.bodies}
     by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
     for action in found:
+        action.meeting.body = bodies[action.meeting.body_id]  # (fetched already)
         if not access.can_see_minutes(user, action.meeting):
             continue
         open_rows, closed = by_body.setdefault(action.meeting.body_id, ([], []))
