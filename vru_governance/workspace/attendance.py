@@ -46,23 +46,40 @@ class _Records:
 def _records(meeting: Meeting) -> _Records:
     # Ordered within the meeting: the models' default orderings start with the meeting, which
     # joins the meeting and the body (and each named item's) only to sort by them.
+    items = list(
+        meeting.items.order_by("position", "pk").prefetch_related(
+            Prefetch("declarations", queryset=Declaration.objects.order_by("pk"))
+        )
+    )
     return _Records(
-        items=list(
-            meeting.items.order_by("position", "pk").prefetch_related(
-                Prefetch("declarations", queryset=Declaration.objects.order_by("pk"))
-            )
-        ),
+        items=items,
         appointments=list(
             meeting.body.appointments_on(meeting.date)
             .select_related("person")
             .order_by("start", "person__name")
         ),
-        attendance=list(
-            meeting.attendance.select_related(
-                "person", "on_behalf_of", "from_item", "to_item"
-            ).order_by("position", "pk")
+        attendance=_with_items(
+            list(
+                meeting.attendance.select_related("person", "on_behalf_of").order_by(
+                    "position", "pk"
+                )
+            ),
+            items,
         ),
     )
+
+
+def _with_items(attendance: list[Attendance], items: list[AgendaItem]) -> list[Attendance]:
+    """Each record's arrival and departure set from the meeting's items already loaded (an
+    attendance names only items of its own meeting, Attendance.clean): two joins of the
+    items' long texts fewer for the page."""
+    by_pk = {i.pk: i for i in items}
+    for a in attendance:
+        for field in ("from_item", "to_item"):
+            item_id = getattr(a, f"{field}_id")
+            if item_id in by_pk:
+                setattr(a, field, by_pk[item_id])
+    return attendance
 
 
 def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str, Any]]:
@@ -76,6 +93,8 @@ def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str
     # The person too: each member's row names their substitutes.
     records = {a.person_id: a for a in loaded.attendance}
     form_class = MemberAttendanceForm.for_items(loaded.items)
+    # The seat's sector as the grid names it (or the seat's key): once for each seat.
+    sectors = {key: seat.get_sector_display() for key, seat in seats.items()}
     rows = []
     for appt in appointments:
         record = records.get(appt.person_id)
@@ -93,6 +112,8 @@ def _rows(meeting: Meeting, loaded: _Records, data: Any = None) -> list[dict[str
         rows.append(
             {
                 "appointment": appt,
+                "name": appt.person.name,
+                "sector": sectors.get(appt.seat_key) or appt.seat_key,
                 "form": form,
                 "record": record,
                 "own": own,
