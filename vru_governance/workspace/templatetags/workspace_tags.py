@@ -10,6 +10,7 @@ from typing import Any
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -215,4 +216,87 @@ def _member_row(row: dict[str, Any]) -> tuple[Any, ...]:
         left.id_for_label,
         name,
         left,
+    )
+
+
+# A substitute's or a person in attendance's row of the grid, then a blank row for someone new.
+_RECORDED_ROW = (
+    '\n  <tr data-attendee="{}"><th scope="row" class="fw-normal">{}{}\n      {}</th>\n'
+    '    <td><label class="visually-hidden" for="{}">{} on behalf of</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">{} remote</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">{} arrived at item</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">{} left after item</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">Remove {}</label>{}\n'
+    '      <a class="small ms-1" href="{}">Edit<span class="visually-hidden"> {} on its own page'
+    "</span></a></td></tr>\n  "
+)
+_NEW_ROW = (
+    '\n  <tr class="new-attendee"><td>{}\n'
+    '      <label class="visually-hidden" for="{}">New person {}: name</label>{}\n'
+    '      <label class="visually-hidden" for="{}">New person {}: role</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">New person {}: on behalf of</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">New person {}: remote</label>{}</td>\n'
+    '    <td><label class="visually-hidden" for="{}">New person {}: arrived at item</label>{}'
+    "</td>\n"
+    '    <td><label class="visually-hidden" for="{}">New person {}: left after item</label>{}'
+    "</td>\n    <td></td></tr>\n  "
+)
+
+
+def _labelled(form: forms.BaseForm, names: tuple[str, ...], who: Any) -> list[Any]:
+    """For each field: its input's id, who the hidden label names, and the input."""
+    cells: list[Any] = []
+    for name in names:
+        field = form[name]
+        cells += [field.id_for_label, who, field]
+    return cells
+
+
+@register.filter
+def recorded_rows(forms_: list[forms.Form], meeting: Any) -> SafeString:
+    """The grid's rows of the substitutes and people in attendance recorded (their forms)."""
+    slug, key = meeting.body.slug, meeting.key
+    return _format_html_join(
+        _RECORDED_ROW,
+        (
+            (
+                form.record.person.key,
+                form.record.person.name,
+                _role(form.record.person.role),
+                field_errors(form),
+                *_labelled(
+                    form,
+                    ("on_behalf_of", "remote", "from_item", "to_item", "remove"),
+                    form.record.person.name,
+                ),
+                reverse(
+                    "workspace:attendee", kwargs={"body": slug, "key": key, "pk": form.record.pk}
+                ),
+                form.record.person.name,
+            )
+            for form in forms_
+        ),
+    )
+
+
+def _role(role: str) -> SafeString:
+    if not role:
+        return SafeString("")
+    return format_html('<div class="small text-body-secondary">{}</div>', role)
+
+
+@register.filter
+def new_rows(forms_: list[forms.Form]) -> SafeString:
+    """The grid's blank rows for someone new, numbered from 1."""
+    return _format_html_join(
+        _NEW_ROW,
+        (
+            (
+                field_errors(form),
+                *_labelled(
+                    form, ("name", "role", "on_behalf_of", "remote", "from_item", "to_item"), n
+                ),
+            )
+            for n, form in enumerate(forms_, 1)
+        ),
     )
