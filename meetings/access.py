@@ -12,12 +12,12 @@ from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meetings.models import AgendaItem, Meeting
-from members.models import Body
+from members.models import Appointment, Body
 
 AnyUser = User | AnonymousUser
 # The group of the secretariat (vru_governance/accounts/users.py makes it).
@@ -98,6 +98,33 @@ def body_by_slug(user: AnyUser, slug: str) -> Body | None:
     if body is not None and asks:
         _cache(user, "_secretary_of")[body.pk] = body.user_is_secretary
     return body
+
+
+def bodies_with_roles(
+    user: AnyUser, bodies: QuerySet[Body], on: dt.date | None = None
+) -> list[Body]:
+    """The bodies, with whether the user is secretary and partner (on the date) of each from
+    the same query (kept for is_secretary and is_partner, which still decide): the partners'
+    dashboard asks both of each of the partner's bodies."""
+    asks = user.is_authenticated and not user.is_superuser
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    on = on or dt.date.today()
+    if asks:
+        bodies = bodies.annotate(
+            user_is_secretary=Exists(
+                Body.secretaries.through.objects.filter(body_id=OuterRef("pk"), user_id=user.pk)
+            )
+        )
+    if person is not None:
+        appointed = Appointment.objects.active_on(on).filter(body_id=OuterRef("pk"), person=person)
+        bodies = bodies.annotate(user_is_partner=Exists(appointed))
+    found = list(bodies)
+    for body in found:
+        if asks:
+            _cache(user, "_secretary_of")[body.pk] = body.user_is_secretary
+        if person is not None:
+            _cache(user, "_partner_of")[(body.pk, on)] = body.user_is_partner
+    return found
 
 
 def is_partner(user: AnyUser, body: Body, on: dt.date | None = None) -> bool:

@@ -18,7 +18,7 @@ from tests.public_world import WorldMixin, add_action, add_item, add_meeting, ad
 # Session, user, authenticator, person; the partner's bodies (their secretaries prefetched)
 # and the partner and secretary checks; the meetings; their papers; actions; proposals;
 # interests; the declaration rounds and their confirmations.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 11
 
 
 class DashboardQueryTests(WorldMixin, TestCase):

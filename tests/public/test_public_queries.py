@@ -54,12 +54,12 @@ PINNED: list[tuple[str, str | None, int]] = [
     ("/api/bodies/prg/", None, 5),
     ("/api/bodies/prg/meetings/?year=2019", None, 3),
     ("/api/bodies/prg/meetings/2019-03-06/", None, 25),
-    # The proposal form's meetings are the ones already read; the actions' owners are not
-    # shown, so not read. One more for the declaration rounds of the partner's bodies (their
-    # confirmations only when a round exists), and one for the stored documents of the three
-    # most recent meetings the dashboard lists.
-    ("/partners/", "partner_a", 16),
-    ("/partners/interests/{interest}/", "partner_a", 8),
+    # The partner's bodies come with whether they are its partner and secretary; upcoming,
+    # recent and circulated meetings in one query. The proposal form's meetings are the ones
+    # already read; the actions' owners are not shown, so not read. One more for the
+    # declaration rounds of the partner's bodies (their confirmations only when a round exists).
+    ("/partners/", "partner_a", 11),
+    ("/partners/interests/{interest}/", "partner_a", 6),
 ]
 
 

@@ -75,11 +75,12 @@ def partner_for(request: HttpRequest) -> Partner | None:
     person = getattr(request.user, "person", None)
     if person is None:
         return None
-    candidates = (
+    candidates = access.bodies_with_roles(  # (is_partner and is_secretary answered with them)
+        request.user,
         Body.objects.filter(appointments__person=person)
         .distinct()
         .order_by("name")
-        .prefetch_related("secretaries")
+        .prefetch_related("secretaries"),
     )
     bodies = [b for b in candidates if access.is_partner(request.user, b)]
     return Partner(person, bodies) if bodies else None
