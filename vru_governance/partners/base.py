@@ -172,7 +172,24 @@ def _actions(user: AnyUser, partner: Partner, bound: dict[int, ActionUpdateForm]
     found = (
         Action.objects.filter(Exists(owned), meeting__body__in=partner.bodies)
         .select_related("meeting", "item")
-        .defer("minutes_text")
+        # What the rows show and access reads (a meeting's status): a decade of a partner's
+        # actions is read, most of them closed, so each row is kept small.
+        .only(
+            "meeting",
+            "item",
+            "key",
+            "description",
+            "deadline",
+            "ongoing",
+            "status",
+            "status_note",
+            "version",
+            "meeting__body",
+            "meeting__key",
+            "meeting__date",
+            "meeting__status",
+            "item__number",
+        )
     )
     bodies = {body.pk: body for body in partner.bodies}
     by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
