@@ -52,8 +52,12 @@ class DashboardQueryTests(WorldMixin, TestCase):
             for n in range(3):
                 add_paper(item, f"paper-{n}", f"Paper {n}", "Text.", exempt=n == 2)
             add_action(meeting, item, f"{meeting.key}-1", "Report back", person, today)
-            ForwardPlanItem.objects.create(
-                body=body, title=f"Proposal for {meeting.key}", proposed_by=person
+            ForwardPlanItem.objects.create(  # meant for the meeting, or placed on its agenda
+                body=body,
+                title=f"Proposal for {meeting.key}",
+                proposed_by=person,
+                target_meeting=meeting,
+                placed_item=item if days < 0 else None,
             )
             Interest.objects.create(person=person, description=f"Interest {days}")
         circulated = add_meeting(

@@ -266,12 +266,18 @@ def dashboard_context(
     shown = [m for ms in [*upcoming_of.values(), *recent_of.values()] for m in ms]
     papers = _papers_of(user, shown)
     actions = _actions(user, partner, action_forms or {})
+    bodies = {body.pk: body for body in partner.bodies}
     proposals: dict[int, list[ForwardPlanItem]] = {}
     for item in (
         ForwardPlanItem.objects.filter(proposed_by=partner.person, body__in=partner.bodies)
-        .select_related("target_meeting__body", "placed_item__meeting__body")
+        .select_related("target_meeting", "placed_item__meeting")
         .order_by("-created_at")
     ):
+        # Their meetings are the proposal's body's (ForwardPlanItem.clean): the bodies already
+        # fetched, rather than two more joins (one of another body would be read when asked).
+        for meeting in (item.target_meeting, item.placed_item and item.placed_item.meeting):
+            if meeting is not None and meeting.body_id in bodies:
+                meeting.body = bodies[meeting.body_id]
         # The meeting a proposal is placed on, or meant for, is named only if the partner may
         # see its agenda: a draft meeting's date is not theirs to know.
         item.shown_placed_on = (
