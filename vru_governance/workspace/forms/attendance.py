@@ -60,10 +60,18 @@ class ItemNumberField(forms.CharField):
         return self.items[text]
 
 
+class StateField(forms.ChoiceField):
+    """A member's attendance, one of the four states. The choices never change, so each row's
+    copy of the field shares them instead of deep-copying them (most of a row form's setup)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StateField:
+        return forms.Field.__deepcopy__(self, memo)
+
+
 class MemberAttendanceForm(forms.Form):
     """One row of the attendance grid per member with an active appointment."""
 
-    state = forms.ChoiceField(choices=MEMBER_STATES, widget=forms.RadioSelect, label="Attendance")
+    state = StateField(choices=MEMBER_STATES, widget=forms.RadioSelect, label="Attendance")
     from_item = ItemNumberField(label="Arrived at item", blank="start")
     to_item = ItemNumberField(label="Left after item", blank="close")
 
