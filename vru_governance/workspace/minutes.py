@@ -86,9 +86,11 @@ def minutes(request: HttpRequest, body: Body, key: str) -> HttpResponse:
             else None,
             "circulate_form": step_date_form(meeting, "circulate"),
             "publish_form": step_date_form(meeting, "publish"),
-            "corrections": meeting.corrections.select_related(
-                "paragraph__item", "made_by"
-            ).order_by("made_at", "pk"),  # not by the meeting first: one meeting's
+            # Ordered within the one meeting (the default ordering joins it to sort by it); who
+            # made each is not shown.
+            "corrections": meeting.corrections.select_related("paragraph__item").order_by(
+                "made_at", "pk"
+            ),
             "conflict": conflict,
         },
         status=conflict_status(conflict),
