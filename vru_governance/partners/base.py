@@ -5,9 +5,11 @@ vru_governance/partners/views.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
@@ -16,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
+from django.utils.http import RFC3986_SUBDELIMS
 
 from actions.models import Action, ActionOwner
 from meetings import access
@@ -126,6 +129,29 @@ def _unwrapped(user: AnyUser) -> AnyUser:
     return user
 
 
+# What reverse() checks the item and key against (their converters, str and slug) and how it
+# quotes them: a note's address is its meeting's notes address, reversed once, with the two
+# added as reverse() would add them.
+_ITEM = re.compile(r"[^/]+")
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_PCHAR = RFC3986_SUBDELIMS + "/~:@"
+
+
+def _note_url(meeting: Meeting, paper: Paper) -> str:
+    """The partner's note on a paper (public:partner-note), one reverse() per meeting."""
+    number, key = paper.item.number, paper.key
+    if not (_ITEM.fullmatch(number) and _SLUG.fullmatch(key)):
+        # (Not a valid address: reverse() says so.)
+        return reverse("public:partner-note", args=[meeting.body.slug, meeting.key, number, key])
+    args = (meeting.body.slug, meeting.key)
+    known = getattr(meeting, "_notes_url", None)
+    if known is None or known[0] != args:
+        url = reverse("public:partner-note", args=[*args, "-", "-"])
+        known = (args, url.removesuffix("-/-/"))
+        meeting._notes_url = known
+    return f"{known[1]}{quote(number, safe=_PCHAR)}/{key}/"
+
+
 def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRow]]:
     """Every paper of the meetings, public and exempt, checked with access (one query)."""
     rows: dict[int, list[PaperRow]] = {}
@@ -153,11 +179,8 @@ def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRo
         url = paper_url(meeting, paper) if visible else ""
         # A paper written by section has a web page too (its own copy for partners).
         page = paper_page_url(meeting, paper.key) if visible and not paper.file else ""
-        if visible:  # (reversed here rather than by {% url %} in the card: cheaper)
-            paper.note_url = reverse(
-                "public:partner-note",
-                args=[meeting.body.slug, meeting.key, paper.item.number, paper.key],
-            )
+        if visible:  # (made here rather than by {% url %} in the card: cheaper)
+            paper.note_url = _note_url(meeting, paper)
         rows.setdefault(paper.item.meeting_id, []).append(
             PaperRow(paper, visible, url, html_url=page)
         )
