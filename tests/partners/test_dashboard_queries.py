@@ -1,19 +1,23 @@
 """The partners' dashboard's queries: a fixed number, whatever the partner's bodies hold (more
-meetings, papers, actions, proposals, interests), so a decade of records costs no more."""
+meetings, papers, actions, proposals, interests), so a decade of records costs no more; and
+the notes' addresses it makes without reverse() are reverse()'s."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.db import connection
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from meetings.lock_scope import recording_history
-from meetings.models import ForwardPlanItem, Meeting
-from members.models import Interest
+from meetings.models import AgendaItem, ForwardPlanItem, Meeting
+from members.models import Body, Interest
+from reports.models import Paper
 from tests.public_world import WorldMixin, add_action, add_item, add_meeting, add_paper
+from vru_governance.partners.base import _note_url
 
 # Session, user, authenticator, person; the partner's bodies (their secretaries prefetched)
 # and the partner and secretary checks; the meetings; their papers; actions; proposals;
@@ -69,3 +73,19 @@ class DashboardQueryTests(WorldMixin, TestCase):
         # The dashboard finds the circulated meetings with the upcoming and recent ones and
         # relies on it (vru_governance/partners/base.py _meetings).
         assert Meeting.Status.MINUTES_CIRCULATED in Meeting.AGENDA_PUBLIC_STATUSES
+
+
+class NoteUrlTests(SimpleTestCase):
+    def test_a_notes_address_is_the_one_reverse_makes_whatever_the_item_number(self) -> None:
+        meeting = Meeting(body=Body(slug="prg"), key="2019-05-01")
+        for number in ["4", "4a", "1.2", "é", "a b", "%20", "x?y#z", "a;b=c", "[1]"]:
+            paper = Paper(item=AgendaItem(number=number, meeting=meeting), key="the-paper")
+            args = ["prg", "2019-05-01", number, "the-paper"]
+            assert _note_url(meeting, paper) == reverse("public:partner-note", args=args)
+
+    def test_an_address_reverse_refuses_is_refused(self) -> None:
+        meeting = Meeting(body=Body(slug="prg"), key="2019-05-01")
+        for number, key in [("", "the-paper"), ("4/5", "the-paper"), ("4", "not a slug")]:
+            paper = Paper(item=AgendaItem(number=number, meeting=meeting), key=key)
+            with self.assertRaises(NoReverseMatch):
+                _note_url(meeting, paper)
