@@ -191,6 +191,9 @@ def test_url_for_each_writes_what_reverse_writes() -> None:
         url("4/b")
     correct = url_for_each("workspace:correct", "pk", body="prg", key="2019-05-01")
     assert correct(17) == "/manage/prg/meetings/2019-05-01/minutes/paragraphs/17/correct/"
+    # The slot's own digits elsewhere in the address: each value reversed.
+    clash = url_for_each("workspace:correct", "pk", body="9876543210", key="9876543210")
+    assert clash(5) == "/manage/9876543210/meetings/9876543210/minutes/paragraphs/5/correct/"
     action = url_for_each("workspace:action", "key", body="prg", meeting="2019-05-01")
     with pytest.raises(NoReverseMatch):
         action("not a slug")
