@@ -216,9 +216,12 @@ def _actions(user: AnyUser, partner: Partner, bound: dict[int, ActionUpdateForm]
     )
     bodies = {body.pk: body for body in partner.bodies}
     by_body: dict[int, tuple[list[ActionRow], list[Action]]] = {}
+    readable: dict[int, bool] = {}  # asked once per meeting (a meeting has several actions)
     for action in found:
         action.meeting.body = bodies[action.meeting.body_id]  # (fetched already)
-        if not access.can_see_minutes(user, action.meeting):
+        if action.meeting_id not in readable:
+            readable[action.meeting_id] = access.can_see_minutes(user, action.meeting)
+        if not readable[action.meeting_id]:
             continue
         open_rows, closed = by_body.setdefault(action.meeting.body_id, ([], []))
         if action.is_closed and action.pk not in bound:
