@@ -52,9 +52,10 @@ class _Unexpected(Exception):
     """A value the templates would render in a way this module does not copy."""
 
 
-def _escaped(text: str | Promise) -> str:
+def escaped(text: Any) -> str:
     """django.utils.html.conditional_escape, without the lazy-string wrapper that doubles its
-    cost: the same html.escape, and text that is already safe kept as it is."""
+    cost: the same html.escape, and text that is already safe kept as it is (also for the
+    workspace's rows written in Python, workspace_tags)."""
     if type(text) is str:
         return html.escape(text)
     if isinstance(text, Promise):
@@ -67,7 +68,7 @@ def _escaped(text: str | Promise) -> str:
 def _text(value: Any) -> str:
     """{{ value }} for text: escaped unless already safe (numbers, dates… are not copied)."""
     if isinstance(value, str | Promise):
-        return _escaped(value)
+        return escaped(value)
     raise _Unexpected
 
 
@@ -80,7 +81,7 @@ def _formatted(value: Any) -> str:
     if callable(value):
         raise _Unexpected  # the template would call it
     text = stringformat(value, "s")
-    return _escaped(mark_safe(text) if isinstance(value, SafeData) else text)  # nosec B703, B308
+    return escaped(mark_safe(text) if isinstance(value, SafeData) else text)  # nosec B703, B308
 
 
 def _attrs(attrs: dict[str, Any]) -> str:

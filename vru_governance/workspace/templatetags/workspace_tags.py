@@ -3,7 +3,6 @@ attendance grid's rows."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -11,11 +10,11 @@ from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from crispy_forms.templatetags.crispy_forms_utils import remove_spaces
 from django import forms, template
 from django.urls import reverse
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from reports.markdown import render_markdown
+from vru_governance.form_renderer import escaped
 
 register = template.Library()
 
@@ -142,20 +141,10 @@ def crispy_plain(form: forms.Form) -> SafeString:
     return mark_safe("\n\n" + remove_spaces(" ".join(parts)) + "\n")  # nosec B703, B308
 
 
-def _escaped(value: Any) -> str:
-    """conditional_escape (safe text kept, any other escaped) without the lazy-string check
-    of Django's escape(), which costs more than the escaping on the grid's many short texts."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
 def _format_html_join(format_string: str, args_generator: Iterable[Iterable[Any]]) -> SafeString:
     """format_html_join("", ...), the same characters: each argument escaped unless safe."""
-    return mark_safe(  # nosec B703, B308: every argument escaped by _escaped
-        "".join(format_string.format(*map(_escaped, args)) for args in args_generator)
+    return mark_safe(  # nosec B703, B308: every argument escaped (form_renderer)
+        "".join(format_string.format(*map(escaped, args)) for args in args_generator)
     )
 
 
