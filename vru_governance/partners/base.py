@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
@@ -18,7 +17,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
-from django.utils.http import RFC3986_SUBDELIMS
 
 from actions.models import Action, ActionOwner
 from meetings import access
@@ -129,19 +127,16 @@ def _unwrapped(user: AnyUser) -> AnyUser:
     return user
 
 
-# What reverse() checks the item and key against (their converters, str and slug) and how it
-# quotes them: a note's address is its meeting's notes address, reversed once, with the two
-# added as reverse() would add them.
-_ITEM = re.compile(r"[^/]+")
-_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-_PCHAR = RFC3986_SUBDELIMS + "/~:@"
+# An item number and paper key made only of these reverse() writes as they are (nothing to
+# quote, nothing its converters refuse): their note address is the meeting's notes address,
+# reversed once, with the two added. Any other goes through reverse().
+_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _note_url(meeting: Meeting, paper: Paper) -> str:
     """The partner's note on a paper (public:partner-note), one reverse() per meeting."""
     number, key = paper.item.number, paper.key
-    if not (_ITEM.fullmatch(number) and _SLUG.fullmatch(key)):
-        # (Not a valid address: reverse() says so.)
+    if not (_PLAIN.fullmatch(number) and _PLAIN.fullmatch(key)):
         return reverse("public:partner-note", args=[meeting.body.slug, meeting.key, number, key])
     args = (meeting.body.slug, meeting.key)
     known = getattr(meeting, "_notes_url", None)
@@ -149,7 +144,7 @@ def _note_url(meeting: Meeting, paper: Paper) -> str:
         url = reverse("public:partner-note", args=[*args, "-", "-"])
         known = (args, url.removesuffix("-/-/"))
         meeting._notes_url = known
-    return f"{known[1]}{quote(number, safe=_PCHAR)}/{key}/"
+    return f"{known[1]}{number}/{key}/"
 
 
 def _papers_of(user: AnyUser, meetings: list[Meeting]) -> dict[int, list[PaperRow]]:
